@@ -1,0 +1,64 @@
+// What ops use to record autograd history: the checks, node creation and wiring.
+#pragma once
+#include <initializer_list>
+
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+
+namespace ember::autograd {
+
+inline bool requires_grad(const Tensor& t) {
+  return t.defined() && t.impl()->autograd && t.impl()->autograd->requires_grad;
+}
+// True when an op on these inputs must record a node.
+inline bool should_record(std::initializer_list<const Tensor*> inputs) {
+  if (!grad_enabled()) return false;
+  for (const Tensor* t : inputs) {
+    if (requires_grad(*t)) return true;
+  }
+  return false;
+}
+bool should_record(const std::vector<Tensor>& inputs);
+
+AutogradMeta& meta(const Tensor& t);  // creates it on first use
+std::shared_ptr<Node> grad_fn(const Tensor& t);
+bool is_leaf(const Tensor& t);
+
+// The edge a gradient for `t` flows along: its grad_fn, or its leaf accumulator.
+Edge gradient_edge(const Tensor& t);
+
+// Deletes nodes iteratively, so dropping a graph of 100,000 ops cannot overflow the stack.
+void delete_node(Node* n);
+
+// Makes a node with the given next edges (one per input, invalid for inputs without grad).
+template <typename N, typename... Args>
+std::shared_ptr<N> make_node(std::initializer_list<const Tensor*> inputs, Args&&... args) {
+  std::shared_ptr<N> n(new N(std::forward<Args>(args)...), [](N* p) { delete_node(p); });
+  for (const Tensor* t : inputs) n->next_edges.push_back(requires_grad(*t) ? gradient_edge(*t) : Edge{});
+  return n;
+}
+template <typename N, typename... Args>
+std::shared_ptr<N> make_node_list(const std::vector<Tensor>& inputs, Args&&... args) {
+  std::shared_ptr<N> n(new N(std::forward<Args>(args)...), [](N* p) { delete_node(p); });
+  for (const Tensor& t : inputs) n->next_edges.push_back(requires_grad(t) ? gradient_edge(t) : Edge{});
+  return n;
+}
+
+// Makes `out` output `output_nr` of `node`.
+void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+
+// In-place ops: checks that `t` may be modified under autograd (not a leaf that requires grad).
+void check_inplace(const Tensor& t, const char* op);
+
+// The accumulator of a leaf: adds incoming gradients into .grad (after the leaf's hooks).
+struct AccumulateGrad : Node {
+  explicit AccumulateGrad(Tensor variable) : variable(std::move(variable)) {}
+  std::string name() const override { return "AccumulateGrad"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
+  Tensor variable;
+};
+
+// Gradient of a broadcast op reduced back to the input's shape.
+Tensor sum_to(const Tensor& grad, const Shape& shape);
+
+}  // namespace ember::autograd

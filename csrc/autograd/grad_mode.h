@@ -1,0 +1,25 @@
+// Grad mode: thread-local switches that decide whether ops record autograd nodes.
+#pragma once
+
+namespace ember::autograd {
+
+bool grad_enabled();
+void set_grad_enabled(bool on);
+bool inference_mode();
+void set_inference_mode(bool on);
+bool anomaly_enabled();
+void set_anomaly_enabled(bool on);
+
+// Sets grad mode for a scope and restores it after.
+class GradModeGuard {
+ public:
+  explicit GradModeGuard(bool on) : prev_(grad_enabled()) { set_grad_enabled(on); }
+  ~GradModeGuard() { set_grad_enabled(prev_); }
+  GradModeGuard(const GradModeGuard&) = delete;
+  GradModeGuard& operator=(const GradModeGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+}  // namespace ember::autograd

@@ -1,0 +1,298 @@
+#include "cpu/reduce_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "iter/parallel.h"
+
+namespace ember::cpu {
+
+namespace {
+
+// ---- reducers: how to fold one value into an accumulator, and how to merge two ----
+
+template <typename T>
+struct SumReducer {
+  using A = acc_t<T>;
+  // floats sum in float blocks folded into double; integers in int64; bool counts as 0/1
+  using Acc = std::conditional_t<std::is_floating_point_v<A>, double, int64_t>;
+  static Acc identity() { return Acc(0); }
+  static void update(Acc& acc, T x, int64_t) { acc += static_cast<Acc>(static_cast<A>(x)); }
+  static void merge(Acc& acc, const Acc& other) { acc += other; }
+  static void run(Acc& acc, const T* p, int64_t n, int64_t stride, int64_t) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (stride == 1) {
+        constexpr int64_t kBlock = 2048;  // float partial sums stay accurate within a block
+        for (int64_t b = 0; b < n; b += kBlock) {
+          const int64_t e = std::min(n, b + kBlock);
+          float s = 0.f;
+#pragma omp simd reduction(+ : s)
+          for (int64_t i = b; i < e; ++i) s += p[i];
+          acc += s;
+        }
+        return;
+      }
+    }
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, int64_t> || std::is_same_v<T, int32_t>) {
+      if (stride == 1) {
+        Acc s = 0;
+#pragma omp simd reduction(+ : s)
+        for (int64_t i = 0; i < n; ++i) s += static_cast<Acc>(p[i]);
+        acc += s;
+        return;
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) acc += static_cast<Acc>(static_cast<A>(p[i * stride]));
+  }
+};
+
+// max/min propagate NaN: once the accumulator is NaN it stays NaN.
+template <typename T, bool IsMax>
+struct ExtremumReducer {
+  using A = acc_t<T>;
+  using Acc = A;
+  static Acc identity() {
+    if constexpr (std::is_floating_point_v<A>) {
+      return IsMax ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::infinity();
+    } else {
+      return IsMax ? std::numeric_limits<A>::lowest() : std::numeric_limits<A>::max();
+    }
+  }
+  static bool better(A x, A acc) {
+    if constexpr (std::is_floating_point_v<A>) {
+      if (x != x) return acc == acc;
+    }
+    return IsMax ? x > acc : x < acc;
+  }
+  static void update(Acc& acc, T x, int64_t) {
+    if (better(static_cast<A>(x), acc)) acc = static_cast<A>(x);
+  }
+  static void merge(Acc& acc, const Acc& other) {
+    if (better(other, acc)) acc = other;
+  }
+  static void run(Acc& acc, const T* p, int64_t n, int64_t stride, int64_t base) {
+    for (int64_t i = 0; i < n; ++i) update(acc, p[i * stride], base + i);
+  }
+};
+
+template <typename T, bool IsMax>
+struct ArgReducer {
+  using A = acc_t<T>;
+  struct Acc {
+    A value;
+    int64_t index;
+  };
+  static Acc identity() { return {ExtremumReducer<T, IsMax>::identity(), -1}; }
+  static void update(Acc& acc, T x, int64_t idx) {
+    A v = static_cast<A>(x);
+    if (acc.index < 0 || ExtremumReducer<T, IsMax>::better(v, acc.value)) acc = {v, idx};
+  }
+  // merging partial results of ranges: ties keep the smaller index
+  static void merge(Acc& acc, const Acc& other) {
+    if (other.index < 0) return;
+    if (acc.index < 0 || ExtremumReducer<T, IsMax>::better(other.value, acc.value) ||
+        (!ExtremumReducer<T, IsMax>::better(acc.value, other.value) && other.index < acc.index)) {
+      acc = other;
+    }
+  }
+  static void run(Acc& acc, const T* p, int64_t n, int64_t stride, int64_t base) {
+    for (int64_t i = 0; i < n; ++i) update(acc, p[i * stride], base + i);
+  }
+};
+
+// ---- geometry ----
+
+struct Dims {
+  std::vector<int64_t> sizes, in_strides, out_strides;  // outermost first
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t s : sizes) n *= s;
+    return n;
+  }
+};
+
+// Merges adjacent dims that step through memory as one run (for both strides).
+void coalesce(Dims& d) {
+  Dims r;
+  for (size_t i = 0; i < d.sizes.size(); ++i) {
+    if (d.sizes[i] == 1) continue;
+    if (!r.sizes.empty() && r.in_strides.back() == d.in_strides[i] * d.sizes[i] &&
+        r.out_strides.back() == d.out_strides[i] * d.sizes[i]) {
+      r.sizes.back() *= d.sizes[i];
+      r.in_strides.back() = d.in_strides[i];
+      r.out_strides.back() = d.out_strides[i];
+    } else {
+      r.sizes.push_back(d.sizes[i]);
+      r.in_strides.push_back(d.in_strides[i]);
+      r.out_strides.push_back(d.out_strides[i]);
+    }
+  }
+  d = r;
+}
+
+// Offsets (in elements) of flat index `i` over `d` (outermost first).
+inline void offsets_of(const Dims& d, int64_t i, int64_t& in_off, int64_t& out_off) {
+  in_off = 0;
+  out_off = 0;
+  for (size_t k = d.sizes.size(); k-- > 0;) {
+    int64_t idx = i % d.sizes[k];
+    i /= d.sizes[k];
+    in_off += idx * d.in_strides[k];
+    out_off += idx * d.out_strides[k];
+  }
+}
+
+template <typename T, typename R, typename Out>
+void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in, const std::vector<bool>& reduced) {
+  using Acc = typename R::Acc;
+  Dims kept, red;
+  const int64_t nd = in.dim();
+  for (int64_t d = 0; d < nd; ++d) {
+    Dims& target = reduced[d] ? red : kept;
+    target.sizes.push_back(in.sizes()[d]);
+    target.in_strides.push_back(in.strides()[d]);
+    target.out_strides.push_back(reduced[d] ? 0 : values.strides()[d]);
+  }
+  coalesce(kept);
+  // Reduced dims keep their order so that the flat reduced index is torch's index along the
+  // dim (argmax over one dim); coalescing only merges dims that are adjacent in memory.
+  coalesce(red);
+  if (red.sizes.empty()) {
+    // nothing left to fold (0-d input, or every reduced dim has size 1): one element per output
+    red.sizes.push_back(1);
+    red.in_strides.push_back(0);
+    red.out_strides.push_back(0);
+  }
+  const int64_t n_out = kept.numel();
+  const int64_t n_red = red.numel();
+  const T* src = in.data<T>();
+  Out* vout = values.data<Out>();
+  int64_t* iout = indices.defined() ? indices.data<int64_t>() : nullptr;
+
+  auto store = [&](int64_t out_off, const Acc& acc) {
+    if constexpr (std::is_same_v<R, ArgReducer<T, true>> || std::is_same_v<R, ArgReducer<T, false>>) {
+      vout[out_off] = static_cast<Out>(acc.value);
+      if (iout) iout[out_off] = acc.index;  // same geometry as values
+    } else {
+      vout[out_off] = static_cast<Out>(static_cast<acc_t<Out>>(acc));
+    }
+  };
+  // Folds reduced flat indices [rb, re) of the input at `in_base` into `acc`, one inner run at a time.
+  const int64_t inner = red.sizes.empty() ? 1 : red.sizes.back();
+  const int64_t inner_stride = red.sizes.empty() ? 0 : red.in_strides.back();
+  auto fold_range = [&](Acc& acc, int64_t in_base, int64_t rb, int64_t re) {
+    int64_t r = rb;
+    while (r < re) {
+      int64_t pos = r % inner;
+      int64_t run = std::min(inner - pos, re - r);
+      int64_t off, unused;
+      offsets_of(red, r, off, unused);
+      R::run(acc, src + in_base + off, run, inner_stride, r);
+      r += run;
+    }
+  };
+
+  if (n_out == 0) return;
+  const bool inner_is_reduced =
+      !red.sizes.empty() && (kept.sizes.empty() || std::llabs(red.in_strides.back()) <= std::llabs(kept.in_strides.back()));
+  const int threads = get_num_threads();
+  if (n_red == 0) {
+    parallel_for(0, n_out, kGrainSize, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) {
+        int64_t in_off, out_off;
+        offsets_of(kept, o, in_off, out_off);
+        store(out_off, R::identity());
+      }
+    });
+  } else if (inner_is_reduced && n_out < threads && n_red >= kGrainSize) {
+    // few outputs, long reductions: split each reduction across threads, then merge
+    for (int64_t o = 0; o < n_out; ++o) {
+      int64_t in_off, out_off;
+      offsets_of(kept, o, in_off, out_off);
+      // partial results keyed by where their range starts, merged in order: deterministic sums
+      std::vector<std::pair<int64_t, Acc>> partial;
+      parallel_for(0, n_red, kGrainSize, [&](int64_t b, int64_t e) {
+        Acc acc = R::identity();
+        fold_range(acc, in_off, b, e);
+#pragma omp critical(ember_reduce_partial)
+        partial.emplace_back(b, acc);
+      });
+      std::sort(partial.begin(), partial.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+      Acc total = R::identity();
+      for (const auto& p : partial) R::merge(total, p.second);
+      store(out_off, total);
+    }
+  } else if (inner_is_reduced) {
+    // one output per task, its reduction walks contiguous runs
+    int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, n_red));
+    parallel_for(0, n_out, grain, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) {
+        int64_t in_off, out_off;
+        offsets_of(kept, o, in_off, out_off);
+        Acc acc = R::identity();
+        fold_range(acc, in_off, 0, n_red);
+        store(out_off, acc);
+      }
+    });
+  } else {
+    // The innermost dim is kept: accumulate whole rows of outputs at once, so the inner loop
+    // runs along memory for every reduced index (column sums).
+    const int64_t m = kept.sizes.back();
+    const int64_t s_in = kept.in_strides.back();
+    const int64_t s_out = kept.out_strides.back();
+    Dims outer = kept;
+    outer.sizes.pop_back();
+    outer.in_strides.pop_back();
+    outer.out_strides.pop_back();
+    const int64_t n_outer = outer.numel();
+    constexpr int64_t kCols = 256;
+    const int64_t col_blocks = (m + kCols - 1) / kCols;
+    int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, n_red * kCols));
+    parallel_for(0, n_outer * col_blocks, grain, [&](int64_t b, int64_t e) {
+      Acc acc[kCols];
+      for (int64_t task = b; task < e; ++task) {
+        int64_t ob = task / col_blocks, cb = task % col_blocks;
+        int64_t in_off, out_off;
+        offsets_of(outer, ob, in_off, out_off);
+        int64_t c0 = cb * kCols, cn = std::min(kCols, m - c0);
+        for (int64_t j = 0; j < cn; ++j) acc[j] = R::identity();
+        for (int64_t r = 0; r < n_red; ++r) {
+          int64_t roff, unused;
+          offsets_of(red, r, roff, unused);
+          const T* p = src + in_off + roff + c0 * s_in;
+          if (s_in == 1) {
+            for (int64_t j = 0; j < cn; ++j) R::update(acc[j], p[j], r);
+          } else {
+            for (int64_t j = 0; j < cn; ++j) R::update(acc[j], p[j * s_in], r);
+          }
+        }
+        for (int64_t j = 0; j < cn; ++j) store(out_off + (c0 + j) * s_out, acc[j]);
+      }
+    });
+  }
+}
+
+}  // namespace
+
+void reduce_kernel(ReduceOp op, const Tensor& values, const Tensor& indices, const Tensor& in,
+                   const std::vector<bool>& reduced) {
+  dispatch_all(in.dtype(), "reduce", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    switch (op) {
+      case ReduceOp::Sum:
+        // sums are written in the output dtype (int64 for integers, or the dtype= asked for)
+        dispatch_all(values.dtype(), "sum", [&](auto otag) {
+          using O = typename decltype(otag)::type;
+          reduce_typed<T, SumReducer<T>, O>(values, indices, in, reduced);
+        });
+        return;
+      case ReduceOp::Max: return reduce_typed<T, ExtremumReducer<T, true>, T>(values, indices, in, reduced);
+      case ReduceOp::Min: return reduce_typed<T, ExtremumReducer<T, false>, T>(values, indices, in, reduced);
+      case ReduceOp::ArgMax: return reduce_typed<T, ArgReducer<T, true>, T>(values, indices, in, reduced);
+      case ReduceOp::ArgMin: return reduce_typed<T, ArgReducer<T, false>, T>(values, indices, in, reduced);
+    }
+  });
+}
+
+}  // namespace ember::cpu

@@ -1,0 +1,100 @@
+#include <cmath>
+#include <cstring>
+
+#include "cpu/kernels.h"
+#include "ops/ops.h"
+
+namespace ember {
+
+Tensor full(const Shape& sizes, const Scalar& value, ScalarType dtype, Device device) {
+  EMBER_CHECK(scalar_fits(value, dtype), Runtime, "full: value cannot be converted to type ", dtype_name(dtype),
+              " without overflow");
+  Tensor t = empty(sizes, dtype, device);
+  cpu::fill_kernel(t, value);
+  return t;
+}
+
+Tensor zeros(const Shape& sizes, ScalarType dtype, Device device) {
+  Tensor t = empty(sizes, dtype, device);
+  if (t.numel() > 0) std::memset(t.data_ptr(), 0, static_cast<size_t>(t.numel()) * t.itemsize());
+  return t;
+}
+
+Tensor ones(const Shape& sizes, ScalarType dtype, Device device) { return full(sizes, Scalar(int64_t(1)), dtype, device); }
+
+Tensor scalar_tensor(const Scalar& value, ScalarType dtype) {
+  // no overflow check: callers convert like a cast (x[i] = 1e6 gives inf in float16, as in torch)
+  Tensor t = empty(Shape{}, dtype);
+  cpu::fill_kernel(t, value);
+  return t;
+}
+
+Tensor wrapped_scalar(const Scalar& value) {
+  ScalarType dt = value.is_floating() ? ScalarType::Float64
+                                      : (value.is_bool() ? ScalarType::Bool : ScalarType::Int64);
+  Tensor t = scalar_tensor(value, dt);
+  t.impl()->is_wrapped_number = true;
+  return t;
+}
+
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::optional<ScalarType> dtype) {
+  const bool any_float = start.is_floating() || end.is_floating() || step.is_floating();
+  ScalarType dt = dtype ? *dtype : (any_float ? default_dtype() : ScalarType::Int64);
+  EMBER_CHECK(dt != ScalarType::Bool, NotImplemented, "arange: not implemented for 'Bool'");
+  const double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  EMBER_CHECK(std::isfinite(s) && std::isfinite(e), Runtime, "arange: unsupported range: ", s, " -> ", e);
+  EMBER_CHECK(st != 0.0, Runtime, "arange: step must be nonzero");
+  EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), Runtime,
+              "arange: upper bound and larger bound inconsistent with step sign");
+  double count = std::ceil((e - s) / st);
+  EMBER_CHECK(count >= 0 && count < 9.0e18, Runtime, "arange: invalid size, possible overflow? start=", s,
+              " end=", e, " step=", st);
+  Tensor out = empty(Shape{static_cast<int64_t>(count)}, dt);
+  if (!any_float) {
+    // integer ranges in exact int64 arithmetic
+    const int64_t si = start.to_int(), sti = step.to_int();
+    dispatch_all(dt, "arange", [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      T* p = out.data<T>();
+      for (int64_t i = 0; i < out.numel(); ++i) p[i] = static_cast<T>(static_cast<acc_t<T>>(si + sti * i));
+    });
+  } else {
+    cpu::arange_kernel(out, s, st);
+  }
+  return out;
+}
+
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::optional<ScalarType> dtype) {
+  EMBER_CHECK(steps >= 0, Runtime, "linspace: number of steps must be non-negative, got ", steps);
+  ScalarType dt = dtype ? *dtype : default_dtype();
+  // as in torch, bool has no kernel, which only matters past one step
+  EMBER_CHECK(dt != ScalarType::Bool || steps <= 1, NotImplemented, "linspace: not implemented for 'Bool'");
+  Tensor out = empty(Shape{steps}, dt);
+  double s = start.to_double(), e = end.to_double();
+  if (is_integral(dt, false)) {
+    // torch converts the endpoints to the integer dtype first (uint8: -3 is 253), then interpolates
+    EMBER_CHECK(scalar_fits(start, dt) && scalar_fits(end, dt), Runtime, "linspace: value cannot be converted to type ",
+                dtype_name(dt), " without overflow");
+    dispatch_all(dt, "linspace", [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      s = static_cast<double>(static_cast<T>(start.to_int()));
+      e = static_cast<double>(static_cast<T>(end.to_int()));
+    });
+  }
+  cpu::linspace_kernel(out, s, e);
+  return out;
+}
+
+Tensor eye(int64_t n, int64_t m, ScalarType dtype) {
+  EMBER_CHECK(n >= 0, Runtime, "eye: n must be greater or equal to 0, got ", n);
+  EMBER_CHECK(m >= 0, Runtime, "eye: m must be greater or equal to 0, got ", m);
+  Tensor out = zeros(Shape{n, m}, dtype);
+  dispatch_all(dtype, "eye", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* p = out.data<T>();
+    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = static_cast<T>(static_cast<acc_t<T>>(1));
+  });
+  return out;
+}
+
+}  // namespace ember

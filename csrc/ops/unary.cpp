@@ -1,0 +1,148 @@
+#include "cpu/kernels.h"
+#include "ops/ops.h"
+
+namespace ember {
+
+namespace {
+const char* unary_name(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "neg";
+    case UnaryOp::Abs: return "abs";
+    case UnaryOp::Exp: return "exp";
+    case UnaryOp::Log: return "log";
+    case UnaryOp::Sqrt: return "sqrt";
+    case UnaryOp::Sin: return "sin";
+    case UnaryOp::Cos: return "cos";
+    case UnaryOp::Tanh: return "tanh";
+    case UnaryOp::Sigmoid: return "sigmoid";
+    case UnaryOp::Relu: return "relu";
+    case UnaryOp::LogicalNot: return "logical_not";
+    case UnaryOp::BitwiseNot: return "bitwise_not";
+  }
+  return "unary";
+}
+
+// Ops whose result is floating even for integer input (torch promotes to the default dtype).
+bool promotes_to_float(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Exp:
+    case UnaryOp::Log:
+    case UnaryOp::Sqrt:
+    case UnaryOp::Sin:
+    case UnaryOp::Cos:
+    case UnaryOp::Tanh:
+    case UnaryOp::Sigmoid: return true;
+    default: return false;
+  }
+}
+
+ScalarType unary_result_dtype(UnaryOp op, ScalarType in) {
+  if (op == UnaryOp::LogicalNot) return ScalarType::Bool;
+  if (promotes_to_float(op) && !is_floating(in)) return default_dtype();
+  return in;
+}
+}  // namespace
+
+Tensor unary(UnaryOp op, const Tensor& x) {
+  ScalarType out_dt = unary_result_dtype(op, x.dtype());
+  Tensor out = empty(x.sizes(), out_dt, x.device());
+  if (op == UnaryOp::LogicalNot) {
+    cpu::unary_kernel(op, out, x);
+  } else {
+    cpu::unary_kernel(op, out, to_dtype(x, out_dt));
+  }
+  return out;
+}
+
+Tensor& unary_(UnaryOp op, Tensor& x) {
+  check_writable(x, unary_name(op));
+  ScalarType out_dt = unary_result_dtype(op, x.dtype());
+  // logical_not_ writes 0/1 in x's own dtype; exp_ and friends can't write floats into integers
+  EMBER_CHECK(can_cast(out_dt, x.dtype()), Runtime, unary_name(op), "_: result type ", dtype_name(out_dt),
+              " can't be cast to the desired output type ", dtype_name(x.dtype()));
+  if (op == UnaryOp::LogicalNot) {
+    Tensor tmp = unary(op, x);
+    cpu::copy_kernel(x, tmp);
+  } else {
+    cpu::unary_kernel(op, x, x);
+  }
+  x.bump_version();
+  return x;
+}
+
+namespace {
+// The dtype of clamp's result: the promotion of x with the bounds given.
+ScalarType clamp_dtype(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
+  std::vector<Tensor> ops{x};
+  if (lo) ops.push_back(*lo);
+  if (hi) ops.push_back(*hi);
+  return result_type(ops);
+}
+
+// A bool result is refused, as in torch, except with exactly one tensor bound (torch's clamp_min and
+// clamp_max kernels take bool). A number bound may promote a bool input: clamp(mask, 0, 1) is int64.
+void check_bool_result(ScalarType dt, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi,
+                       const char* op) {
+  const bool one_tensor_bound = (lo && !hi && !lo->is_wrapped_number()) || (hi && !lo && !hi->is_wrapped_number());
+  EMBER_CHECK(dt != ScalarType::Bool || one_tensor_bound, NotImplemented, op, ": not implemented for 'Bool'");
+}
+
+// torch refuses a Python-number bound the result dtype can't hold ("value cannot be converted to
+// type ... without overflow"); see scalar_fits.
+void check_bound_fits(const std::optional<Tensor>& bound, ScalarType dt) {
+  if (!bound || !bound->is_wrapped_number()) return;
+  Scalar v = bound->dtype() == ScalarType::Float64 ? Scalar(*bound->data<double>())
+                                                   : bound->dtype() == ScalarType::Int64 ? Scalar(*bound->data<int64_t>())
+                                                                                        : Scalar(*bound->data<bool>());
+  EMBER_CHECK(scalar_fits(v, dt), Runtime, "clamp: value cannot be converted to type ", dtype_name(dt),
+              " without overflow");
+}
+
+void clamp_into(const Tensor& out, const Tensor& x, const std::optional<Tensor>& lo,
+                const std::optional<Tensor>& hi) {
+  ScalarType dt = out.dtype();
+  check_bound_fits(lo, dt);
+  check_bound_fits(hi, dt);
+  Tensor xc = to_dtype(x, dt);
+  Tensor loc, hic;
+  if (lo) loc = to_dtype(*lo, dt);
+  if (hi) hic = to_dtype(*hi, dt);
+  cpu::clamp_kernel(out, xc, lo ? &loc : nullptr, hi ? &hic : nullptr);
+}
+}  // namespace
+
+Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
+  EMBER_CHECK(lo || hi, Runtime, "clamp: at least one of 'min' or 'max' must not be None");
+  check_bool_result(clamp_dtype(x, lo, hi), lo, hi, "clamp");
+  Shape shape = x.sizes();
+  if (lo) shape = broadcast_shapes(shape, lo->sizes(), "clamp");
+  if (hi) shape = broadcast_shapes(shape, hi->sizes(), "clamp");
+  Tensor out = empty(shape, clamp_dtype(x, lo, hi), x.device());
+  clamp_into(out, x, lo, hi);
+  return out;
+}
+
+Tensor& clamp_(Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi) {
+  EMBER_CHECK(lo || hi, Runtime, "clamp_: at least one of 'min' or 'max' must not be None");
+  check_writable(x, "clamp_");
+  ScalarType dt = clamp_dtype(x, lo, hi);
+  EMBER_CHECK(can_cast(dt, x.dtype()), Runtime, "clamp_: result type ", dtype_name(dt),
+              " can't be cast to the desired output type ", dtype_name(x.dtype()));
+  check_bool_result(dt, lo, hi, "clamp_");
+  Shape shape = x.sizes();
+  if (lo) shape = broadcast_shapes(shape, lo->sizes(), "clamp_");
+  if (hi) shape = broadcast_shapes(shape, hi->sizes(), "clamp_");
+  EMBER_CHECK(shape == x.sizes(), Runtime, "clamp_: output with shape ", x.shape_str(),
+              " doesn't match the broadcast shape ", shape_to_string(shape));
+  if (dt == x.dtype()) {
+    clamp_into(x, x, lo, hi);
+  } else {
+    Tensor tmp = empty(shape, dt, x.device());
+    clamp_into(tmp, x, lo, hi);
+    cpu::copy_kernel(x, tmp);
+  }
+  x.bump_version();
+  return x;
+}
+
+}  // namespace ember

@@ -1,0 +1,330 @@
+// Autograd's Python face: requires_grad/grad/grad_fn on tensors, backward and grad, hooks,
+// grad-mode switches, and the node type that runs a Python Function's backward.
+#include "autograd/engine.h"
+#include "autograd/function.h"
+#include "python/common.h"
+
+namespace ember::python {
+
+namespace {
+
+using autograd::AutogradMeta;
+using autograd::Node;
+
+// A Python callable held from C++: the GIL is taken to call it and to drop it.
+std::shared_ptr<py::object> hold(py::object fn) {
+  return std::shared_ptr<py::object>(new py::object(std::move(fn)), [](py::object* p) {
+    if (Py_IsInitialized()) {
+      py::gil_scoped_acquire gil;
+      delete p;
+    }
+  });
+}
+
+// Hooks are removable: each carries a flag that its handle clears.
+struct HookHandle {
+  std::shared_ptr<bool> alive;
+  void remove() { *alive = false; }
+};
+
+autograd::GradHook python_hook(py::object fn, const std::shared_ptr<bool>& alive) {
+  auto f = hold(std::move(fn));
+  return [f, alive](const Tensor& g) -> Tensor {
+    if (!*alive) return Tensor();
+    py::gil_scoped_acquire gil;
+    py::object r = (*f)(g);
+    if (r.is_none()) return Tensor();
+    EMBER_CHECK(is_tensor(r), Type, "hook: expected the hook to return a Tensor or None, got ", type_name(r));
+    return r.cast<Tensor>();
+  };
+}
+
+std::vector<Tensor> tensors_of(py::handle seq, const char* what) {
+  std::vector<Tensor> out;
+  if (seq.is_none()) return out;
+  if (is_tensor(seq)) return {seq.cast<Tensor>()};
+  for (py::handle h : seq) {
+    EMBER_CHECK(is_tensor(h), Type, what, ": expected a sequence of Tensors, got an element of type ", type_name(h));
+    out.push_back(h.cast<Tensor>());
+  }
+  return out;
+}
+
+// grad_tensors entries may be None (implicit ones for one-element outputs).
+std::vector<Tensor> grads_of(py::handle seq, size_t n) {
+  std::vector<Tensor> out(n);
+  if (seq.is_none()) return out;
+  if (is_tensor(seq)) {
+    out[0] = seq.cast<Tensor>();
+    return out;
+  }
+  size_t i = 0;
+  for (py::handle h : seq) {
+    EMBER_CHECK(i < n, Runtime, "grad_tensors: got more gradients than tensors (", n, ")");
+    if (!h.is_none()) out[i] = is_tensor(h) ? h.cast<Tensor>() : wrapped_scalar(to_scalar(h, "backward"));
+    ++i;
+  }
+  EMBER_CHECK(i == n, Runtime, "grad_tensors: got ", i, " gradients for ", n, " tensors");
+  return out;
+}
+
+bool retain_default(py::handle retain_graph, bool create_graph) {
+  return retain_graph.is_none() ? create_graph : retain_graph.cast<bool>();
+}
+
+// The node of a Python autograd.Function: calls ctx's backward with the GIL held.
+struct PyFunctionNode : Node {
+  std::shared_ptr<py::object> ctx;  // the FunctionCtx; its class has the user's backward
+  std::string cls_name;
+  std::string name() const override { return cls_name; }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    py::gil_scoped_acquire gil;
+    py::tuple args(grads.size());
+    for (size_t i = 0; i < grads.size(); ++i) args[i] = grads[i].defined() ? py::cast(grads[i]) : py::none();
+    py::object r = ctx->attr("_run_backward")(args);
+    std::vector<Tensor> out;
+    for (py::handle h : r) out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+    return out;
+  }
+  void release_saved() override {
+    py::gil_scoped_acquire gil;
+    ctx->attr("_release_saved")();
+  }
+};
+
+void set_requires_grad(const Tensor& t, bool flag) {
+  if (flag) {
+    EMBER_CHECK(is_floating(t.dtype()), Runtime, "only Tensors of floating point dtype can require gradients (got ",
+                dtype_name(t.dtype()), ")");
+  } else {
+    EMBER_CHECK(autograd::is_leaf(t), Runtime,
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+  }
+  if (!flag && !t.impl()->autograd) return;
+  autograd::meta(t).requires_grad = flag;
+}
+
+Tensor detach(const Tensor& t) { return make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
+
+// A Python wrapper for a node (grad_fn): its name, next_functions and hooks.
+py::object node_object(const std::shared_ptr<Node>& n) {
+  if (!n) return py::none();
+  return py::cast(n);
+}
+
+}  // namespace
+
+void init_autograd(py::module_& m) {
+  auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+
+  py::class_<Node, std::shared_ptr<Node>>(m, "Node")
+      .def("name", &Node::name)
+      .def_property_readonly("next_functions",
+                             [](const Node& n) {
+                               py::tuple t(n.next_edges.size());
+                               for (size_t i = 0; i < n.next_edges.size(); ++i) {
+                                 t[i] = py::make_tuple(node_object(n.next_edges[i].fn), n.next_edges[i].input_nr);
+                               }
+                               return t;
+                             })
+      .def_property_readonly("variable",
+                             [](const Node& n) -> py::object {
+                               auto* acc = dynamic_cast<const autograd::AccumulateGrad*>(&n);
+                               if (!acc) throw py::attribute_error("'" + n.name() + "' object has no attribute 'variable'");
+                               return py::cast(acc->variable);
+                             })
+      .def("register_prehook",
+           [](const std::shared_ptr<Node>& n, py::object fn) {
+             HookHandle h{std::make_shared<bool>(true)};
+             auto f = hold(std::move(fn));
+             auto alive = h.alive;
+             n->pre_hooks.emplace_back(0, [f, alive](const Tensor& g) -> Tensor {
+               if (!*alive) return Tensor();
+               py::gil_scoped_acquire gil;
+               py::object r = (*f)(py::make_tuple(g));
+               if (r.is_none()) return Tensor();
+               return py::reinterpret_borrow<py::tuple>(r)[0].cast<Tensor>();
+             });
+             return h;
+           })
+      .def("__repr__", [](const Node& n) {
+        return "<" + n.name() + " object at " + std::to_string(reinterpret_cast<uintptr_t>(&n)) + ">";
+      });
+  py::class_<HookHandle>(m, "RemovableHandle").def("remove", &HookHandle::remove);
+
+  cls.def_property(
+      "requires_grad", [](const Tensor& t) { return autograd::requires_grad(t); },
+      [](const Tensor& t, bool flag) { set_requires_grad(t, flag); });
+  cls.def(
+      "requires_grad_",
+      [](py::object self, bool flag) {
+        set_requires_grad(self.cast<const Tensor&>(), flag);
+        return self;
+      },
+      py::arg("requires_grad") = true);
+  cls.def_property(
+      "grad",
+      [](const Tensor& t) -> py::object {
+        if (!t.impl()->autograd || !t.impl()->autograd->grad.defined()) return py::none();
+        return py::cast(t.impl()->autograd->grad);
+      },
+      [](const Tensor& t, py::handle g) {
+        if (g.is_none()) {
+          if (t.impl()->autograd) t.impl()->autograd->grad = Tensor();
+          return;
+        }
+        const Tensor& gt = g.cast<const Tensor&>();
+        EMBER_CHECK(gt.sizes() == t.sizes(), Runtime, "assigned grad has data of a different size (", gt.shape_str(),
+                    " vs ", t.shape_str(), ")");
+        EMBER_CHECK(gt.dtype() == t.dtype(), Runtime, "assigned grad has data of a different type (",
+                    dtype_name(gt.dtype()), " vs ", dtype_name(t.dtype()), ")");
+        autograd::meta(t).grad = gt;
+      });
+  cls.def_property_readonly("grad_fn", [](const Tensor& t) { return node_object(autograd::grad_fn(t)); });
+  cls.def_property_readonly("is_leaf", &autograd::is_leaf);
+  cls.def_property_readonly("output_nr",
+                            [](const Tensor& t) { return t.impl()->autograd ? t.impl()->autograd->output_nr : 0u; });
+  cls.def_property_readonly("retains_grad", [](const Tensor& t) {
+    return t.impl()->autograd && t.impl()->autograd->retains_grad;
+  });
+  cls.def("retain_grad", [](const Tensor& t) {
+    EMBER_CHECK(autograd::requires_grad(t), Runtime, "can't retain_grad on Tensor that has requires_grad=False");
+    if (autograd::is_leaf(t)) return;  // leaves keep .grad anyway
+    AutogradMeta& m = autograd::meta(t);
+    if (m.retains_grad) return;
+    m.retains_grad = true;
+    std::weak_ptr<TensorImpl> weak = t.impl_ptr();
+    m.grad_fn->pre_hooks.emplace_back(m.output_nr, [weak](const Tensor& g) -> Tensor {
+      if (auto impl = weak.lock()) {
+        Tensor self(impl);
+        AutogradMeta& mm = autograd::meta(self);
+        if (!mm.grad.defined()) {
+          mm.grad = clone(g);
+        } else {
+          mm.grad = binary(BinaryOp::Add, mm.grad, g);
+        }
+      }
+      return Tensor();
+    });
+  });
+  cls.def("detach", &detach);
+  cls.def("detach_", [](py::object self) {
+    const Tensor& t = self.cast<const Tensor&>();
+    if (t.impl()->autograd) {
+      t.impl()->autograd->grad_fn = nullptr;
+      t.impl()->autograd->requires_grad = false;
+    }
+    return self;
+  });
+  cls.def_property(
+      "data", [](const Tensor& t) { return detach(t); },
+      [](const Tensor& t, const Tensor& other) {
+        // `p.data = x`: the tensor takes x's memory and geometry, keeping its autograd identity
+        EMBER_CHECK(other.dtype() == t.dtype(), Runtime, "data: assigned tensor has a different dtype (",
+                    dtype_name(other.dtype()), " vs ", dtype_name(t.dtype()), ")");
+        TensorImpl* impl = t.impl();
+        impl->storage = other.storage();
+        impl->offset = other.storage_offset();
+        impl->sizes = other.sizes();
+        impl->strides = other.strides();
+      });
+  cls.def(
+      "register_hook",
+      [](const Tensor& t, py::object fn) {
+        EMBER_CHECK(autograd::requires_grad(t), Runtime,
+                    "cannot register a hook on a tensor that doesn't require gradient");
+        HookHandle h{std::make_shared<bool>(true)};
+        if (autograd::is_leaf(t)) {
+          autograd::meta(t).leaf_hooks.push_back(python_hook(std::move(fn), h.alive));
+        } else {
+          AutogradMeta& m = autograd::meta(t);
+          m.grad_fn->pre_hooks.emplace_back(m.output_nr, python_hook(std::move(fn), h.alive));
+        }
+        return h;
+      },
+      py::arg("hook"));
+
+  m.def(
+      "_run_backward",
+      [](py::handle tensors, py::handle grad_tensors, py::handle retain_graph, bool create_graph, py::handle inputs) {
+        autograd::BackwardArgs args;
+        args.roots = tensors_of(tensors, "backward");
+        args.root_grads = grads_of(grad_tensors, args.roots.size());
+        args.create_graph = create_graph;
+        args.keep_graph = retain_default(retain_graph, create_graph);
+        args.inputs = tensors_of(inputs, "backward");
+        EMBER_CHECK(inputs.is_none() || !args.inputs.empty(), Runtime, "backward: 'inputs' argument to backward() cannot be empty.");
+        args.accumulate = true;
+        py::gil_scoped_release nogil;
+        autograd::run_backward(args);
+      },
+      py::arg("tensors"), py::arg("grad_tensors") = py::none(), py::arg("retain_graph") = py::none(),
+      py::arg("create_graph") = false, py::arg("inputs") = py::none());
+  m.def(
+      "_run_grad",
+      [](py::handle outputs, py::handle inputs, py::handle grad_outputs, py::handle retain_graph, bool create_graph,
+         bool allow_unused) {
+        autograd::BackwardArgs args;
+        args.roots = tensors_of(outputs, "grad");
+        args.root_grads = grads_of(grad_outputs, args.roots.size());
+        args.create_graph = create_graph;
+        args.keep_graph = retain_default(retain_graph, create_graph);
+        args.inputs = tensors_of(inputs, "grad");
+        EMBER_CHECK(!args.inputs.empty(), Runtime, "grad requires non-empty inputs.");
+        args.accumulate = false;
+        args.allow_unused = allow_unused;
+        std::vector<Tensor> r;
+        {
+          py::gil_scoped_release nogil;
+          r = autograd::run_backward(args);
+        }
+        py::tuple out(r.size());
+        for (size_t i = 0; i < r.size(); ++i) out[i] = r[i].defined() ? py::cast(r[i]) : py::none();
+        return out;
+      },
+      py::arg("outputs"), py::arg("inputs"), py::arg("grad_outputs") = py::none(), py::arg("retain_graph") = py::none(),
+      py::arg("create_graph") = false, py::arg("allow_unused") = false);
+
+  m.def("is_grad_enabled", &autograd::grad_enabled);
+  m.def("_set_grad_enabled", &autograd::set_grad_enabled, py::arg("mode"));
+  m.def("is_inference_mode_enabled", &autograd::inference_mode);
+  m.def("_set_inference_mode", &autograd::set_inference_mode, py::arg("mode"));
+  m.def("is_anomaly_enabled", &autograd::anomaly_enabled);
+  m.def("_set_anomaly_enabled", &autograd::set_anomaly_enabled, py::arg("mode"));
+
+  // autograd.Function support: wires a Python ctx into the graph as a node.
+  m.def(
+      "_function_record",
+      [](py::object ctx, const std::string& name, py::handle inputs, py::handle outputs, py::handle differentiable,
+         py::handle trace, bool materialize_grads) {
+        std::vector<Tensor> ins;
+        for (py::handle h : inputs) ins.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+        auto node = std::shared_ptr<PyFunctionNode>(new PyFunctionNode(), [](PyFunctionNode* p) {
+          autograd::delete_node(p);
+        });
+        node->ctx = hold(std::move(ctx));
+        node->cls_name = name;
+        node->materialize_grads = materialize_grads;
+        if (!trace.is_none()) node->anomaly_trace = trace.cast<std::string>();
+        for (const Tensor& t : ins) {
+          node->next_edges.push_back(t.defined() && autograd::requires_grad(t) ? autograd::gradient_edge(t)
+                                                                               : autograd::Edge{});
+        }
+        uint32_t nr = 0;
+        auto diff = differentiable.cast<py::list>();
+        for (py::handle h : outputs) {
+          const Tensor& out = h.cast<const Tensor&>();
+          if (diff[nr].cast<bool>()) {
+            autograd::set_history(out, node, nr);
+          } else {
+            node->outputs.resize(std::max<size_t>(node->outputs.size(), nr + 1), {out.sizes(), out.dtype()});
+          }
+          ++nr;
+        }
+        return std::static_pointer_cast<Node>(node);
+      });
+  m.def("_saved_version", [](const Tensor& t) { return t.version(); });
+}
+
+}  // namespace ember::python

@@ -1,0 +1,288 @@
+// Tensor creation: from data, filled, ranges, random; the generator and global settings.
+#include <cstring>
+#include <random>
+
+#include "iter/parallel.h"
+#include "autograd/function.h"
+#include "python/common.h"
+
+namespace ember::python {
+
+namespace {
+
+// The keyword arguments every factory takes (dtype, device, requires_grad, generator, ...).
+struct FactoryArgs {
+  std::optional<ScalarType> dtype;
+  ember::Generator* generator = nullptr;
+  bool requires_grad = false;
+};
+
+// Applies requires_grad= to a freshly made tensor (a leaf).
+Tensor finish(const FactoryArgs& f, Tensor t) {
+  if (f.requires_grad) {
+    EMBER_CHECK(is_floating(t.dtype()), Runtime, "only Tensors of floating point dtype can require gradients (got ",
+                dtype_name(t.dtype()), ")");
+    autograd::meta(t).requires_grad = true;
+  }
+  return t;
+}
+
+FactoryArgs parse_factory_kwargs(const py::kwargs& kwargs, const char* op, bool takes_generator = false) {
+  FactoryArgs f;
+  for (auto kv : kwargs) {
+    std::string k = kv.first.cast<std::string>();
+    py::handle v = kv.second;
+    if (k == "dtype") {
+      f.dtype = optional_dtype(v);
+    } else if (k == "device") {
+      check_device_arg(v, op);
+    } else if (k == "requires_grad") {
+      f.requires_grad = v.cast<bool>();
+    } else if (k == "generator" && takes_generator) {
+      f.generator = to_generator(v);
+    } else if (k == "layout" || k == "pin_memory" || k == "memory_format") {
+      continue;  // dense CPU memory is the only layout
+    } else if (k == "out" && !v.is_none()) {
+      EMBER_FAIL(NotImplemented, op, ": out= is not supported for factory functions");
+    } else if (k != "out") {
+      EMBER_FAIL(Type, op, "() got an unexpected keyword argument '", k, "'");
+    }
+  }
+  return f;
+}
+
+ScalarType float_dtype(const FactoryArgs& f) { return f.dtype.value_or(default_dtype()); }
+
+}  // namespace
+
+void init_creation(py::module_& m) {
+  m.def(
+      "tensor",
+      [](py::handle data, py::handle dtype, py::handle device, bool requires_grad, bool) {
+        check_device_arg(device, "tensor");
+        FactoryArgs f;
+        f.requires_grad = requires_grad;
+        return finish(f, tensor_from_data(data, optional_dtype(dtype)));
+      },
+      py::arg("data"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+      py::arg("requires_grad") = false, py::arg("pin_memory") = false);
+  m.def(
+      "as_tensor",
+      [](py::object data, py::handle dtype, py::handle device) -> py::object {
+        check_device_arg(device, "as_tensor");
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        if (is_tensor(data)) {
+          const Tensor& t = data.cast<const Tensor&>();
+          return (!dt || *dt == t.dtype()) ? data : py::cast(to_dtype(t, *dt));
+        }
+        if (py::isinstance<py::array>(data)) {
+          // shares memory with the array when the dtype matches, as torch does
+          Tensor t = py::module_::import("ember._C").attr("from_numpy")(data).cast<Tensor>();
+          return py::cast(dt ? to_dtype(t, *dt) : t);
+        }
+        return py::cast(tensor_from_data(data, dt));
+      },
+      py::arg("data"), py::arg("dtype") = py::none(), py::arg("device") = py::none());
+
+  m.def("empty", [](py::args args, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "empty");
+    return finish(f, empty(shape_from_args(args, "empty"), float_dtype(f)));
+  });
+  m.def("zeros", [](py::args args, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "zeros");
+    return finish(f, zeros(shape_from_args(args, "zeros"), float_dtype(f)));
+  });
+  m.def("ones", [](py::args args, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "ones");
+    return finish(f, ones(shape_from_args(args, "ones"), float_dtype(f)));
+  });
+  m.def(
+      "full",
+      [](py::handle size, py::handle fill_value, py::kwargs kw) {
+        FactoryArgs f = parse_factory_kwargs(kw, "full");
+        Scalar v = to_scalar(fill_value, "full");
+        return finish(f, full(to_shape(size, "full"), v, f.dtype.value_or(v.natural_dtype())));
+      },
+      py::arg("size"), py::arg("fill_value"));
+  m.def(
+      "empty_strided",
+      [](py::handle size, py::handle stride, py::kwargs kw) {
+        FactoryArgs f = parse_factory_kwargs(kw, "empty_strided");
+        return finish(f, empty_strided(to_shape(size, "empty_strided"), to_shape(stride, "empty_strided"), float_dtype(f)));
+      },
+      py::arg("size"), py::arg("stride"));
+  // *_like: same shape, and the input's dtype unless dtype= is given
+  m.def("empty_like", [](const Tensor& t, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "empty_like");
+    return finish(f, empty(t.sizes(), f.dtype.value_or(t.dtype())));
+  }, py::arg("input"));
+  m.def("zeros_like", [](const Tensor& t, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "zeros_like");
+    return finish(f, zeros(t.sizes(), f.dtype.value_or(t.dtype())));
+  }, py::arg("input"));
+  m.def("ones_like", [](const Tensor& t, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "ones_like");
+    return finish(f, ones(t.sizes(), f.dtype.value_or(t.dtype())));
+  }, py::arg("input"));
+  m.def("full_like", [](const Tensor& t, py::handle fill_value, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "full_like");
+    return finish(f, full(t.sizes(), to_scalar(fill_value, "full_like"), f.dtype.value_or(t.dtype())));
+  }, py::arg("input"), py::arg("fill_value"));
+  m.def("rand_like", [](const Tensor& t, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "rand_like", true);
+    return finish(f, rand(t.sizes(), f.dtype.value_or(t.dtype()), f.generator));
+  }, py::arg("input"));
+  m.def("randn_like", [](const Tensor& t, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "randn_like", true);
+    return finish(f, randn(t.sizes(), f.dtype.value_or(t.dtype()), f.generator));
+  }, py::arg("input"));
+
+  m.def("arange", [](py::args args, py::kwargs kw) {
+    // arange(end), arange(start, end), arange(start, end, step); also by keyword
+    std::vector<py::handle> a(args.begin(), args.end());
+    py::handle start, end, step;
+    py::dict rest;
+    for (auto kv : kw) {
+      std::string k = kv.first.cast<std::string>();
+      if (k == "start") start = kv.second;
+      else if (k == "end") end = kv.second;
+      else if (k == "step") step = kv.second;
+      else rest[kv.first] = kv.second;
+    }
+    if (a.size() == 1 && !end) {
+      end = a[0];
+    } else {
+      if (a.size() >= 1) start = a[0];
+      if (a.size() >= 2) end = a[1];
+      if (a.size() >= 3) step = a[2];
+    }
+    EMBER_CHECK(a.size() <= 3 && end, Type, "arange() received an invalid combination of arguments");
+    FactoryArgs f = parse_factory_kwargs(rest, "arange");
+    return finish(f, arange(start ? to_scalar(start, "arange") : Scalar(int64_t(0)), to_scalar(end, "arange"),
+                  step ? to_scalar(step, "arange") : Scalar(int64_t(1)), f.dtype));
+  });
+  m.def(
+      "linspace",
+      [](py::handle start, py::handle end, int64_t steps, py::kwargs kw) {
+        FactoryArgs f = parse_factory_kwargs(kw, "linspace");
+        return finish(f, linspace(to_scalar(start, "linspace"), to_scalar(end, "linspace"), steps, f.dtype));
+      },
+      py::arg("start"), py::arg("end"), py::arg("steps"));
+  m.def(
+      "eye",
+      [](int64_t n, py::handle m_, py::kwargs kw) {
+        FactoryArgs f = parse_factory_kwargs(kw, "eye");
+        return finish(f, eye(n, m_.is_none() ? n : to_int(m_, "eye"), float_dtype(f)));
+      },
+      py::arg("n"), py::arg("m") = py::none());
+
+  // ---- random ----
+  m.def("rand", [](py::args args, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "rand", true);
+    return finish(f, rand(shape_from_args(args, "rand"), float_dtype(f), f.generator));
+  });
+  m.def("randn", [](py::args args, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "randn", true);
+    return finish(f, randn(shape_from_args(args, "randn"), float_dtype(f), f.generator));
+  });
+  m.def("randint", [](py::args args, py::kwargs kw) {
+    // randint(high, size) or randint(low, high, size)
+    EMBER_CHECK(args.size() == 2 || args.size() == 3, Type,
+                "randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)");
+    int64_t low = args.size() == 3 ? to_int(args[0], "randint") : 0;
+    int64_t high = to_int(args[args.size() - 2], "randint");
+    FactoryArgs f = parse_factory_kwargs(kw, "randint", true);
+    return finish(f, randint(low, high, to_shape(args[args.size() - 1], "randint"), f.dtype.value_or(ScalarType::Int64),
+                   f.generator));
+  });
+  m.def("randperm", [](int64_t n, py::kwargs kw) {
+    FactoryArgs f = parse_factory_kwargs(kw, "randperm", true);
+    return finish(f, randperm(n, f.dtype.value_or(ScalarType::Int64), f.generator));
+  }, py::arg("n"));
+  m.def(
+      "normal",
+      [](py::handle mean, py::handle std, py::handle size, py::handle generator) {
+        ember::Generator* g = to_generator(generator);
+        if (!size.is_none()) {
+          // normal(mean: float, std: float, size)
+          Tensor t = empty(to_shape(size, "normal"), default_dtype());
+          return normal_(t, to_scalar(mean, "normal").to_double(), to_scalar(std, "normal").to_double(), g);
+        }
+        Tensor m_ = is_tensor(mean) ? mean.cast<Tensor>() : scalar_tensor(to_scalar(mean, "normal"), default_dtype());
+        Tensor s_ = is_tensor(std) ? std.cast<Tensor>() : scalar_tensor(to_scalar(std, "normal"), default_dtype());
+        return normal(m_, s_, g);
+      },
+      py::arg("mean"), py::arg("std") = 1.0, py::arg("size") = py::none(), py::kw_only(),
+      py::arg("generator") = py::none());
+  auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+  cls.def(
+      "uniform_",
+      [](py::object self, double from, double to, py::handle generator) {
+        Tensor t = self.cast<Tensor>();
+        uniform_(t, from, to, to_generator(generator));
+        return self;
+      },
+      py::arg("from") = 0.0, py::arg("to") = 1.0, py::kw_only(), py::arg("generator") = py::none());
+  cls.def(
+      "normal_",
+      [](py::object self, double mean, double std, py::handle generator) {
+        Tensor t = self.cast<Tensor>();
+        normal_(t, mean, std, to_generator(generator));
+        return self;
+      },
+      py::arg("mean") = 0.0, py::arg("std") = 1.0, py::kw_only(), py::arg("generator") = py::none());
+
+  py::class_<ember::Generator>(m, "Generator")
+      .def(py::init([](py::handle device) {
+             check_device_arg(device, "Generator");
+             return new ember::Generator();
+           }),
+           py::arg("device") = "cpu")
+      .def("manual_seed",
+           [](py::object self, py::handle seed) {
+             // negative seeds wrap to uint64 like torch
+             self.cast<ember::Generator&>().manual_seed(static_cast<uint64_t>(to_int(seed, "manual_seed")));
+             return self;
+           })
+      .def("initial_seed", &ember::Generator::initial_seed)
+      .def("seed",
+           [](ember::Generator& g) {
+             uint64_t s = static_cast<uint64_t>(std::random_device{}()) << 32 | std::random_device{}();
+             g.manual_seed(s);
+             return s;
+           })
+      .def("get_state",
+           [](const ember::Generator& g) {
+             Tensor st = empty(Shape{16}, ScalarType::UInt8);
+             uint64_t words[2] = {g.initial_seed(), g.offset()};
+             std::memcpy(st.data_ptr(), words, 16);
+             return st;
+           })
+      .def("set_state",
+           [](ember::Generator& g, const Tensor& st) {
+             EMBER_CHECK(st.dtype() == ScalarType::UInt8 && st.numel() == 16, Runtime,
+                         "set_state: expected a uint8 tensor of 16 bytes from get_state()");
+             uint64_t words[2];
+             std::memcpy(words, contiguous(st).data_ptr(), 16);
+             g.set_state(words[0], words[1]);
+           })
+      .def_property_readonly("device", [](const ember::Generator&) { return make_device(Device{}); });
+  m.attr("default_generator") = py::cast(&default_generator(), py::return_value_policy::reference);
+
+  // ---- global settings ----
+  m.def("get_default_dtype", [] { return dtype_object(default_dtype()); });
+  m.def("set_default_dtype", [](py::handle d) { set_default_dtype(to_dtype_arg(d)); }, py::arg("d"));
+  m.def("get_num_threads", &get_num_threads);
+  m.def("set_num_threads", &set_num_threads, py::arg("int"));
+  m.def("_allocator_stats", [] {
+    AllocatorStats s = allocator_stats();
+    py::dict d;
+    d["allocated_bytes"] = s.allocated_bytes;
+    d["peak_allocated_bytes"] = s.peak_allocated_bytes;
+    d["num_allocs"] = s.num_allocs;
+    d["num_frees"] = s.num_frees;
+    return d;
+  });
+}
+
+}  // namespace ember::python

@@ -1,0 +1,38 @@
+// Matrix products.
+#include "python/common.h"
+
+namespace ember::python {
+
+void init_linalg(py::module_& m) {
+  auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+  def_op(
+      m, cls, "matmul",
+      [](const Tensor& a, const Tensor& b, py::handle out) -> py::object {
+        Tensor r;
+        {
+          py::gil_scoped_release nogil;
+          r = matmul(a, b);
+        }
+        if (!out.is_none()) {
+          Tensor o = out.cast<Tensor>();
+          EMBER_CHECK(o.sizes() == r.sizes(), Runtime, "matmul: out= tensor of shape ", o.shape_str(),
+                      " does not match the result shape ", r.shape_str());
+          copy_(o, r);
+          return py::reinterpret_borrow<py::object>(out);
+        }
+        return py::cast(std::move(r));
+      },
+      py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none());
+  cls.def("__matmul__", [](const Tensor& a, const Tensor& b) {
+    py::gil_scoped_release nogil;
+    return matmul(a, b);
+  });
+  cls.def("__rmatmul__", [](const Tensor& a, const Tensor& b) {
+    py::gil_scoped_release nogil;
+    return matmul(b, a);
+  });
+  // No __imatmul__, as in torch: `a @= b` rebinds a to a @ b (whatever its shape) and leaves other
+  // references to the old tensor alone.
+}
+
+}  // namespace ember::python

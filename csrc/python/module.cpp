@@ -1,0 +1,40 @@
+// ember._C: the extension module. Registers the exception mapping, then each op family.
+#include "python/common.h"
+
+namespace ember::python {
+namespace {
+void translate(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const Error& e) {
+    PyObject* type = PyExc_RuntimeError;
+    switch (e.kind()) {
+      case ErrorKind::Index: type = PyExc_IndexError; break;
+      case ErrorKind::Type: type = PyExc_TypeError; break;
+      case ErrorKind::Value: type = PyExc_ValueError; break;
+      case ErrorKind::NotImplemented: type = PyExc_NotImplementedError; break;
+      case ErrorKind::Runtime: type = PyExc_RuntimeError; break;
+    }
+    PyErr_SetString(type, e.what());
+  } catch (const std::bad_alloc&) {
+    PyErr_SetString(PyExc_RuntimeError, "out of memory: an allocation failed");
+  }
+}
+}  // namespace
+}  // namespace ember::python
+
+PYBIND11_MODULE(_C, m) {
+  using namespace ember::python;
+  m.doc() = "ember's native core: tensors, kernels and their Python bindings";
+  py::register_exception_translator(&translate);
+  init_dtype(m);
+  init_tensor(m);
+  init_creation(m);
+  init_elementwise(m);
+  init_reduce(m);
+  init_shape(m);
+  init_indexing(m);
+  init_linalg(m);
+  init_interop(m);
+  init_autograd(m);
+}

@@ -1,0 +1,147 @@
+// Views and shape ops.
+#include "python/common.h"
+
+namespace ember::python {
+
+namespace {
+// Accepts dims given as f(0, 2, 1) or f((0, 2, 1)).
+std::vector<int64_t> dims_from_args(const py::args& args, const char* op) {
+  if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return to_dims(args[0], op);
+  std::vector<int64_t> d;
+  for (py::handle h : args) d.push_back(to_int(h, op));
+  return d;
+}
+
+std::vector<Tensor> tensor_list(py::handle seq, const char* op) {
+  EMBER_CHECK(py::isinstance<py::sequence>(seq) && !is_tensor(seq), Type, op,
+              "(): argument 'tensors' must be tuple of Tensors, not ", type_name(seq));
+  std::vector<Tensor> out;
+  for (py::handle h : seq) {
+    EMBER_CHECK(is_tensor(h), Type, op, "(): expected Tensor as element in argument 'tensors', but got ",
+                type_name(h));
+    out.push_back(h.cast<Tensor>());
+  }
+  return out;
+}
+}  // namespace
+
+void init_shape(py::module_& m) {
+  auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+  cls.def("view", [](const Tensor& t, py::args args) -> py::object {
+    if (args.size() == 1 && py::isinstance<DType>(args[0])) {
+      ScalarType dt = to_dtype_arg(args[0]);
+      EMBER_CHECK(itemsize(dt) == t.itemsize(), NotImplemented, "view(dtype): changing the element size (",
+                  dtype_name(t.dtype()), " to ", dtype_name(dt), ") is not supported yet");
+      Tensor v = make_view(t, t.sizes(), t.strides(), t.storage_offset());
+      v.impl()->dtype = dt;
+      return py::cast(v);
+    }
+    return py::cast(view(t, shape_from_args(args, "view")));
+  });
+  cls.def("view_as", [](const Tensor& t, const Tensor& other) { return view(t, other.sizes()); });
+  cls.def("reshape", [](const Tensor& t, py::args args) { return reshape(t, shape_from_args(args, "reshape")); });
+  cls.def("reshape_as", [](const Tensor& t, const Tensor& other) { return reshape(t, other.sizes()); });
+  m.def("reshape", [](const Tensor& t, py::handle shape) { return reshape(t, to_shape(shape, "reshape")); },
+        py::arg("input"), py::arg("shape"));
+  cls.def("permute", [](const Tensor& t, py::args args) { return permute(t, dims_from_args(args, "permute")); });
+  m.def("permute", [](const Tensor& t, py::handle dims) { return permute(t, to_dims(dims, "permute")); },
+        py::arg("input"), py::arg("dims"));
+  for (const char* name : {"transpose", "swapdims", "swapaxes"}) {
+    def_op(m, cls, name, [](const Tensor& t, int64_t d0, int64_t d1) { return transpose(t, d0, d1); },
+           py::arg("input"), py::arg("dim0"), py::arg("dim1"));
+  }
+  def_op(m, cls, "t", [](const Tensor& x) {
+    EMBER_CHECK(x.dim() <= 2, Runtime, "t() expects a tensor with <= 2 dimensions, but self is ", x.dim(), "D");
+    return x.dim() < 2 ? x : transpose(x, 0, 1);
+  }, py::arg("input"));
+  cls.def_property_readonly("T", &numpy_T);
+  cls.def_property_readonly("mT", &matrix_transpose);
+  cls.def("expand", [](const Tensor& t, py::args args) { return expand(t, shape_from_args(args, "expand")); });
+  cls.def("expand_as", [](const Tensor& t, const Tensor& other) { return expand(t, other.sizes()); });
+  m.def("broadcast_to", [](const Tensor& t, py::handle s) { return expand(t, to_shape(s, "broadcast_to")); },
+        py::arg("input"), py::arg("size"));
+  cls.def("broadcast_to", [](const Tensor& t, py::handle s) { return expand(t, to_shape(s, "broadcast_to")); },
+          py::arg("size"));
+  m.def("broadcast_shapes", [](py::args shapes) {
+    Shape out;
+    for (py::handle s : shapes) out = broadcast_shapes(out, to_shape(s, "broadcast_shapes"), "broadcast_shapes");
+    return make_size(out);
+  });
+  m.def("broadcast_tensors", [](py::args tensors) {
+    Shape out;
+    std::vector<Tensor> ts;
+    for (py::handle h : tensors) ts.push_back(h.cast<Tensor>());
+    for (const Tensor& t : ts) out = broadcast_shapes(out, t.sizes(), "broadcast_tensors");
+    std::vector<Tensor> r;
+    for (const Tensor& t : ts) r.push_back(expand(t, out));
+    return to_py_tuple(r);
+  });
+  def_op(
+      m, cls, "squeeze",
+      [](const Tensor& t, py::handle dim) {
+        if (dim.is_none()) return squeeze(t, {}, true);
+        return squeeze(t, to_dims(dim, "squeeze"), false);
+      },
+      py::arg("input"), py::arg("dim") = py::none());
+  def_op(m, cls, "unsqueeze", [](const Tensor& t, int64_t dim) { return unsqueeze(t, dim); }, py::arg("input"),
+         py::arg("dim"));
+  def_op(m, cls, "flatten", [](const Tensor& t, int64_t s, int64_t e) { return flatten(t, s, e); }, py::arg("input"),
+         py::arg("start_dim") = 0, py::arg("end_dim") = -1);
+  def_op(
+      m, cls, "unflatten",
+      [](const Tensor& t, int64_t dim, py::handle sizes) { return unflatten(t, dim, to_shape(sizes, "unflatten")); },
+      py::arg("input"), py::arg("dim"), py::arg("sizes"));
+  def_op(
+      m, cls, "narrow",
+      [](const Tensor& t, int64_t dim, py::handle start, int64_t length) {
+        return narrow(t, dim, to_int(start, "narrow"), length);
+      },
+      py::arg("input"), py::arg("dim"), py::arg("start"), py::arg("length"));
+  def_op(m, cls, "select", [](const Tensor& t, int64_t dim, py::handle index) { return select(t, dim, to_int(index, "select")); },
+         py::arg("input"), py::arg("dim"), py::arg("index"));
+  def_op(m, cls, "unbind", [](const Tensor& t, int64_t dim) { return to_py_tuple(unbind(t, dim)); }, py::arg("input"),
+         py::arg("dim") = 0);
+  def_op(
+      m, cls, "split",
+      [](const Tensor& t, py::handle split_size, int64_t dim) {
+        if (PyLong_Check(split_size.ptr())) return to_py_tuple(split(t, split_size.cast<int64_t>(), dim));
+        return to_py_tuple(split_with_sizes(t, to_dims(split_size, "split"), dim));
+      },
+      py::arg("tensor"), py::arg("split_size_or_sections"), py::arg("dim") = 0);
+  def_op(
+      m, cls, "split_with_sizes",
+      [](const Tensor& t, py::handle sizes, int64_t dim) {
+        return to_py_tuple(split_with_sizes(t, to_dims(sizes, "split_with_sizes"), dim));
+      },
+      py::arg("input"), py::arg("split_sizes"), py::arg("dim") = 0);
+  def_op(m, cls, "chunk", [](const Tensor& t, int64_t chunks, int64_t dim) { return to_py_tuple(chunk(t, chunks, dim)); },
+         py::arg("input"), py::arg("chunks"), py::arg("dim") = 0);
+  for (const char* name : {"cat", "concat", "concatenate"}) {
+    m.def(
+        name,
+        [](py::handle tensors, int64_t dim, py::handle out) -> py::object {
+          Tensor r = cat(tensor_list(tensors, "cat"), dim);
+          if (!out.is_none()) {
+            Tensor o = out.cast<Tensor>();
+            EMBER_CHECK(o.sizes() == r.sizes(), Runtime, "cat: out= tensor of shape ", o.shape_str(),
+                        " does not match the result shape ", r.shape_str());
+            copy_(o, r);
+            return py::reinterpret_borrow<py::object>(out);
+          }
+          return py::cast(r);
+        },
+        py::arg("tensors"), py::arg("dim") = 0, py::kw_only(), py::arg("out") = py::none());
+  }
+  m.def("stack", [](py::handle tensors, int64_t dim) { return stack(tensor_list(tensors, "stack"), dim); },
+        py::arg("tensors"), py::arg("dim") = 0);
+  def_op(
+      m, cls, "as_strided",
+      [](const Tensor& t, py::handle size, py::handle stride, py::handle offset) {
+        std::optional<int64_t> off;
+        if (!offset.is_none()) off = to_int(offset, "as_strided");
+        return as_strided(t, to_shape(size, "as_strided"), to_shape(stride, "as_strided"), off);
+      },
+      py::arg("input"), py::arg("size"), py::arg("stride"), py::arg("storage_offset") = py::none());
+}
+
+}  // namespace ember::python
