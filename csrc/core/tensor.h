@@ -28,6 +28,8 @@ struct TensorImpl {
   // A Python number turned into a 0-d tensor for an op: it takes part in type promotion
   // with the lowest priority, as in torch.
   bool is_wrapped_number = false;
+  // Made by a view op (view, slice, transpose, ...): in-place ops under autograd refuse views.
+  bool is_view = false;
   // Autograd state (requires_grad, grad, grad_fn, hooks); null for tensors autograd never saw.
   std::unique_ptr<autograd::AutogradMeta> autograd;
 };

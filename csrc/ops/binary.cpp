@@ -1,3 +1,4 @@
+#include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
 #include "ops/ops.h"
 
@@ -77,6 +78,7 @@ void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, Scala
     }
     return;
   }
+  autograd::GradModeGuard no_grad(false);  // input conversions are part of this op, not nodes
   cpu::binary_kernel(op, out, to_dtype(a, compute), to_dtype(b, compute), alpha);
 }
 
@@ -94,6 +96,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha
   BinaryPlan p = plan(op, a, b);
   Tensor out = empty(shape, p.result, a.is_wrapped_number() ? b.device() : a.device());
   run(op, out, a, b, p.compute, alpha);
+  if (autograd::should_record({&a, &b})) autograd::record_binary(op, a, b, alpha, out);
   return out;
 }
 
@@ -107,6 +110,15 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, c
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
   EMBER_CHECK(out.sizes() == shape, Runtime, name, ": output with shape ", out.shape_str(),
               " doesn't match the broadcast shape ", shape_to_string(shape));
+  if (autograd::should_record({&a, &b, &out})) {
+    // only the in-place form (out is a) records; a separate out= tensor cannot join the graph
+    EMBER_CHECK(out.impl() == a.impl(), Runtime, name,
+                "(): functions with out=... arguments don't support automatic differentiation, but one of the "
+                "arguments requires grad.");
+    Tensor r = binary(op, autograd::inplace_input(a, name), b, alpha);
+    autograd::commit_inplace(out, r);
+    return out;
+  }
   // Write straight into `out` when it has the compute dtype and does not partially overlap
   // an input; otherwise compute into a temporary and convert.
   auto partial_overlap = [&](const Tensor& in) {
@@ -135,7 +147,11 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   ScalarType dt = result_type({a, b});
   Tensor out = empty(shape, dt, cond.device());
   if (out.numel() == 0) return out;
-  cpu::where_kernel(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));
+  {
+    autograd::GradModeGuard no_grad(false);
+    cpu::where_kernel(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));
+  }
+  if (autograd::should_record({&a, &b})) autograd::record_where(cond, a, b, out);
   return out;
 }
 

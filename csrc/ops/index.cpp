@@ -1,6 +1,7 @@
 // Advanced indexing (integer and boolean tensor indices) with torch's placement rules.
 #include <cstring>
 
+#include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
 #include "ops/ops.h"
 
@@ -195,7 +196,9 @@ inline void move_bytes(char* dst, const char* src) {
 
 }  // namespace
 
-Tensor index(const Tensor& x, const std::vector<Tensor>& indices) {
+namespace {
+
+Tensor index_forward(const Tensor& x, const std::vector<Tensor>& indices) {
   IndexPlan p = make_plan(x, indices);
   Tensor out = empty(p.result_shape, x.dtype(), x.device());
   if (out.numel() == 0) return out;  // the indices were validated by make_plan
@@ -223,8 +226,7 @@ Tensor index(const Tensor& x, const std::vector<Tensor>& indices) {
   return out;
 }
 
-Tensor& index_put_(Tensor& x, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
-  check_writable(x, "index_put_");
+void index_put_forward(Tensor& x, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
   IndexPlan p = make_plan(x, indices);
   // values broadcast to the result shape, then laid out in iteration order
   bool fits = values.dim() <= static_cast<int64_t>(p.result_shape.size());
@@ -237,7 +239,7 @@ Tensor& index_put_(Tensor& x, const std::vector<Tensor>& indices, const Tensor& 
   Tensor v = to_dtype(values, x.dtype());
   if (v.same_storage(x)) v = clone(v);
   Tensor v_view = permute(expand(v, p.result_shape), p.result_perm);
-  if (shape_numel(p.iter_shape) == 0) return x;
+  if (shape_numel(p.iter_shape) == 0) return;
   TensorIterator iter({p.src_view, v_view, p.offsets}, p.iter_shape);
   if (!accumulate) {
     // serial: with repeated indices one write wins (torch leaves which one unspecified)
@@ -276,8 +278,37 @@ Tensor& index_put_(Tensor& x, const std::vector<Tensor>& indices, const Tensor& 
     });
   }
   x.bump_version();
+}
+
+}  // namespace
+
+Tensor index(const Tensor& x, const std::vector<Tensor>& indices) {
+  Tensor out;
+  {
+    autograd::GradModeGuard no_grad(false);
+    out = index_forward(x, indices);
+  }
+  if (autograd::should_record({&x})) autograd::record_index(x, indices, out);
+  return out;
+}
+
+Tensor& index_put_(Tensor& x, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
+  check_writable(x, "index_put_");
+  if (autograd::should_record({&x, &values})) {
+    Tensor result = autograd::inplace_input(x, "index_put_");
+    {
+      autograd::GradModeGuard no_grad(false);
+      index_put_forward(result, indices, values, accumulate);
+    }
+    autograd::record_index_put(result, indices, values, accumulate, result);
+    autograd::commit_inplace(x, result);
+    return x;
+  }
+  index_put_forward(x, indices, values, accumulate);
   return x;
 }
+
+
 
 Tensor nonzero(const Tensor& x) {
   const int64_t nd = x.dim();

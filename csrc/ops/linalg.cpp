@@ -1,3 +1,4 @@
+#include "autograd/derivatives/derivatives.h"
 #include "cpu/gemm.h"
 #include "cpu/kernels.h"
 #include "cpu/onednn/matmul.h"
@@ -35,6 +36,17 @@ void bmm_into(const Tensor& a, const Tensor& w, const Tensor& c) {
 
 Tensor as_3d(const Tensor& t) { return t.dim() == 2 ? unsqueeze(t, 0) : t; }
 
+// The primitive under matmul: (batch, m, k) @ (batch, k, n), a batch of 1 broadcasting.
+Tensor bmm3(const Tensor& a, const Tensor& w) {
+  Tensor c = empty(Shape{std::max(a.sizes()[0], w.sizes()[0]), a.sizes()[1], w.sizes()[2]}, a.dtype(), a.device());
+  {
+    autograd::GradModeGuard no_grad(false);
+    bmm_into(a, w, c);
+  }
+  if (autograd::should_record({&a, &w})) autograd::record_bmm(a, w, c);
+  return c;
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -68,13 +80,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Shape out_shape = batch;
   out_shape.push_back(M);
   out_shape.push_back(N);
-  Tensor out = empty(out_shape, a.dtype(), a.device());
   const int64_t nb = shape_numel(batch);
   if (db == 2) {
     // (..., M, K) @ (K, N): fold the batch into rows when a's rows are one run
     Tensor a2 = reshape(a, Shape{nb * M, K});
-    bmm_into(as_3d(a2), as_3d(b), reshape(out, Shape{1, nb * M, N}));
-    return out;
+    return reshape(bmm3(as_3d(a2), as_3d(b)), out_shape);
   }
   auto to_batched = [&](const Tensor& t, const Shape& tb, int64_t rows, int64_t cols) {
     if (shape_numel(tb) == 1 && nb > 1) {
@@ -87,8 +97,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   };
   Tensor a3 = to_batched(a, batch_a, M, K);
   Tensor b3 = to_batched(b, batch_b, K, N);
-  bmm_into(a3, b3, reshape(out, Shape{nb, M, N}));
-  return out;
+  return reshape(bmm3(a3, b3), out_shape);
 }
 
 }  // namespace ember

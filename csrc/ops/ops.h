@@ -75,6 +75,7 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim);
 // ---- views and shape (shape.cpp) ----
 Tensor view(const Tensor& x, const Shape& sizes);
 Tensor reshape(const Tensor& x, const Shape& sizes);
+Tensor alias(const Tensor& x);  // a new view with the same geometry (x[...] returns one)
 Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std::optional<int64_t> offset);
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims);
 Tensor transpose(const Tensor& x, int64_t d0, int64_t d1);

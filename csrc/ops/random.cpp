@@ -1,6 +1,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "autograd/function.h"
 #include "core/generator.h"
 #include "cpu/kernels.h"
 #include "ops/ops.h"
@@ -46,6 +47,11 @@ double normal_sample(const std::array<uint32_t, 4>& w) {
 template <typename F>
 Tensor& fill_inplace(Tensor& self, const char* op, const F& fill) {
   check_writable(self, op);
+  if (autograd::should_record({&self})) {
+    autograd::check_inplace(self, op);
+    EMBER_FAIL(NotImplemented, op, ": filling a tensor that is part of an autograd graph is not supported; "
+               "use it under ember.no_grad()");
+  }
   if (self.is_contiguous()) {
     fill(self);
   } else {

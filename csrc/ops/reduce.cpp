@@ -1,3 +1,4 @@
+#include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
 #include "cpu/reduce_kernels.h"
 #include "ops/ops.h"
@@ -62,7 +63,9 @@ Tensor extremum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim,
   check_nonempty(x, mask, op);
   Tensor values = empty(kept_shape(x, mask), x.dtype());
   cpu::reduce_kernel(is_max ? cpu::ReduceOp::Max : cpu::ReduceOp::Min, values, Tensor(), x, mask);
-  return drop_reduced(values, mask, keepdim);
+  Tensor out = drop_reduced(values, mask, keepdim);
+  if (autograd::should_record({&x})) autograd::record_extremum(x, mask, keepdim, is_max, out);
+  return out;
 }
 
 Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bool is_max) {
@@ -87,9 +90,14 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std:
   Tensor out = empty(kept_shape(x, mask), out_dt);
   // as in torch, dtype= converts the input first, so float64 sums of float32 data are exact
   // (and float data summed as int64 truncates each element, not the total)
-  const Tensor& in = (dtype && out_dt != x.dtype()) ? to_dtype(x, out_dt) : x;
-  cpu::reduce_kernel(cpu::ReduceOp::Sum, out, Tensor(), in, mask);
-  return drop_reduced(out, mask, keepdim);
+  {
+    autograd::GradModeGuard no_grad(false);  // the conversion is part of sum, not a node
+    const Tensor& in = (dtype && out_dt != x.dtype()) ? to_dtype(x, out_dt) : x;
+    cpu::reduce_kernel(cpu::ReduceOp::Sum, out, Tensor(), in, mask);
+  }
+  Tensor result = drop_reduced(out, mask, keepdim);
+  if (autograd::should_record({&x})) autograd::record_sum(x, mask, keepdim, result);
+  return result;
 }
 
 Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
@@ -112,8 +120,16 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std
 
 Tensor amax(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) { return extremum(x, dims, keepdim, true); }
 Tensor amin(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) { return extremum(x, dims, keepdim, false); }
-std::tuple<Tensor, Tensor> max_dim(const Tensor& x, int64_t dim, bool keepdim) { return extremum_dim(x, dim, keepdim, true); }
-std::tuple<Tensor, Tensor> min_dim(const Tensor& x, int64_t dim, bool keepdim) { return extremum_dim(x, dim, keepdim, false); }
+std::tuple<Tensor, Tensor> max_dim(const Tensor& x, int64_t dim, bool keepdim) {
+  auto r = extremum_dim(x, dim, keepdim, true);
+  if (autograd::should_record({&x})) autograd::record_extremum_dim(x, dim, keepdim, true, std::get<0>(r), std::get<1>(r));
+  return r;
+}
+std::tuple<Tensor, Tensor> min_dim(const Tensor& x, int64_t dim, bool keepdim) {
+  auto r = extremum_dim(x, dim, keepdim, false);
+  if (autograd::should_record({&x})) autograd::record_extremum_dim(x, dim, keepdim, false, std::get<0>(r), std::get<1>(r));
+  return r;
+}
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, true); }
 Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, false); }
 

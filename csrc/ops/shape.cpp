@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
 #include "ops/ops.h"
 
@@ -39,6 +40,17 @@ std::optional<Shape> view_strides(const Tensor& x, const Shape& sizes) {
   if (view_d != -1) return std::nullopt;
   return new_strides;
 }
+// Marks `out` as a view of `x` and, when x requires grad, records the view's node.
+template <typename Record>
+Tensor finish_view(const Tensor& x, Tensor out, const Record& record) {
+  out.impl()->is_view = true;
+  if (autograd::should_record({&x})) record(out);
+  return out;
+}
+
+auto record_reshape_of(const Tensor& x) {
+  return [&x](const Tensor& out) { autograd::record_reshape(x, out); };
+}
 }  // namespace
 
 Tensor view(const Tensor& x, const Shape& sizes) {
@@ -47,15 +59,25 @@ Tensor view(const Tensor& x, const Shape& sizes) {
   EMBER_CHECK(st.has_value(), Runtime,
               "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
               "two contiguous subspaces). Use .reshape(...) instead.");
-  return make_view(x, s, *st, x.storage_offset());
+  return finish_view(x, make_view(x, s, *st, x.storage_offset()), record_reshape_of(x));
 }
 
 Tensor reshape(const Tensor& x, const Shape& sizes) {
   Shape s = infer_size(sizes, x.numel(), "reshape");
   auto st = view_strides(x, s);
-  if (st) return make_view(x, s, *st, x.storage_offset());
-  Tensor c = clone(x);
-  return make_view(c, s, contiguous_strides(s), 0);
+  if (st) return finish_view(x, make_view(x, s, *st, x.storage_offset()), record_reshape_of(x));
+  Tensor c;
+  {
+    autograd::GradModeGuard no_grad(false);  // the copy is part of reshape's single node
+    c = clone(x);
+  }
+  Tensor out = make_view(c, s, contiguous_strides(s), 0);
+  if (autograd::should_record({&x})) autograd::record_reshape(x, out);
+  return out;
+}
+
+Tensor alias(const Tensor& x) {
+  return finish_view(x, make_view(x, x.sizes(), x.strides(), x.storage_offset()), record_reshape_of(x));
 }
 
 Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std::optional<int64_t> offset) {
@@ -74,7 +96,8 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std
   EMBER_CHECK(empty_view || (lo >= 0 && hi < capacity), Runtime, "as_strided: setStorage: sizes ",
               shape_to_string(sizes), ", strides ", shape_to_string(strides), " and storage offset ", off,
               " require more memory than the storage holds (", capacity, " elements)");
-  return make_view(x, sizes, strides, off);
+  return finish_view(x, make_view(x, sizes, strides, off),
+                     [&](const Tensor& out) { autograd::record_as_strided(x, out); });
 }
 
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
@@ -91,16 +114,23 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
     sizes[i] = x.sizes()[d];
     strides[i] = x.strides()[d];
   }
-  return make_view(x, sizes, strides, x.storage_offset());
+  return finish_view(x, make_view(x, sizes, strides, x.storage_offset()),
+                     [&](const Tensor& out) { autograd::record_permute(x, dims, out); });
 }
 
 Tensor transpose(const Tensor& x, int64_t d0, int64_t d1) {
   int64_t a = wrap_dim(d0, x.dim()), b = wrap_dim(d1, x.dim());
-  if (x.dim() == 0) return make_view(x, x.sizes(), x.strides(), x.storage_offset());
   Shape sizes = x.sizes(), strides = x.strides();
-  std::swap(sizes[a], sizes[b]);
-  std::swap(strides[a], strides[b]);
-  return make_view(x, sizes, strides, x.storage_offset());
+  if (x.dim() > 0) {
+    std::swap(sizes[a], sizes[b]);
+    std::swap(strides[a], strides[b]);
+  }
+  return finish_view(x, make_view(x, sizes, strides, x.storage_offset()), [&](const Tensor& out) {
+    std::vector<int64_t> dims(x.dim());
+    for (int64_t i = 0; i < x.dim(); ++i) dims[i] = i;
+    if (x.dim() > 0) std::swap(dims[a], dims[b]);
+    autograd::record_permute(x, dims, out);
+  });
 }
 
 Tensor matrix_transpose(const Tensor& x) {
@@ -139,7 +169,8 @@ Tensor expand(const Tensor& x, const Shape& sizes) {
       out_strides[i] = have == want ? x.strides()[xi] : 0;
     }
   }
-  return make_view(x, out_sizes, out_strides, x.storage_offset());
+  return finish_view(x, make_view(x, out_sizes, out_strides, x.storage_offset()),
+                     [&](const Tensor& out) { autograd::record_expand(x, out); });
 }
 
 Tensor squeeze(const Tensor& x, const std::vector<int64_t>& dims, bool all) {
@@ -159,7 +190,7 @@ Tensor squeeze(const Tensor& x, const std::vector<int64_t>& dims, bool all) {
       strides.push_back(x.strides()[d]);
     }
   }
-  return make_view(x, sizes, strides, x.storage_offset());
+  return finish_view(x, make_view(x, sizes, strides, x.storage_offset()), record_reshape_of(x));
 }
 
 Tensor unsqueeze(const Tensor& x, int64_t dim) {
@@ -168,7 +199,7 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
   int64_t st = d < x.dim() ? sizes[d] * strides[d] : 1;
   sizes.insert(d, 1);
   strides.insert(d, st);
-  return make_view(x, sizes, strides, x.storage_offset());
+  return finish_view(x, make_view(x, sizes, strides, x.storage_offset()), record_reshape_of(x));
 }
 
 Tensor flatten(const Tensor& x, int64_t start, int64_t end) {
@@ -219,7 +250,8 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   int64_t off = x.storage_offset() + index * strides[d];
   sizes.erase(d);
   strides.erase(d);
-  return make_view(x, sizes, strides, off);
+  return finish_view(x, make_view(x, sizes, strides, off),
+                     [&](const Tensor& out) { autograd::record_select(x, d, index, out); });
 }
 
 Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> stop, int64_t step) {
@@ -236,7 +268,8 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
   Shape sizes = x.sizes(), strides = x.strides();
   sizes[d] = (e - b + step - 1) / step;
   strides[d] *= step;
-  return make_view(x, sizes, strides, x.storage_offset() + b * x.strides()[d]);
+  return finish_view(x, make_view(x, sizes, strides, x.storage_offset() + b * x.strides()[d]),
+                     [&](const Tensor& out) { autograd::record_slice(x, d, b, step, out); });
 }
 
 std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
@@ -332,6 +365,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     if (n > 0) cpu::copy_kernel(slice(out, d, at, at + n, 1), *t);
     at += n;
   }
+  if (autograd::should_record(tensors)) autograd::record_cat(tensors, d, out);
   return out;
 }
 

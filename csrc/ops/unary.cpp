@@ -1,3 +1,4 @@
+#include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
 #include "ops/ops.h"
 
@@ -49,13 +50,21 @@ Tensor unary(UnaryOp op, const Tensor& x) {
   if (op == UnaryOp::LogicalNot) {
     cpu::unary_kernel(op, out, x);
   } else {
+    autograd::GradModeGuard no_grad(false);  // the conversion is part of this op, not a node
     cpu::unary_kernel(op, out, to_dtype(x, out_dt));
   }
+  if (autograd::should_record({&x})) autograd::record_unary(op, x, out);
   return out;
 }
 
 Tensor& unary_(UnaryOp op, Tensor& x) {
   check_writable(x, unary_name(op));
+  if (autograd::should_record({&x})) {
+    // recorded out of place on a copy that carries x's history, then written back
+    Tensor r = unary(op, autograd::inplace_input(x, unary_name(op)));
+    autograd::commit_inplace(x, r);
+    return x;
+  }
   ScalarType out_dt = unary_result_dtype(op, x.dtype());
   // logical_not_ writes 0/1 in x's own dtype; exp_ and friends can't write floats into integers
   EMBER_CHECK(can_cast(out_dt, x.dtype()), Runtime, unary_name(op), "_: result type ", dtype_name(out_dt),
@@ -100,6 +109,7 @@ void check_bound_fits(const std::optional<Tensor>& bound, ScalarType dt) {
 
 void clamp_into(const Tensor& out, const Tensor& x, const std::optional<Tensor>& lo,
                 const std::optional<Tensor>& hi) {
+  autograd::GradModeGuard no_grad(false);  // conversions here are part of clamp, not nodes
   ScalarType dt = out.dtype();
   check_bound_fits(lo, dt);
   check_bound_fits(hi, dt);
@@ -119,6 +129,10 @@ Tensor clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::option
   if (hi) shape = broadcast_shapes(shape, hi->sizes(), "clamp");
   Tensor out = empty(shape, clamp_dtype(x, lo, hi), x.device());
   clamp_into(out, x, lo, hi);
+  std::vector<Tensor> inputs{x};
+  if (lo) inputs.push_back(*lo);
+  if (hi) inputs.push_back(*hi);
+  if (autograd::should_record(inputs)) autograd::record_clamp(x, lo, hi, out);
   return out;
 }
 
@@ -134,6 +148,13 @@ Tensor& clamp_(Tensor& x, const std::optional<Tensor>& lo, const std::optional<T
   if (hi) shape = broadcast_shapes(shape, hi->sizes(), "clamp_");
   EMBER_CHECK(shape == x.sizes(), Runtime, "clamp_: output with shape ", x.shape_str(),
               " doesn't match the broadcast shape ", shape_to_string(shape));
+  if (autograd::should_record({&x}) || (lo && autograd::requires_grad(*lo)) || (hi && autograd::requires_grad(*hi))) {
+    if (autograd::grad_enabled()) {
+      Tensor r = clamp(autograd::inplace_input(x, "clamp_"), lo, hi);
+      autograd::commit_inplace(x, r);
+      return x;
+    }
+  }
   if (dt == x.dtype()) {
     clamp_into(x, x, lo, hi);
   } else {

@@ -2,6 +2,7 @@
 // Ellipsis fills, integer/boolean tensors and lists index (advanced indexing copies).
 #include <cmath>
 
+#include "autograd/function.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -200,7 +201,7 @@ void init_indexing(py::module_& m) {
     Applied a = apply_key(x, parse_key(key));
     if (a.indices.empty()) {
       // a basic index always returns a new view, never the same object
-      return make_view(a.view, a.view.sizes(), a.view.strides(), a.view.storage_offset());
+      return alias(a.view);
     }
     py::gil_scoped_release nogil;
     return index(a.view, a.indices);
@@ -210,6 +211,25 @@ void init_indexing(py::module_& m) {
     Tensor v = is_tensor(value) ? value.cast<Tensor>() : scalar_tensor(setitem_scalar(value, x.dtype()), x.dtype());
     // leading dims of size 1 never matter: torch drops them, so x[0] = y[None] works
     while (v.dim() > 0 && v.sizes()[0] == 1) v = select(v, 0, 0);
+    if (autograd::should_record({&x, &v})) {
+      // under autograd the write is an index_put_ on x itself: the key picks element positions
+      // out of an arange shaped like x, which are unravelled into one index tensor per dim
+      std::vector<Tensor> per_dim(x.dim());
+      {
+        autograd::GradModeGuard no_grad(false);
+        Tensor positions = reshape(arange(Scalar(int64_t(0)), Scalar(x.numel()), Scalar(int64_t(1)), ScalarType::Int64),
+                                   x.sizes());
+        Applied p = apply_key(positions, parse_key(key));
+        Tensor flat = p.indices.empty() ? p.view : index(p.view, p.indices);
+        for (int64_t d = x.dim() - 1; d >= 0; --d) {
+          Tensor size = wrapped_scalar(Scalar(x.sizes()[d]));
+          per_dim[d] = binary(BinaryOp::Remainder, flat, size);
+          flat = binary(BinaryOp::DivFloor, flat, size);
+        }
+      }
+      index_put_(x, per_dim, v, false);
+      return;
+    }
     Applied a = apply_key(x, parse_key(key));
     py::gil_scoped_release nogil;
     if (a.indices.empty()) {

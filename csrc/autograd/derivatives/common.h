@@ -1,0 +1,17 @@
+// Helpers for writing backward formulas with ember ops.
+#pragma once
+#include "autograd/derivatives/derivatives.h"
+
+namespace ember::autograd::formulas {
+
+inline Tensor num(double v) { return wrapped_scalar(Scalar(v)); }
+inline Tensor add(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Add, a, b); }
+inline Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Sub, a, b); }
+inline Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
+inline Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
+inline Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
+inline Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.dtype()); }
+// where(mask, a, 0): keeps the gradient where the mask holds.
+inline Tensor masked(const Tensor& mask, const Tensor& g) { return where(mask, g, num(0.0)); }
+
+}  // namespace ember::autograd::formulas

@@ -1,0 +1,50 @@
+// Recording entry points called by the op layer after it computed an op's result. Each records
+// one node whose backward formula (written with ember ops, so it is differentiable itself)
+// lives in this folder, one file per op family.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "autograd/function.h"
+#include "ops/ops.h"
+
+namespace ember::autograd {
+
+// elementwise (unary.cpp, binary.cpp)
+void record_unary(UnaryOp op, const Tensor& x, const Tensor& out);
+void record_clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi, const Tensor& out);
+void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha, const Tensor& out);
+void record_where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out);
+
+// reductions (reduce.cpp); `mask` marks the reduced dims of x
+void record_sum(const Tensor& x, const std::vector<bool>& mask, bool keepdim, const Tensor& out);
+void record_extremum(const Tensor& x, const std::vector<bool>& mask, bool keepdim, bool is_max, const Tensor& out);
+void record_extremum_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_max, const Tensor& values,
+                         const Tensor& indices);
+
+// views and shape (shape.cpp)
+void record_reshape(const Tensor& x, const Tensor& out);  // view, reshape, squeeze, unsqueeze
+void record_permute(const Tensor& x, const std::vector<int64_t>& dims, const Tensor& out);
+void record_expand(const Tensor& x, const Tensor& out);
+void record_slice(const Tensor& x, int64_t dim, int64_t start, int64_t step, const Tensor& out);
+void record_select(const Tensor& x, int64_t dim, int64_t index, const Tensor& out);
+void record_cat(const std::vector<Tensor>& inputs, int64_t dim, const Tensor& out);
+void record_as_strided(const Tensor& x, const Tensor& out);
+
+// indexing (index.cpp)
+void record_index(const Tensor& x, const std::vector<Tensor>& indices, const Tensor& out);
+void record_index_put(const Tensor& self_before, const std::vector<Tensor>& indices, const Tensor& values,
+                      bool accumulate, const Tensor& out);
+
+// copies (copy.cpp) and matrix products (linalg.cpp)
+void record_to_copy(const Tensor& x, const Tensor& out);
+void record_bmm(const Tensor& a, const Tensor& b, const Tensor& out);
+
+// In-place ops under autograd: `inplace_input(self)` is a copy of self's current value that
+// carries self's history (the op is then recorded out of place on it), and `commit_inplace`
+// writes the result into self and moves the result's history onto self.
+Tensor inplace_input(const Tensor& self, const char* op);
+void check_inplace_allowed(const Tensor& self, const char* op);  // leaf and view checks
+void commit_inplace(const Tensor& self, const Tensor& result);
+
+}  // namespace ember::autograd
