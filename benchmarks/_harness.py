@@ -18,6 +18,23 @@ def try_import_torch():
     return torch
 
 
+def setup(description):
+    """Parses the common flags (--threads) and returns (ember, torch or None) configured alike."""
+    import argparse
+
+    import ember
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries")
+    args = parser.parse_args()
+    torch = try_import_torch()
+    if args.threads:
+        ember.set_num_threads(args.threads)
+        if torch:
+            torch.set_num_threads(args.threads)
+    return ember, torch
+
+
 def time_call(fn, number):
     """Seconds per call of `fn`, timed over `number` back-to-back calls."""
     start = time.perf_counter()

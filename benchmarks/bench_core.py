@@ -5,21 +5,11 @@ Prints ember's numbers next to torch's (when torch is installed) and their ratio
 benchmarks/results/core.json.
 """
 
-import argparse
-
-import ember
-from _harness import compare, try_import_torch, write_results
+from _harness import compare, setup, write_results
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries")
-    args = parser.parse_args()
-    torch = try_import_torch()
-    if args.threads:
-        ember.set_num_threads(args.threads)
-        if torch:
-            torch.set_num_threads(args.threads)
+    ember, torch = setup(__doc__)
     threads = ember.get_num_threads()
     rows = []
 

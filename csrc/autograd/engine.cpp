@@ -40,6 +40,15 @@ Tensor conform(const Tensor& g, const OutputMeta& m, const Node& producer, size_
   return r;
 }
 
+// Runs a gradient hook; a returned tensor replaces the gradient and must keep its shape.
+void run_hook(const GradHook& hook, Tensor& g) {
+  Tensor r = hook(g);
+  if (!r.defined()) return;
+  EMBER_CHECK(r.sizes() == g.sizes(), Runtime, "hook has changed the size of value: expected ", g.shape_str(),
+              ", got ", r.shape_str());
+  g = r;
+}
+
 bool has_nan(const Tensor& t) {
   if (!is_floating(t.dtype()) || t.numel() == 0) return false;
   Tensor nan_mask = to_dtype(binary(BinaryOp::Ne, t, t), ScalarType::UInt8);
@@ -135,11 +144,17 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
     std::vector<Tensor> grads = std::move(st.buffer);
     grads.resize(std::max(grads.size(), n->outputs.size()));
     for (auto& [slot, hook] : n->pre_hooks) {
-      if (slot < grads.size() && grads[slot].defined()) {
-        Tensor r = hook(grads[slot]);
-        if (r.defined()) grads[slot] = r;
-      }
+      if (slot < grads.size() && grads[slot].defined()) run_hook(hook, grads[slot]);
     }
+    // a leaf's hooks run before its gradient is captured (grad()) or accumulated (backward())
+    if (auto* acc = dynamic_cast<AccumulateGrad*>(n); acc && !grads.empty() && grads[0].defined()) {
+      AutogradMeta& am = meta(acc->variable);
+      for (const GradHook& hook : am.leaf_hooks) run_hook(hook, grads[0]);
+    }
+    for (auto& h : n->retain_hooks) {
+      if (h.slot < grads.size() && grads[h.slot].defined()) run_hook(h.fn, grads[h.slot]);
+    }
+    for (auto& hook : n->node_pre_hooks) hook(grads);
     auto t = targets.find(n);
     if (t != targets.end()) {
       for (auto& [slot, idx] : t->second) {
@@ -165,22 +180,22 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
       for (size_t i = 0; n->materialize_grads && i < grads.size(); ++i) {
         if (!grads[i].defined() && i < n->outputs.size()) grads[i] = zeros(n->outputs[i].sizes, n->outputs[i].dtype);
       }
+      std::vector<Tensor> grad_outputs;
+      if (!n->post_hooks.empty()) grad_outputs = grads;
       outs = n->apply(std::move(grads));
+      for (auto& hook : n->post_hooks) hook(outs, grad_outputs);
       if (!outs.empty()) {
         EMBER_CHECK(outs.size() == n->next_edges.size(), Runtime, "function ", n->name(), " returned ", outs.size(),
                     " gradients, expected ", n->next_edges.size());
       }
-      if (anomaly_enabled()) {
+      if (anomaly_enabled() && anomaly_check_nan()) {
         for (size_t i = 0; i < outs.size(); ++i) {
           EMBER_CHECK(!(outs[i].defined() && has_nan(outs[i])), Runtime, "Function '", n->name(),
                       "' returned nan values in its ", i, "th output.", n->anomaly_trace.empty() ? "" : "\n",
                       n->anomaly_trace);
         }
       }
-      if (!args.keep_graph) {
-        n->release_saved();
-        n->saved_released = !dynamic_cast<AccumulateGrad*>(n);
-      }
+      if (!args.keep_graph && n->release_saved()) n->saved_released = true;
     }
     for (size_t i = 0; i < n->next_edges.size(); ++i) {
       const Edge& e = n->next_edges[i];
@@ -199,7 +214,9 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
     for (size_t i = 0; i < args.inputs.size(); ++i) {
       if (!is_leaf(args.inputs[i]) && captured[i].defined()) {
         AutogradMeta& m = meta(args.inputs[i]);
-        m.grad = m.grad.defined() ? binary(BinaryOp::Add, m.grad, captured[i]) : captured[i];
+        std::lock_guard<std::mutex> lock(m.grad_mutex);
+        m.grad = m.grad.defined() ? binary(BinaryOp::Add, m.grad, captured[i])
+                                  : clone_for_grad(captured[i], args.inputs[i]);
       }
     }
   }

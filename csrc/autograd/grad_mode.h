@@ -8,7 +8,9 @@ void set_grad_enabled(bool on);
 bool inference_mode();
 void set_inference_mode(bool on);
 bool anomaly_enabled();
-void set_anomaly_enabled(bool on);
+// check_nan=false: nodes still record where they were made, but NaN gradients aren't checked
+void set_anomaly_enabled(bool on, bool check_nan = true);
+bool anomaly_check_nan();
 
 // Sets grad mode for a scope and restores it after.
 class GradModeGuard {

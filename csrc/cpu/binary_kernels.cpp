@@ -8,16 +8,45 @@ namespace ember::cpu {
 
 namespace {
 
+// The common cases skip the iterator: a contiguous output with each input either laid out the
+// same way or a single element (a scalar operand). Returns the inputs' element strides (1 or 0).
+bool dense_case(const Tensor& out, const Tensor& a, const Tensor& b, int64_t& sa, int64_t& sb) {
+  if (!out.is_contiguous()) return false;
+  auto stride_of = [&](const Tensor& t, int64_t& s) {
+    if (t.numel() == 1) {
+      s = 0;
+      return true;
+    }
+    s = 1;
+    return t.sizes() == out.sizes() && t.is_contiguous();
+  };
+  return stride_of(a, sa) && stride_of(b, sb);
+}
+
+template <typename Out, typename T, typename F>
+void run_loop(const Tensor& out, const Tensor& a, const Tensor& b, const F& f) {
+  int64_t sa, sb;
+  if (dense_case(out, a, b, sa, sb)) {
+    char* base[3] = {out.data_ptr(), a.data_ptr(), b.data_ptr()};
+    const int64_t strides[3] = {sizeof(Out), sa * static_cast<int64_t>(sizeof(T)), sb * static_cast<int64_t>(sizeof(T))};
+    parallel_for(0, out.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
+      char* d[3] = {base[0] + begin * strides[0], base[1] + begin * strides[1], base[2] + begin * strides[2]};
+      binary_loop<Out, T>(d, strides, end - begin, f);
+    });
+    return;
+  }
+  TensorIterator iter({out, a, b}, out.sizes());
+  iter.for_each([&](char** d, const int64_t* s, int64_t n) { binary_loop<Out, T>(d, s, n, f); });
+}
+
 template <typename T, typename F>
 void run(const Tensor& out, const Tensor& a, const Tensor& b, const F& f) {
-  TensorIterator iter({out, a, b}, out.sizes());
-  iter.for_each([&](char** d, const int64_t* s, int64_t n) { binary_loop<T, T>(d, s, n, f); });
+  run_loop<T, T>(out, a, b, f);
 }
 
 template <typename T, typename F>
 void run_compare(const Tensor& out, const Tensor& a, const Tensor& b, const F& f) {
-  TensorIterator iter({out, a, b}, out.sizes());
-  iter.for_each([&](char** d, const int64_t* s, int64_t n) { binary_loop<bool, T>(d, s, n, f); });
+  run_loop<bool, T>(out, a, b, f);
 }
 
 // Python's floor division and modulo for floats (the sign of the result follows the divisor).

@@ -40,6 +40,17 @@ void copy_kernel(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_kernel(const Tensor& dst, const Scalar& value) {
+  if (dst.is_contiguous()) {  // the common case (and every 0-d scalar) needs no iterator
+    dispatch_all(dst.dtype(), "fill_", [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const T v = value.to<T>();
+      T* out = dst.data<T>();
+      parallel_for(0, dst.numel(), kGrainSize * 4, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) out[i] = v;
+      });
+    });
+    return;
+  }
   TensorIterator iter({dst}, dst.sizes());
   dispatch_all(dst.dtype(), "fill_", [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -2,6 +2,7 @@
 
 #include "cpu/kernels.h"
 #include "cpu/loops.h"
+#include "cpu/vec_math.h"
 
 namespace ember::cpu {
 
@@ -13,22 +14,88 @@ void run_same_type(const Tensor& out, const Tensor& in, const F& f) {
   iter.for_each([&](char** d, const int64_t* s, int64_t n) { unary_loop<T, T>(d, s, n, f); });
 }
 
-// Floating ops compute in acc_t<T> (float for the 16-bit types).
-template <typename T>
-void floating_unary(UnaryOp op, const Tensor& out, const Tensor& in) {
+#if defined(EMBER_HAVE_VEC_MATH)
+// One lane-width's worth of an op with libmvec; sigmoid is 1 / (1 + exp(-x)).
+inline __m256 vec_op(UnaryOp op, __m256 x) {
+  switch (op) {
+    case UnaryOp::Exp: return _ZGVdN8v_expf(x);
+    case UnaryOp::Log: return _ZGVdN8v_logf(x);
+    case UnaryOp::Sin: return _ZGVdN8v_sinf(x);
+    case UnaryOp::Cos: return _ZGVdN8v_cosf(x);
+    case UnaryOp::Tanh: return _ZGVdN8v_tanhf(x);
+    default: {
+      const __m256 one = _mm256_set1_ps(1.0f);
+      __m256 e = _ZGVdN8v_expf(_mm256_sub_ps(_mm256_setzero_ps(), x));
+      return _mm256_div_ps(one, _mm256_add_ps(one, e));
+    }
+  }
+}
+inline __m256d vec_op(UnaryOp op, __m256d x) {
+  switch (op) {
+    case UnaryOp::Exp: return _ZGVdN4v_exp(x);
+    case UnaryOp::Log: return _ZGVdN4v_log(x);
+    case UnaryOp::Sin: return _ZGVdN4v_sin(x);
+    case UnaryOp::Cos: return _ZGVdN4v_cos(x);
+    case UnaryOp::Tanh: return _ZGVdN4v_tanh(x);
+    default: {
+      const __m256d one = _mm256_set1_pd(1.0);
+      __m256d e = _ZGVdN4v_exp(_mm256_sub_pd(_mm256_setzero_pd(), x));
+      return _mm256_div_pd(one, _mm256_add_pd(one, e));
+    }
+  }
+}
+inline __m256 vload(const float* p) { return _mm256_loadu_ps(p); }
+inline __m256d vload(const double* p) { return _mm256_loadu_pd(p); }
+inline void vstore(float* p, __m256 v) { _mm256_storeu_ps(p, v); }
+inline void vstore(double* p, __m256d v) { _mm256_storeu_pd(p, v); }
+
+// Dense float32/float64 inputs of the transcendental ops run through libmvec, in parallel.
+template <typename T, typename Scalar>
+bool vectorized_unary(UnaryOp op, const Tensor& out, const Tensor& in, const Scalar& scalar_op) {
+  if (!(op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sin || op == UnaryOp::Cos ||
+        op == UnaryOp::Tanh || op == UnaryOp::Sigmoid)) {
+    return false;
+  }
+  if (!out.is_contiguous() || !in.is_contiguous() || out.sizes() != in.sizes()) return false;
+  constexpr int64_t W = 32 / sizeof(T);
+  const T* src = in.data<T>();
+  T* dst = out.data<T>();
+  parallel_for(0, in.numel(), kGrainSize, [&](int64_t b, int64_t e) {
+    int64_t i = b;
+    for (; i + W <= e; i += W) vstore(dst + i, vec_op(op, vload(src + i)));
+    for (; i < e; ++i) dst[i] = scalar_op(src[i]);
+  });
+  return true;
+}
+#endif
+
+// Calls f with the scalar function of a floating op, computed in acc_t<T> (float for 16-bit types).
+template <typename T, typename F>
+void with_scalar_op(UnaryOp op, const F& f) {
   using A = acc_t<T>;
   switch (op) {
-    case UnaryOp::Exp: return run_same_type<T>(out, in, [](T x) { return T(std::exp(A(x))); });
-    case UnaryOp::Log: return run_same_type<T>(out, in, [](T x) { return T(std::log(A(x))); });
-    case UnaryOp::Sqrt: return run_same_type<T>(out, in, [](T x) { return T(std::sqrt(A(x))); });
-    case UnaryOp::Sin: return run_same_type<T>(out, in, [](T x) { return T(std::sin(A(x))); });
-    case UnaryOp::Cos: return run_same_type<T>(out, in, [](T x) { return T(std::cos(A(x))); });
-    case UnaryOp::Tanh: return run_same_type<T>(out, in, [](T x) { return T(std::tanh(A(x))); });
-    case UnaryOp::Sigmoid:
-      return run_same_type<T>(out, in, [](T x) { return T(A(1) / (A(1) + std::exp(-A(x)))); });
+    case UnaryOp::Exp: return f([](T x) { return T(std::exp(A(x))); });
+    case UnaryOp::Log: return f([](T x) { return T(std::log(A(x))); });
+    case UnaryOp::Sqrt: return f([](T x) { return T(std::sqrt(A(x))); });
+    case UnaryOp::Sin: return f([](T x) { return T(std::sin(A(x))); });
+    case UnaryOp::Cos: return f([](T x) { return T(std::cos(A(x))); });
+    case UnaryOp::Tanh: return f([](T x) { return T(std::tanh(A(x))); });
+    case UnaryOp::Sigmoid: return f([](T x) { return T(A(1) / (A(1) + std::exp(-A(x)))); });
     default: break;
   }
   EMBER_FAIL(Runtime, "unary_kernel: unexpected floating op");
+}
+
+template <typename T>
+void floating_unary(UnaryOp op, const Tensor& out, const Tensor& in) {
+  with_scalar_op<T>(op, [&](const auto& scalar_op) {
+#if defined(EMBER_HAVE_VEC_MATH)
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      if (vectorized_unary<T>(op, out, in, scalar_op)) return;
+    }
+#endif
+    run_same_type<T>(out, in, scalar_op);
+  });
 }
 
 }  // namespace

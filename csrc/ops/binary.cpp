@@ -54,7 +54,8 @@ BinaryPlan plan(BinaryOp op, const Tensor& a, const Tensor& b) {
                 "sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                 "invert a mask, use the `~` or `logical_not()` operator instead.");
   }
-  ScalarType common = result_type({a, b});
+  // equal dtypes promote to themselves whatever their priority; skip the general rule
+  ScalarType common = a.dtype() == b.dtype() ? a.dtype() : result_type({a, b});
   if (op == BinaryOp::Pow && b.is_wrapped_number() && is_integral(common, false) && b.dtype() == ScalarType::Int64) {
     // torch checks a Python-number exponent only; tensor exponents give 0 for 2 ** -1
     EMBER_CHECK(*b.data<int64_t>() >= 0, Runtime, "pow: Integers to negative integer powers are not allowed.");
@@ -146,8 +147,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
               dtype_name(cond.dtype()));
   ScalarType dt = result_type({a, b});
   Tensor out = empty(shape, dt, cond.device());
-  if (out.numel() == 0) return out;
-  {
+  if (out.numel() != 0) {
     autograd::GradModeGuard no_grad(false);
     cpu::where_kernel(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));
   }

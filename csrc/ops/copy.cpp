@@ -1,4 +1,6 @@
 #include "autograd/derivatives/derivatives.h"
+#include <algorithm>
+
 #include "cpu/kernels.h"
 #include "ops/ops.h"
 
@@ -42,11 +44,43 @@ Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy) {
 
 Tensor contiguous(const Tensor& t) {
   if (t.is_contiguous()) return t;
-  return clone(t);
+  Tensor out = empty(t.sizes(), t.dtype(), t.device());
+  cpu::copy_kernel(out, t);
+  if (autograd::should_record({&t})) autograd::record_to_copy(t, out);
+  return out;
 }
 
+namespace {
+// Strides of a dense, non-overlapping layout (a permutation of contiguous strides), if `t` has one.
+std::optional<Shape> dense_strides(const Tensor& t) {
+  const int64_t nd = t.dim();
+  std::vector<int64_t> order(nd);
+  for (int64_t i = 0; i < nd; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return std::llabs(t.strides()[a]) > std::llabs(t.strides()[b]);
+  });
+  int64_t expected = 1;
+  for (int64_t k = nd - 1; k >= 0; --k) {
+    const int64_t d = order[k];
+    if (t.sizes()[d] == 1) continue;
+    if (t.strides()[d] != expected) return std::nullopt;
+    expected *= t.sizes()[d];
+  }
+  // size-1 dims take the stride that would follow in this order, as torch does
+  Shape st(nd);
+  expected = 1;
+  for (int64_t k = nd - 1; k >= 0; --k) {
+    st[order[k]] = expected;
+    expected *= std::max<int64_t>(t.sizes()[order[k]], 1);
+  }
+  return st;
+}
+}  // namespace
+
 Tensor clone(const Tensor& t) {
-  Tensor out = empty(t.sizes(), t.dtype(), t.device());
+  // like torch's preserve_format: a dense permuted layout (a transpose) keeps its strides
+  auto st = t.is_contiguous() ? std::nullopt : dense_strides(t);
+  Tensor out = st ? empty_strided(t.sizes(), *st, t.dtype(), t.device()) : empty(t.sizes(), t.dtype(), t.device());
   cpu::copy_kernel(out, t);
   if (autograd::should_record({&t})) autograd::record_to_copy(t, out);
   return out;

@@ -24,8 +24,8 @@ void bmm_into(const Tensor& a, const Tensor& w, const Tensor& c) {
   if (dt == ScalarType::Float32 || dt == ScalarType::Float16 || dt == ScalarType::BFloat16) {
     // 16-bit floats go through float32 GEMM and round once at the end
     Tensor a32 = to_dtype(a, ScalarType::Float32), w32 = to_dtype(w, ScalarType::Float32);
-    if (!cpu::onednn_layout_ok(a32)) a32 = clone(a32);
-    if (!cpu::onednn_layout_ok(w32)) w32 = clone(w32);
+    if (!cpu::onednn_layout_ok(a32)) a32 = contiguous(a32);
+    if (!cpu::onednn_layout_ok(w32)) w32 = contiguous(w32);
     Tensor c32 = dt == ScalarType::Float32 ? c : empty(c.sizes(), ScalarType::Float32);
     cpu::onednn_matmul(a32, w32, c32);
     if (dt != ScalarType::Float32) cpu::copy_kernel(c, c32);

@@ -86,6 +86,26 @@ Tensor& uniform_(Tensor& self, double from, double to, Generator* gen) {
       double v = from + (to - from) * to_unit(w[0], w[1]);
       return v < to ? v : std::nextafter(to, from);  // rounding must not reach `to`
     });
+    if (itemsize(t.dtype()) == 2 && from < to) {
+      // 16-bit floats round values near `to` up to `to`: pull them to the largest value below
+      dispatch_floating(t.dtype(), "uniform_", [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (sizeof(T) == 2) {
+        T below = T(static_cast<float>(to));
+        while (static_cast<float>(below) >= to) {
+          float f = static_cast<float>(below);
+          below = T(std::nextafter(f, static_cast<float>(from)));
+          if (static_cast<float>(below) == f) {  // nextafter in float can round back: step the bits
+            below.x = f > 0 ? below.x - 1 : (f < 0 ? below.x + 1 : 0x8001);
+          }
+        }
+        T* p = t.data<T>();
+        for (int64_t i = 0; i < t.numel(); ++i) {
+          if (static_cast<float>(p[i]) >= to) p[i] = below;
+        }
+        }
+      });
+    }
   });
 }
 

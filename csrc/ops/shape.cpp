@@ -69,7 +69,7 @@ Tensor reshape(const Tensor& x, const Shape& sizes) {
   Tensor c;
   {
     autograd::GradModeGuard no_grad(false);  // the copy is part of reshape's single node
-    c = clone(x);
+    c = contiguous(x);
   }
   Tensor out = make_view(c, s, contiguous_strides(s), 0);
   if (autograd::should_record({&x})) autograd::record_reshape(x, out);

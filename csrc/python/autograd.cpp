@@ -68,27 +68,65 @@ std::vector<Tensor> grads_of(py::handle seq, size_t n) {
   return out;
 }
 
+py::tuple tensor_tuple(const std::vector<Tensor>& ts) {
+  py::tuple t(ts.size());
+  for (size_t i = 0; i < ts.size(); ++i) t[i] = ts[i].defined() ? py::cast(ts[i]) : py::none();
+  return t;
+}
+
+// A node hook's result: None keeps the gradients, a sequence of the same length replaces them.
+void replace_from(const py::object& r, std::vector<Tensor>& grads, const char* what) {
+  if (r.is_none()) return;
+  py::sequence seq = py::reinterpret_borrow<py::sequence>(r);
+  EMBER_CHECK(seq.size() == grads.size(), Runtime, what, " returned ", seq.size(), " gradients, expected ",
+              grads.size());
+  for (size_t i = 0; i < grads.size(); ++i) {
+    py::object item = seq[i];
+    if (item.is_none()) {
+      grads[i] = Tensor();
+      continue;
+    }
+    EMBER_CHECK(is_tensor(item), Type, what, ": expected a Tensor or None, got ", type_name(item));
+    grads[i] = item.cast<Tensor>();
+  }
+}
+
 bool retain_default(py::handle retain_graph, bool create_graph) {
   return retain_graph.is_none() ? create_graph : retain_graph.cast<bool>();
 }
 
-// The node of a Python autograd.Function: calls ctx's backward with the GIL held.
+// The node of a Python autograd.Function: calls ctx's backward with the GIL held. The tensors
+// the forward saved live here as SavedTensors: an output saved by its own Function is kept
+// without its history (holding it would make output -> node -> ctx -> output a cycle that
+// Python's collector cannot see through) and re-attached when backward unpacks it.
 struct PyFunctionNode : Node {
   std::shared_ptr<py::object> ctx;  // the FunctionCtx; its class has the user's backward
   std::string cls_name;
+  std::vector<autograd::SavedTensor> saved;  // undefined entries: None was saved
   std::string name() const override { return cls_name; }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    std::vector<Tensor> unpacked;
+    auto self = shared_from_this();
+    for (const auto& s : saved) unpacked.push_back(s.unpack(self));
     py::gil_scoped_acquire gil;
     py::tuple args(grads.size());
     for (size_t i = 0; i < grads.size(); ++i) args[i] = grads[i].defined() ? py::cast(grads[i]) : py::none();
-    py::object r = ctx->attr("_run_backward")(args);
+    py::tuple saved_args(unpacked.size());
+    for (size_t i = 0; i < unpacked.size(); ++i) {
+      saved_args[i] = unpacked[i].defined() ? py::cast(unpacked[i]) : py::none();
+    }
+    py::object r = ctx->attr("_run_backward")(args, saved_args);
     std::vector<Tensor> out;
     for (py::handle h : r) out.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
     return out;
   }
-  void release_saved() override {
+  // a Function that saved nothing can run again, as in torch
+  bool release_saved() override {
+    bool any = false;
+    for (auto& s : saved) any = s.reset() || any;
     py::gil_scoped_acquire gil;
     ctx->attr("_release_saved")();
+    return any;
   }
 };
 
@@ -118,6 +156,20 @@ py::object node_object(const std::shared_ptr<Node>& n) {
 void init_autograd(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
 
+  // anomaly detection: a node made by a C++ op remembers the Python stack of its forward call
+  autograd::set_anomaly_trace_provider([]() -> std::string {
+    if (!Py_IsInitialized()) return {};
+    py::gil_scoped_acquire gil;
+    try {
+      py::list frames = py::module_::import("traceback").attr("format_stack")();
+      std::string out = "Traceback of forward call that caused the error:\n";
+      for (py::handle f : frames) out += f.cast<std::string>();
+      return out;
+    } catch (py::error_already_set&) {
+      return {};
+    }
+  });
+
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
       .def("name", &Node::name)
       .def_property_readonly("next_functions",
@@ -134,17 +186,31 @@ void init_autograd(py::module_& m) {
                                if (!acc) throw py::attribute_error("'" + n.name() + "' object has no attribute 'variable'");
                                return py::cast(acc->variable);
                              })
+      // fn(grad_outputs) -> None or replacement grad_outputs
       .def("register_prehook",
            [](const std::shared_ptr<Node>& n, py::object fn) {
              HookHandle h{std::make_shared<bool>(true)};
              auto f = hold(std::move(fn));
              auto alive = h.alive;
-             n->pre_hooks.emplace_back(0, [f, alive](const Tensor& g) -> Tensor {
-               if (!*alive) return Tensor();
+             n->node_pre_hooks.push_back([f, alive](std::vector<Tensor>& grads) {
+               if (!*alive) return;
                py::gil_scoped_acquire gil;
-               py::object r = (*f)(py::make_tuple(g));
-               if (r.is_none()) return Tensor();
-               return py::reinterpret_borrow<py::tuple>(r)[0].cast<Tensor>();
+               py::object r = (*f)(tensor_tuple(grads));
+               replace_from(r, grads, "prehook");
+             });
+             return h;
+           })
+      // fn(grad_inputs, grad_outputs) -> None or replacement grad_inputs
+      .def("register_hook",
+           [](const std::shared_ptr<Node>& n, py::object fn) {
+             HookHandle h{std::make_shared<bool>(true)};
+             auto f = hold(std::move(fn));
+             auto alive = h.alive;
+             n->post_hooks.push_back([f, alive](std::vector<Tensor>& grad_inputs, const std::vector<Tensor>& grad_outputs) {
+               if (!*alive) return;
+               py::gil_scoped_acquire gil;
+               py::object r = (*f)(tensor_tuple(grad_inputs), tensor_tuple(grad_outputs));
+               replace_from(r, grad_inputs, "hook");
              });
              return h;
            })
@@ -190,23 +256,7 @@ void init_autograd(py::module_& m) {
   });
   cls.def("retain_grad", [](const Tensor& t) {
     EMBER_CHECK(autograd::requires_grad(t), Runtime, "can't retain_grad on Tensor that has requires_grad=False");
-    if (autograd::is_leaf(t)) return;  // leaves keep .grad anyway
-    AutogradMeta& m = autograd::meta(t);
-    if (m.retains_grad) return;
-    m.retains_grad = true;
-    std::weak_ptr<TensorImpl> weak = t.impl_ptr();
-    m.grad_fn->pre_hooks.emplace_back(m.output_nr, [weak](const Tensor& g) -> Tensor {
-      if (auto impl = weak.lock()) {
-        Tensor self(impl);
-        AutogradMeta& mm = autograd::meta(self);
-        if (!mm.grad.defined()) {
-          mm.grad = clone(g);
-        } else {
-          mm.grad = binary(BinaryOp::Add, mm.grad, g);
-        }
-      }
-      return Tensor();
-    });
+    autograd::retain_grad(t);
   });
   cls.def("detach", &detach);
   cls.def("detach_", [](py::object self) {
@@ -291,13 +341,15 @@ void init_autograd(py::module_& m) {
   m.def("is_inference_mode_enabled", &autograd::inference_mode);
   m.def("_set_inference_mode", &autograd::set_inference_mode, py::arg("mode"));
   m.def("is_anomaly_enabled", &autograd::anomaly_enabled);
-  m.def("_set_anomaly_enabled", &autograd::set_anomaly_enabled, py::arg("mode"));
+  m.def(
+      "_set_anomaly_enabled", [](bool mode, bool check_nan) { autograd::set_anomaly_enabled(mode, check_nan); },
+      py::arg("mode"), py::arg("check_nan") = true);
 
   // autograd.Function support: wires a Python ctx into the graph as a node.
   m.def(
       "_function_record",
       [](py::object ctx, const std::string& name, py::handle inputs, py::handle outputs, py::handle differentiable,
-         py::handle trace, bool materialize_grads) {
+         py::handle trace, bool materialize_grads, py::handle to_save) {
         std::vector<Tensor> ins;
         for (py::handle h : inputs) ins.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
         auto node = std::shared_ptr<PyFunctionNode>(new PyFunctionNode(), [](PyFunctionNode* p) {
@@ -322,8 +374,20 @@ void init_autograd(py::module_& m) {
           }
           ++nr;
         }
+        // after set_history: a saved output knows it belongs to this node
+        for (py::handle h : to_save) {
+          if (h.is_none()) {
+            node->saved.emplace_back();
+            continue;
+          }
+          const Tensor& t = h.cast<const Tensor&>();
+          bool own_output = autograd::grad_fn(t).get() == node.get();
+          node->saved.emplace_back(t, own_output);
+        }
         return std::static_pointer_cast<Node>(node);
-      });
+      },
+      py::arg("ctx"), py::arg("name"), py::arg("inputs"), py::arg("outputs"), py::arg("differentiable"),
+      py::arg("trace"), py::arg("materialize_grads"), py::arg("to_save") = py::tuple());
   m.def("_saved_version", [](const Tensor& t) { return t.version(); });
 }
 

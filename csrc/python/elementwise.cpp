@@ -149,6 +149,8 @@ void init_elementwise(py::module_& m) {
     BinaryOp op = o.op;
     bool reflected = o.reflected;
     cls.def(o.dunder, [op, reflected](const Tensor& self, const Tensor& other) {
+      // small ops keep the GIL: releasing and retaking it costs more than the work
+      if (self.numel() + other.numel() < 4096) return reflected ? binary(op, other, self) : binary(op, self, other);
       py::gil_scoped_release nogil;
       return reflected ? binary(op, other, self) : binary(op, self, other);
     });

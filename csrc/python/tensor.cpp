@@ -114,7 +114,7 @@ void init_tensor(py::module_& m) {
       .def("is_signed", [](const Tensor& t) { return is_signed(t.dtype()); })
       .def("contiguous", [](py::object self, py::handle) -> py::object {
              const Tensor& t = self.cast<const Tensor&>();
-             return t.is_contiguous() ? self : py::cast(clone(t));
+             return t.is_contiguous() ? self : py::cast(contiguous(t));
            },
            py::arg("memory_format") = py::none())
       .def("clone", [](const Tensor& t, py::handle) { return clone(t); }, py::arg("memory_format") = py::none())

@@ -649,14 +649,8 @@ def test_generator_state_round_trip():
     [
         "float32",
         "float64",
-        pytest.param(
-            "float16",
-            marks=pytest.mark.xfail(reason="rand rounds up to 1.0 in float16", strict=True),
-        ),
-        pytest.param(
-            "bfloat16",
-            marks=pytest.mark.xfail(reason="rand rounds up to 1.0 in bfloat16", strict=True),
-        ),
+        "float16",
+        "bfloat16",
     ],
 )
 def test_rand_range(dtype):
@@ -766,14 +760,7 @@ def test_view_layout_matches_torch(name):
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                reason="clone() always returns a contiguous tensor", strict=True
-            ),
-        )
-        if n in ("t", "transpose", "permute")
-        else n
+        n
         for n in ["t", "transpose", "permute", "unsqueeze", "slice_step", "expand", "select"]
     ],
 )

@@ -28,12 +28,17 @@ struct BinaryBackward : Node {
   BinaryOp op;
   Scalar alpha;
   SavedTensor a, b, result;
+  bool a_number = false, b_number = false;  // an operand was a Python number (torch's overloads)
   BinaryBackward(BinaryOp op, Scalar alpha) : op(op), alpha(alpha) {}
-  std::string name() const override { return binary_node_name(op); }
-  void release_saved() override {
-    a.reset();
-    b.reset();
-    result.reset();
+  std::string name() const override {
+    if (op == BinaryOp::Pow) return b_number ? "PowBackward0" : a_number ? "PowBackward2" : "PowBackward1";
+    if (op == BinaryOp::Sub && a_number) return "RsubBackward1";
+    return binary_node_name(op);
+  }
+  bool release_saved() override {
+    bool any = a.reset();
+    any = b.reset() || any;
+    return result.reset() || any;
   }
   bool needs(size_t i) const { return next_edges[i].valid(); }
 
@@ -73,6 +78,9 @@ struct BinaryBackward : Node {
         break;
       case BinaryOp::Pow: {
         Tensor av = a.unpack(self), bv = b.unpack(self);
+        // a bool operand (x ** True) computes as the gradient's dtype
+        if (av.dtype() == ScalarType::Bool) av = to_dtype(av, g.dtype());
+        if (bv.dtype() == ScalarType::Bool) bv = to_dtype(bv, g.dtype());
         if (needs(0)) {  // b * a^(b-1), taken as 0 where b == 0
           Tensor d = mul(bv, binary(BinaryOp::Pow, av, sub(bv, num(1.0))));
           ga = mul(g, where(binary(BinaryOp::Eq, bv, num(0.0)), num(0.0), d));
@@ -88,13 +96,13 @@ struct BinaryBackward : Node {
       }
       case BinaryOp::Maximum:
       case BinaryOp::Minimum: {
-        // the larger (smaller) input takes the gradient; ties split it evenly
+        // the larger (smaller) input takes the gradient; ties split it evenly. As in torch, an
+        // input loses the gradient only where it strictly loses, so a NaN passes it to both.
         Tensor av = a.unpack(self), bv = b.unpack(self);
-        BinaryOp wins = op == BinaryOp::Maximum ? BinaryOp::Gt : BinaryOp::Lt;
-        Tensor tie = binary(BinaryOp::Eq, av, bv);
-        Tensor half = mul(g, num(0.5));
-        if (needs(0)) ga = where(binary(wins, av, bv), g, masked(tie, half));
-        if (needs(1)) gb = where(binary(wins, bv, av), g, masked(tie, half));
+        BinaryOp loses = op == BinaryOp::Maximum ? BinaryOp::Lt : BinaryOp::Gt;
+        Tensor shared = where(binary(BinaryOp::Eq, av, bv), mul(g, num(0.5)), g);
+        if (needs(0)) ga = where(binary(loses, av, bv), num(0.0), shared);
+        if (needs(1)) gb = where(binary(loses, bv, av), num(0.0), shared);
         break;
       }
       default:
@@ -107,7 +115,7 @@ struct BinaryBackward : Node {
 struct WhereBackward : Node {
   SavedTensor cond;
   std::string name() const override { return "WhereBackward0"; }
-  void release_saved() override { cond.reset(); }
+  bool release_saved() override { return cond.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
     Tensor c = cond.unpack(shared_from_this());
@@ -122,6 +130,8 @@ struct WhereBackward : Node {
 void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha, const Tensor& out) {
   if (!is_floating(out.dtype())) return;  // comparisons, logical and bitwise ops carry no gradient
   auto node = make_node<BinaryBackward>({&a, &b}, op, alpha);
+  node->a_number = a.is_wrapped_number();
+  node->b_number = b.is_wrapped_number();
   const bool needs_a = node->next_edges[0].valid(), needs_b = node->next_edges[1].valid();
   switch (op) {
     case BinaryOp::Mul:

@@ -40,6 +40,9 @@ void record_index_put(const Tensor& self_before, const std::vector<Tensor>& indi
 void record_to_copy(const Tensor& x, const Tensor& out);
 void record_bmm(const Tensor& a, const Tensor& b, const Tensor& out);
 
+// The storage position of every element of a geometry (an int64 tensor of shape `sizes`).
+Tensor storage_positions(const Shape& sizes, const Shape& strides, int64_t offset);
+
 // In-place ops under autograd: `inplace_input(self)` is a copy of self's current value that
 // carries self's history (the op is then recorded out of place on it), and `commit_inplace`
 // writes the result into self and moves the result's history onto self.

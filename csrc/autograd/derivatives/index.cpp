@@ -14,7 +14,10 @@ struct IndexBackward : Node {
   Shape in_sizes;
   std::vector<Tensor> indices;  // integer/bool index tensors never require grad
   std::string name() const override { return "IndexBackward0"; }
-  void release_saved() override { indices.clear(); }
+  bool release_saved() override {
+    indices.clear();
+    return true;
+  }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     if (indices.empty()) raise_freed_graph(name());
     return {index_scatter_zeros(grads[0], in_sizes, indices)};
@@ -24,7 +27,10 @@ struct IndexBackward : Node {
 struct IndexScatterBackward : Node {
   std::vector<Tensor> indices;
   std::string name() const override { return "IndexBackwardBackward0"; }
-  void release_saved() override { indices.clear(); }
+  bool release_saved() override {
+    indices.clear();
+    return true;
+  }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     if (indices.empty()) raise_freed_graph(name());
     return {index(grads[0], indices)};
@@ -51,7 +57,10 @@ struct IndexPutBackward : Node {
   std::vector<Tensor> indices;
   bool accumulate;
   std::string name() const override { return "IndexPutBackward0"; }
-  void release_saved() override { indices.clear(); }
+  bool release_saved() override {
+    indices.clear();
+    return true;
+  }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     if (indices.empty()) raise_freed_graph(name());
     const Tensor& g = grads[0];

@@ -9,9 +9,9 @@ namespace {
 struct BmmBackward : Node {
   SavedTensor a, b;
   std::string name() const override { return "BmmBackward0"; }
-  void release_saved() override {
-    a.reset();
-    b.reset();
+  bool release_saved() override {
+    bool any = a.reset();
+    return b.reset() || any;
   }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];

@@ -27,28 +27,46 @@ struct SumBackward : Node {
   }
 };
 
-// amax/amin: the gradient is shared evenly by the elements equal to the extremum.
+// amax/amin: the gradient is shared evenly by the elements equal to the extremum. Reducing
+// every dim (max()/min(), amax() without dim) follows torch's max(): a NaN result sends the
+// gradient to the NaN elements. Along some dims it follows torch's amax: (g / count) * hit,
+// which is NaN across a slice whose result is NaN.
 struct ExtremumBackward : Node {
   SavedTensor x, result;
   std::vector<bool> mask;
   bool keepdim, is_max;
-  std::string name() const override { return is_max ? "AmaxBackward0" : "AminBackward0"; }
-  void release_saved() override {
-    x.reset();
-    result.reset();
+  std::string name() const override {
+    if (full()) return is_max ? "MaxBackward1" : "MinBackward1";
+    return is_max ? "AmaxBackward0" : "AminBackward0";
+  }
+  bool full() const {
+    if (keepdim) return false;
+    for (bool m : mask) {
+      if (!m) return false;
+    }
+    return true;
+  }
+  bool release_saved() override {
+    bool any = x.reset();
+    return result.reset() || any;
   }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     auto self = shared_from_this();
     Tensor xv = x.unpack(self);
     Tensor r = unsqueeze_reduced(result.unpack(self), mask, keepdim);
-    Tensor hit = binary(BinaryOp::Eq, xv, r);
     std::vector<int64_t> dims;
     for (size_t d = 0; d < mask.size(); ++d) {
       if (mask[d]) dims.push_back(static_cast<int64_t>(d));
     }
-    Tensor count = sum(hit, dims, true, xv.dtype());
     Tensor g = unsqueeze_reduced(grads[0], mask, keepdim);
-    return {masked(hit, div(g, count))};
+    if (full()) {
+      Tensor hit = where(binary(BinaryOp::Ne, r, r), binary(BinaryOp::Ne, xv, xv), binary(BinaryOp::Eq, xv, r));
+      Tensor count = sum(hit, dims, true, xv.dtype());
+      return {masked(hit, div(g, count))};
+    }
+    Tensor hit = binary(BinaryOp::Eq, xv, r);
+    Tensor count = sum(hit, dims, true, xv.dtype());
+    return {mul(div(g, count), hit)};
   }
 };
 
@@ -59,7 +77,7 @@ struct ExtremumDimBackward : Node {
   int64_t dim;
   bool keepdim, is_max;
   std::string name() const override { return is_max ? "MaxBackward0" : "MinBackward0"; }
-  void release_saved() override { indices.reset(); }
+  bool release_saved() override { return indices.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor idx = indices.unpack(shared_from_this());
     Tensor g = grads[0];

@@ -34,7 +34,7 @@ struct UnaryBackward : Node {
   SavedTensor saved;  // the input, or the result for saves_result(op)
   explicit UnaryBackward(UnaryOp op) : op(op) {}
   std::string name() const override { return unary_node_name(op); }
-  void release_saved() override { saved.reset(); }
+  bool release_saved() override { return saved.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
     Tensor s = saved.unpack(shared_from_this());
@@ -51,7 +51,8 @@ struct UnaryBackward : Node {
       case UnaryOp::Cos: return {mul(g, neg(unary(UnaryOp::Sin, s)))};
       case UnaryOp::Tanh: return {mul(g, sub(num(1.0), mul(s, s)))};
       case UnaryOp::Sigmoid: return {mul(g, mul(s, sub(num(1.0), s)))};
-      case UnaryOp::Relu: return {masked(binary(BinaryOp::Gt, s, num(0.0)), g)};
+      // zero where the result is <= 0 (a NaN result passes the gradient, as in torch)
+      case UnaryOp::Relu: return {where(binary(BinaryOp::Le, s, num(0.0)), num(0.0), g)};
       default: break;
     }
     EMBER_FAIL(Runtime, name(), ": no derivative");
@@ -61,32 +62,40 @@ struct UnaryBackward : Node {
 struct ClampBackward : Node {
   SavedTensor x, lo, hi;
   bool has_lo, has_hi;
-  std::string name() const override { return "ClampBackward1"; }
-  void release_saved() override {
-    x.reset();
-    lo.reset();
-    hi.reset();
+  bool tensor_bounds = false;  // clamp(x, min=tensor...) is torch's ClampBackward0
+  std::string name() const override { return tensor_bounds ? "ClampBackward0" : "ClampBackward1"; }
+  bool release_saved() override {
+    bool any = x.reset();
+    any = lo.reset() || any;
+    return hi.reset() || any;
   }
+  // torch's subgradients: x gets the gradient where lo <= x <= hi; a bound gets it where it
+  // is the result (x beyond it; with min > max the result is always max).
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
     auto self = shared_from_this();
     Tensor xv = x.unpack(self);
-    Tensor inside = ones(xv.sizes(), ScalarType::Bool);
-    std::vector<Tensor> out{Tensor(), Tensor(), Tensor()};
+    Tensor l = has_lo ? lo.unpack(self) : Tensor();
+    Tensor h = has_hi ? hi.unpack(self) : Tensor();
+    Tensor inside;
+    if (has_lo && has_hi) {
+      inside = binary(BinaryOp::LogicalAnd, binary(BinaryOp::Ge, xv, l), binary(BinaryOp::Le, xv, h));
+    } else if (has_lo) {
+      inside = binary(BinaryOp::Ge, xv, l);
+    } else if (has_hi) {
+      inside = binary(BinaryOp::Le, xv, h);
+    }
+    std::vector<Tensor> r{inside.defined() ? masked(inside, g) : g};
     if (has_lo) {
-      Tensor l = lo.unpack(self);
-      inside = binary(BinaryOp::LogicalAnd, inside, binary(BinaryOp::Ge, xv, l));
-      out[1] = masked(binary(BinaryOp::Lt, xv, l), g);
+      Tensor below = binary(BinaryOp::Lt, xv, l);
+      if (has_hi) below = binary(BinaryOp::LogicalAnd, below, binary(BinaryOp::Lt, l, h));
+      r.push_back(next_edges[1].valid() ? masked(below, g) : Tensor());
     }
     if (has_hi) {
-      Tensor h = hi.unpack(self);
-      inside = binary(BinaryOp::LogicalAnd, inside, binary(BinaryOp::Le, xv, h));
-      out[2] = masked(binary(BinaryOp::Gt, xv, h), g);
+      Tensor above = binary(BinaryOp::Gt, xv, h);
+      if (has_lo) above = binary(BinaryOp::LogicalOr, above, binary(BinaryOp::Lt, h, l));
+      r.push_back(next_edges[r.size()].valid() ? masked(above, g) : Tensor());
     }
-    out[0] = masked(inside, g);
-    std::vector<Tensor> r{out[0]};
-    if (has_lo) r.push_back(out[1]);
-    if (has_hi) r.push_back(out[2]);
     return r;
   }
 };
@@ -111,6 +120,7 @@ void record_clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::o
   node->x = SavedTensor(x, false);
   node->has_lo = lo.has_value();
   node->has_hi = hi.has_value();
+  node->tensor_bounds = (lo && !lo->is_wrapped_number()) || (hi && !hi->is_wrapped_number());
   if (lo) node->lo = SavedTensor(*lo, false);
   if (hi) node->hi = SavedTensor(*hi, false);
   set_history(out, node);

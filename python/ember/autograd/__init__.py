@@ -15,12 +15,26 @@ from .. import _C
 from . import functional
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
-__all__ = ["Function", "FunctionCtx", "backward", "grad", "gradcheck", "gradgradcheck", "functional",
-           "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "GradcheckError"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "GradcheckError",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "functional",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "inference_mode",
+    "is_anomaly_enabled",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]
 
 
 def _as_tuple(x):
@@ -66,7 +80,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise NotImplementedError("autograd.grad: is_grads_batched=True is not supported")
     if allow_unused is None:
         allow_unused = materialize_grads
-    single = isinstance(inputs, _C.Tensor)
     outputs = _as_tuple(outputs)
     inputs_t = _as_tuple(inputs)
     if grad_outputs is not None:

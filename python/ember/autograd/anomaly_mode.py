@@ -2,11 +2,19 @@
 
 from .. import _C
 
+_check_nan = True  # mirrors the C++ flag (set together with it)
+
+
+def _set(mode, check_nan):
+    global _check_nan
+    _check_nan = bool(check_nan)
+    _C._set_anomaly_enabled(bool(mode), _check_nan)
+
 
 class detect_anomaly:
     """Context manager that turns anomaly detection on: nodes remember the Python stack where
     their forward op ran, and a backward that produces NaN raises RuntimeError naming the node
-    and showing that stack.
+    and showing that stack (``check_nan=False`` keeps the stacks but skips the NaN check).
 
     Example::
 
@@ -19,11 +27,11 @@ class detect_anomaly:
         self.check_nan = check_nan
 
     def __enter__(self):
-        self.prev = _C.is_anomaly_enabled()
-        _C._set_anomaly_enabled(self.check_nan)
+        self.prev = (_C.is_anomaly_enabled(), _check_nan)
+        _set(True, self.check_nan)
 
     def __exit__(self, *exc):
-        _C._set_anomaly_enabled(self.prev)
+        _set(*self.prev)
 
 
 class set_detect_anomaly:
@@ -36,14 +44,14 @@ class set_detect_anomaly:
     """
 
     def __init__(self, mode, check_nan=True):
-        self.prev = _C.is_anomaly_enabled()
-        _C._set_anomaly_enabled(bool(mode) and check_nan)
+        self.prev = (_C.is_anomaly_enabled(), _check_nan)
+        _set(mode, check_nan)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        _C._set_anomaly_enabled(self.prev)
+        _set(*self.prev)
 
 
 def is_anomaly_enabled():
@@ -55,3 +63,14 @@ def is_anomaly_enabled():
         False
     """
     return _C.is_anomaly_enabled()
+
+
+def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection checks backward results for NaN.
+
+    Example::
+
+        >>> ember.autograd.anomaly_mode.is_anomaly_check_nan_enabled()
+        True
+    """
+    return _check_nan

@@ -1,5 +1,6 @@
 """Custom differentiable operations: subclass ``Function`` with static ``forward`` and ``backward``."""
 
+import functools
 import traceback
 
 from .. import _C
@@ -12,8 +13,8 @@ class FunctionCtx:
     def __init__(self, fn_cls):
         self._fn_cls = fn_cls
         self._saved = None
-        self._saved_versions = None
         self._saved_released = False
+        self._had_saved = False
         self._dirty = ()
         self._non_differentiable = ()
         self.materialize_grads = True
@@ -30,6 +31,7 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self):
+        """The tensors given to ``save_for_backward`` (checked for in-place changes since)."""
         if self._saved_released:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -37,13 +39,7 @@ class FunctionCtx:
                 "second time or if you need to access saved tensors after calling backward.")
         if self._saved is None:
             return tuple(self.to_save)
-        for t, v in zip(self._saved, self._saved_versions):
-            if t is not None and _C._saved_version(t) != v:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                    f"[{t.dtype} {list(t.shape)}], which is saved by {self._fn_cls.__name__}Backward, is at version "
-                    f"{_C._saved_version(t)}; expected version {v} instead.")
-        return tuple(self._saved)
+        return self._saved
 
     def mark_dirty(self, *tensors):
         """Marks inputs that ``forward`` modified in place (they must be returned as outputs)."""
@@ -57,9 +53,13 @@ class FunctionCtx:
         """Whether ``backward`` receives zeros (True, the default) or None for outputs without gradient."""
         self.materialize_grads = bool(value)
 
-    # called from the graph's node
-    def _run_backward(self, grads):
-        result = self._fn_cls.backward(self, *grads)
+    # called from the graph's node, with the saved tensors it unpacked (and checked)
+    def _run_backward(self, grads, saved):
+        self._saved = saved
+        try:
+            result = self._fn_cls.backward(self, *grads)
+        finally:
+            self._saved = None
         if not isinstance(result, tuple):
             result = (result,)
         if len(result) != len(self._input_is_tensor):
@@ -78,7 +78,7 @@ class FunctionCtx:
     def _release_saved(self):
         self._saved = None
         self.to_save = ()
-        self._saved_released = True
+        self._saved_released = bool(self._had_saved)
 
 
 class FunctionMeta(type):
@@ -117,6 +117,12 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """The other style (torch 2.x): ``forward(*args)`` without ctx, then this fills ctx from the
+        inputs and the output."""
+        raise NotImplementedError("setup_context is not implemented.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = FunctionCtx(cls)
@@ -125,7 +131,11 @@ class Function(metaclass=FunctionMeta):
         ctx.needs_input_grad = tuple(isinstance(a, _C.Tensor) and a.requires_grad for a in args)
         record = _C.is_grad_enabled() and any(ctx.needs_input_grad)
         with no_grad():
-            outputs = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is not Function.setup_context:
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
+            else:
+                outputs = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(outputs, tuple)
         out_tuple = (outputs,) if single else outputs
         if not record:
@@ -148,13 +158,45 @@ class Function(metaclass=FunctionMeta):
             final.append(o)
         tensor_outputs = [o for o in final if isinstance(o, _C.Tensor)]
         differentiable = [id(o) not in non_diff_ids and o.is_floating_point() for o in tensor_outputs]
-        trace = "".join(traceback.format_stack()[:-1]) if _C.is_anomaly_enabled() else None
-        ctx._saved = list(ctx.to_save)
-        ctx._saved_versions = [(_C._saved_version(t) if t is not None else None) for t in ctx._saved]
+        trace = None
+        if _C.is_anomaly_enabled():
+            trace = "Traceback of forward call that caused the error:\n" + "".join(traceback.format_stack()[:-1])
         inputs_for_node = [t for t, is_t in zip(tensor_inputs, ctx._input_is_tensor) if is_t]
+        # the node keeps the saved tensors; ctx holds none (an output saved here would be a
+        # reference cycle through the graph)
+        to_save = tuple(ctx.to_save)
+        ctx.to_save = ()
+        ctx._dirty = ctx._non_differentiable = ()
+        ctx._had_saved = bool(to_save)
         _C._function_record(ctx, cls.__name__ + "Backward", inputs_for_node, tensor_outputs, differentiable, trace,
-                            ctx.materialize_grads)
+                            ctx.materialize_grads, to_save)
         return final[0] if single else tuple(final)
+
+
+def once_differentiable(fn):
+    """Decorates a ``backward`` that is not itself differentiable: it runs without recording,
+    so its gradients carry no history even under ``create_graph=True``.
+
+    Example::
+
+        >>> class Cube(ember.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     @once_differentiable
+        ...     def backward(ctx, g):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 3 * x * x * g
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            return fn(ctx, *args)
+
+    return wrapper
 
 
 class NestedIOFunction(Function):

@@ -53,7 +53,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     from . import grad as autograd_grad
 
     with enable_grad():
-        ins, single_in = _prepare(inputs, create_graph)
+        ins, _ = _prepare(inputs, create_graph)
         out = func(*ins)
         single_out = isinstance(out, _C.Tensor)
         outs = (out,) if single_out else tuple(out)

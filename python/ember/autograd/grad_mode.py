@@ -23,7 +23,16 @@ class _DecoratorContextManager:
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):
+class _NoParamDecoratorContextManager(_DecoratorContextManager):
+    """Also usable as a bare decorator: ``@ember.no_grad`` as well as ``@ember.no_grad()``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecoratorContextManager):
     """Disables gradient recording inside the block (or the decorated function).
 
     Example::
@@ -43,7 +52,7 @@ class no_grad(_DecoratorContextManager):
         _C._set_grad_enabled(self.prev)
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_NoParamDecoratorContextManager):
     """Enables gradient recording inside the block, even within ``no_grad``.
 
     Example::
@@ -79,6 +88,11 @@ class set_grad_enabled(_DecoratorContextManager):
         self.prev = _C.is_grad_enabled()
         self.mode = bool(mode)
         _C._set_grad_enabled(self.mode)
+
+    def __call__(self, func):
+        # as a decorator the mode applies to calls only: undo the switch made by __init__
+        _C._set_grad_enabled(self.prev)
+        return super().__call__(func)
 
     def __enter__(self):
         pass

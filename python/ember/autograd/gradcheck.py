@@ -116,18 +116,26 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     inputs = _tuple(inputs)
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, _C.Tensor) and t.requires_grad]
     outputs = _flat_outputs(func, inputs)
+    # one gradient per differentiable output (integer outputs such as indices take none); 16-bit
+    # outputs get float64 gradients, which finite differences can perturb
+    diff_out = [k for k, o in enumerate(outputs) if o.requires_grad and o.is_floating_point()]
     if grad_outputs is None:
-        grad_outputs = tuple(_C.randn(*o.shape, dtype=_C.float64).to(o.dtype).requires_grad_(True)
-                             for o in outputs)
+        def make(o):
+            dtype = o.dtype if o.dtype in (_C.float32, _C.float64) else _C.float64
+            return _C.randn(*o.shape, dtype=_C.float64).to(dtype).requires_grad_(True)
+
+        grad_outputs = tuple(make(outputs[k]) for k in diff_out)
     else:
         grad_outputs = _tuple(grad_outputs)
+        if len(grad_outputs) == len(outputs) and len(diff_out) != len(outputs):
+            grad_outputs = tuple(grad_outputs[k] for k in diff_out)
     n_in = len(inputs)
 
     def first_order(*args):
         ins, gos = args[:n_in], args[n_in:]
         outs = _flat_outputs(func, ins)
         diff = [ins[i] for i in diff_idx]
-        pairs = [(o, g) for o, g in zip(outs, gos) if o.requires_grad]
+        pairs = [(outs[k], g) for k, g in zip(diff_out, gos) if outs[k].requires_grad]
         grads = autograd_grad([p[0] for p in pairs], diff, grad_outputs=[p[1] for p in pairs],
                               create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
