@@ -105,4 +105,32 @@ Tensor nonzero(const Tensor& x);  // (n, ndim) int64
 // ---- linear algebra (linalg.cpp) ----
 Tensor matmul(const Tensor& a, const Tensor& b);
 
+// ---- gather / scatter along one dim (gather_scatter.cpp) ----
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter_value(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value);
+Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor& scatter_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor& scatter_value_(Tensor& x, int64_t dim, const Tensor& index, const Scalar& value);
+Tensor& scatter_add_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);  // value: 0-d
+Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value);
+Tensor& masked_fill_(Tensor& x, const Tensor& mask, const Tensor& value);
+Tensor& masked_fill_(Tensor& x, const Tensor& mask, const Scalar& value);
+Tensor masked_select(const Tensor& x, const Tensor& mask);  // 1-d, broadcasting x and mask
+
+// ---- softmax, statistics and scans (reduce_stats.cpp, scan.cpp) ----
+Tensor softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype);
+Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype);
+Tensor logsumexp(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim);
+// dims empty means all dims; the divisor is max(0, N - correction).
+Tensor var(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim);
+Tensor std_dev(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim);  // torch.std
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim);
+Tensor cumsum(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype);
+Tensor cumprod(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype);
+Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim, std::optional<ScalarType> dtype);
+
 }  // namespace ember

@@ -69,5 +69,7 @@ void init_indexing(py::module_& m);
 void init_linalg(py::module_& m);
 void init_interop(py::module_& m);
 void init_autograd(py::module_& m);
+void init_reduce_stats(py::module_& m);
+void init_gather_scatter(py::module_& m);
 
 }  // namespace ember::python

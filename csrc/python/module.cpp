@@ -32,9 +32,11 @@ PYBIND11_MODULE(_C, m) {
   init_creation(m);
   init_elementwise(m);
   init_reduce(m);
+  init_reduce_stats(m);
   init_shape(m);
   init_indexing(m);
   init_linalg(m);
   init_interop(m);
   init_autograd(m);
+  init_gather_scatter(m);
 }

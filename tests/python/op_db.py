@@ -2530,6 +2530,13 @@ FACTORIES = [
 ]
 
 
+from op_db_reductions2 import REDUCTIONS2  # noqa: E402  (rows that import this module's helpers)
+
 OP_DB: list[OpInfo] = (
     ELEMENTWISE + OPERATORS + REDUCTIONS + SHAPE_OPS + LINALG + COPIES + INDEXING + FACTORIES
+    + REDUCTIONS2
 )
+
+from op_db_indexing2 import INDEXING2  # noqa: E402  (rows that import this module's helpers)
+
+OP_DB = OP_DB + INDEXING2

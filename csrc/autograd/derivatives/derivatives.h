@@ -40,6 +40,10 @@ void record_index_put(const Tensor& self_before, const std::vector<Tensor>& indi
 void record_to_copy(const Tensor& x, const Tensor& out);
 void record_bmm(const Tensor& a, const Tensor& b, const Tensor& out);
 
+// softmax and scans (reduce_stats.cpp); `dim` is wrapped
+void record_softmax(const Tensor& x, int64_t dim, bool log, const Tensor& out);
+void record_scan(const Tensor& x, int64_t dim, bool is_prod, const Tensor& out);  // cumsum, cumprod
+
 // The storage position of every element of a geometry (an int64 tensor of shape `sizes`).
 Tensor storage_positions(const Shape& sizes, const Shape& strides, int64_t offset);
 
@@ -49,5 +53,10 @@ Tensor storage_positions(const Shape& sizes, const Shape& strides, int64_t offse
 Tensor inplace_input(const Tensor& self, const char* op);
 void check_inplace_allowed(const Tensor& self, const char* op);  // leaf and view checks
 void commit_inplace(const Tensor& self, const Tensor& result);
+
+// gather / scatter along one dim (gather_scatter.cpp); src undefined: the value form
+void record_gather(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& out);
+void record_scatter(const Tensor& self_before, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate,
+                    const Tensor& out);
 
 }  // namespace ember::autograd

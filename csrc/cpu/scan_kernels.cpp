@@ -1,0 +1,189 @@
+#include "cpu/scan_kernels.h"
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include "cpu/vec_math.h"
+#include "iter/parallel.h"
+
+namespace ember::cpu {
+
+namespace {
+
+// The contiguous tensor as (outer, n, inner) around `dim`.
+void split_dims(const Tensor& t, int64_t dim, int64_t& outer, int64_t& n, int64_t& inner) {
+  outer = 1;
+  inner = 1;
+  n = t.dim() == 0 ? 1 : t.sizes()[dim];
+  for (int64_t d = 0; d < dim; ++d) outer *= t.sizes()[d];
+  for (int64_t d = dim + 1; d < t.dim(); ++d) inner *= t.sizes()[d];
+}
+
+// p[i] = exp(p[i]) over a dense run.
+template <typename A>
+void exp_inplace(A* p, int64_t n) {
+  int64_t i = 0;
+#if defined(EMBER_HAVE_VEC_MATH)
+  if constexpr (std::is_same_v<A, float>) {
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, _ZGVdN8v_expf(_mm256_loadu_ps(p + i)));
+  } else if constexpr (std::is_same_v<A, double>) {
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(p + i, _ZGVdN4v_exp(_mm256_loadu_pd(p + i)));
+  }
+#endif
+  for (; i < n; ++i) p[i] = std::exp(p[i]);
+}
+
+// One row along the last dim (stride 1).
+template <typename T, typename A>
+void softmax_row(T* out, const T* in, int64_t n, bool log, std::vector<A>& buf) {
+  A m = -std::numeric_limits<A>::infinity();
+  for (int64_t i = 0; i < n; ++i) {
+    A v = static_cast<A>(in[i]);
+    m = (v > m || v != v) ? v : m;
+  }
+  A* b;
+  if constexpr (std::is_same_v<T, A>) {
+    b = out;
+  } else {
+    buf.resize(n);
+    b = buf.data();
+  }
+  for (int64_t i = 0; i < n; ++i) b[i] = static_cast<A>(in[i]) - m;
+  if (log) {
+    // exp into a scratch copy: out keeps x - max
+    buf.resize(n);
+    A* e = buf.data();
+    if (e != b) {
+      for (int64_t i = 0; i < n; ++i) e[i] = b[i];
+    }
+    exp_inplace(e, n);
+    A s = 0;
+    for (int64_t i = 0; i < n; ++i) s += e[i];
+    A ls = std::log(s);
+    if constexpr (std::is_same_v<T, A>) {
+      for (int64_t i = 0; i < n; ++i) out[i] = b[i] - ls;
+    } else {
+      // buf was reused for the exps: recompute x - max
+      for (int64_t i = 0; i < n; ++i) out[i] = static_cast<T>(static_cast<A>(in[i]) - m - ls);
+    }
+    return;
+  }
+  exp_inplace(b, n);
+  A s = 0;
+  for (int64_t i = 0; i < n; ++i) s += b[i];
+  A inv = A(1) / s;
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<T>(b[i] * inv);
+}
+
+// Rows of `inner` elements, `n` of them: softmax down the columns, vectorized along the rows.
+template <typename T, typename A>
+void softmax_columns(T* out, const T* in, int64_t n, int64_t inner, bool log) {
+  std::vector<A> m(inner, -std::numeric_limits<A>::infinity()), s(inner, A(0)), e(inner);
+  for (int64_t j = 0; j < n; ++j) {
+    const T* r = in + j * inner;
+    for (int64_t i = 0; i < inner; ++i) {
+      A v = static_cast<A>(r[i]);
+      m[i] = (v > m[i] || v != v) ? v : m[i];
+    }
+  }
+  for (int64_t j = 0; j < n; ++j) {
+    const T* r = in + j * inner;
+    for (int64_t i = 0; i < inner; ++i) e[i] = static_cast<A>(r[i]) - m[i];
+    exp_inplace(e.data(), inner);
+    for (int64_t i = 0; i < inner; ++i) s[i] += e[i];
+  }
+  if (log) {
+    for (int64_t i = 0; i < inner; ++i) s[i] = m[i] + std::log(s[i]);
+    for (int64_t j = 0; j < n; ++j) {
+      const T* r = in + j * inner;
+      T* o = out + j * inner;
+      for (int64_t i = 0; i < inner; ++i) o[i] = static_cast<T>(static_cast<A>(r[i]) - s[i]);
+    }
+    return;
+  }
+  for (int64_t i = 0; i < inner; ++i) s[i] = A(1) / s[i];
+  for (int64_t j = 0; j < n; ++j) {
+    const T* r = in + j * inner;
+    T* o = out + j * inner;
+    for (int64_t i = 0; i < inner; ++i) e[i] = static_cast<A>(r[i]) - m[i];
+    exp_inplace(e.data(), inner);
+    for (int64_t i = 0; i < inner; ++i) o[i] = static_cast<T>(e[i] * s[i]);
+  }
+}
+
+}  // namespace
+
+void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log) {
+  if (in.numel() == 0) return;
+  int64_t outer, n, inner;
+  split_dims(in, dim, outer, n, inner);
+  dispatch_floating(in.dtype(), log ? "log_softmax" : "softmax", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using A = acc_t<T>;
+    const T* ip = in.data<T>();
+    T* op = out.data<T>();
+    const int64_t per = n * inner;
+    const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(per, 1));
+    parallel_for(0, outer, grain, [&](int64_t b, int64_t e) {
+      std::vector<A> buf;
+      for (int64_t o = b; o < e; ++o) {
+        if (inner == 1) {
+          softmax_row<T, A>(op + o * per, ip + o * per, n, log, buf);
+        } else {
+          softmax_columns<T, A>(op + o * per, ip + o * per, n, inner, log);
+        }
+      }
+    });
+  });
+}
+
+void scan_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool is_prod) {
+  if (in.numel() == 0) return;
+  int64_t outer, n, inner;
+  split_dims(in, dim, outer, n, inner);
+  dispatch_all(in.dtype(), is_prod ? "cumprod" : "cumsum", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    // float32 runs accumulate in double (as torch's CPU scans do): long prefixes stay accurate
+    using A = std::conditional_t<std::is_same_v<T, float>, double, acc_t<T>>;
+    const T* ip = in.data<T>();
+    T* op = out.data<T>();
+    const int64_t per = n * inner;
+    const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(per, 1));
+    parallel_for(0, outer, grain, [&](int64_t b, int64_t e) {
+      std::vector<A> acc;
+      for (int64_t o = b; o < e; ++o) {
+        const T* x = ip + o * per;
+        T* y = op + o * per;
+        if (inner == 1) {
+          A a = is_prod ? A(1) : A(0);
+          for (int64_t j = 0; j < n; ++j) {
+            if (is_prod) {
+              a = static_cast<A>(a * static_cast<A>(x[j]));
+            } else {
+              a = static_cast<A>(a + static_cast<A>(x[j]));
+            }
+            y[j] = static_cast<T>(a);
+          }
+          continue;
+        }
+        acc.assign(inner, is_prod ? A(1) : A(0));
+        for (int64_t j = 0; j < n; ++j) {
+          const T* xr = x + j * inner;
+          T* yr = y + j * inner;
+          for (int64_t i = 0; i < inner; ++i) {
+            if (is_prod) {
+              acc[i] = static_cast<A>(acc[i] * static_cast<A>(xr[i]));
+            } else {
+              acc[i] = static_cast<A>(acc[i] + static_cast<A>(xr[i]));
+            }
+            yr[i] = static_cast<T>(acc[i]);
+          }
+        }
+      }
+    });
+  });
+}
+
+}  // namespace ember::cpu

@@ -1,0 +1,14 @@
+// Kernels along one dim: softmax/log_softmax and the cumulative scans (cumsum, cumprod).
+#pragma once
+#include "core/tensor.h"
+
+namespace ember::cpu {
+
+// `in` and `out` are contiguous with the same shape and floating dtype; `dim` is wrapped
+// (0 for a 0-d tensor). Computes softmax (or log_softmax) along `dim`.
+void softmax_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool log);
+
+// `in` and `out` are contiguous with the same shape and dtype; cumulative sum (or product) along `dim`.
+void scan_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool is_prod);
+
+}  // namespace ember::cpu

@@ -1,0 +1,122 @@
+// softmax/log_softmax (own kernel and backward), and composites of primitive ops: logsumexp,
+// var/std (+ var_mean/std_mean).
+#include <algorithm>
+#include <cmath>
+
+#include "autograd/derivatives/derivatives.h"
+#include "autograd/grad_mode.h"
+#include "cpu/scan_kernels.h"
+#include "ops/ops.h"
+
+namespace ember {
+
+namespace {
+
+Tensor softmax_impl(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype, bool log) {
+  const char* op = log ? "log_softmax" : "softmax";
+  ScalarType dt = dtype ? *dtype : x.dtype();
+  int64_t d = wrap_dim(dim, x.dim());
+  EMBER_CHECK(is_floating(dt), NotImplemented, "\"", op, "_lastdim_kernel_impl\" not implemented for '",
+              dtype_name(dt), "'");
+  Tensor in;
+  {
+    autograd::GradModeGuard no_grad(false);  // dtype= converts first; the conversion is part of the op
+    in = contiguous(to_dtype(x, dt));
+  }
+  Tensor out = empty(x.sizes(), dt);
+  cpu::softmax_kernel(out, in, d, log);
+  if (autograd::should_record({&x})) autograd::record_softmax(x, d, log, out);
+  return out;
+}
+
+// The reduced dims of x as a mask (all when dims is empty), checking repeats.
+std::vector<bool> dims_mask(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {
+  std::vector<bool> mask(x.dim(), dims.empty());
+  for (int64_t d : dims) {
+    int64_t w = wrap_dim(d, x.dim());
+    if (x.dim() == 0) continue;
+    EMBER_CHECK(!mask[w], Runtime, op, ": dim ", w, " appears multiple times in the list of dims");
+    mask[w] = true;
+  }
+  return mask;
+}
+
+Tensor scalar_of(double v) { return wrapped_scalar(Scalar(v)); }
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype) {
+  return softmax_impl(x, dim, dtype, false);
+}
+Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype) {
+  return softmax_impl(x, dim, dtype, true);
+}
+
+Tensor logsumexp(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
+  ScalarType dt = is_floating(x.dtype()) ? x.dtype() : ScalarType::Float32;
+  std::vector<bool> mask = dims_mask(x, dims, "logsumexp");
+  Tensor xf = to_dtype(x, dt);
+  Shape ks = x.sizes();
+  bool empty_reduce = false;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    if (mask[d]) {
+      empty_reduce = empty_reduce || ks[d] == 0;
+      ks[d] = 1;
+    }
+  }
+  Tensor m;
+  {
+    autograd::GradModeGuard no_grad(false);  // the shift is a constant for the gradient
+    if (empty_reduce || x.numel() == 0) {
+      m = zeros(ks, dt);
+    } else {
+      m = amax(xf, dims, true);
+      // infinite maxima would give inf - inf: shift by 0 there
+      Tensor finite = binary(BinaryOp::Eq, binary(BinaryOp::Sub, m, m), scalar_of(0.0));
+      m = where(finite, m, scalar_of(0.0));
+    }
+  }
+  Tensor s = sum(unary(UnaryOp::Exp, binary(BinaryOp::Sub, xf, m)), dims, keepdim, std::nullopt);
+  Tensor shift = keepdim ? m : reshape(m, s.sizes());
+  return binary(BinaryOp::Add, unary(UnaryOp::Log, s), shift);
+}
+
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const std::vector<int64_t>& dims, double correction,
+                                    bool keepdim) {
+  EMBER_CHECK(is_floating(x.dtype()), Runtime, "std and var only support floating point and complex dtypes");
+  std::vector<bool> mask = dims_mask(x, dims, "var");
+  int64_t count = 1;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    if (mask[d]) count *= x.sizes()[d];
+  }
+  // 16-bit floats compute in float32 (as torch does) and round once at the end
+  bool low = x.dtype() == ScalarType::Float16 || x.dtype() == ScalarType::BFloat16;
+  Tensor xf = low ? to_dtype(x, ScalarType::Float32) : x;
+  Tensor mu = mean(xf, dims, true, std::nullopt);
+  Tensor dev = binary(BinaryOp::Sub, xf, mu);
+  Tensor ss = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim, std::nullopt);
+  double denom = std::max(0.0, static_cast<double>(count) - correction);
+  Tensor v = binary(BinaryOp::Div, ss, scalar_of(denom));
+  Tensor mo = keepdim ? mu : reshape(mu, v.sizes());
+  if (low) {
+    v = to_dtype(v, x.dtype());
+    mo = to_dtype(mo, x.dtype());
+  }
+  return {v, mo};
+}
+
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const std::vector<int64_t>& dims, double correction,
+                                    bool keepdim) {
+  auto [v, m] = var_mean(x, dims, correction, keepdim);
+  return {unary(UnaryOp::Sqrt, v), m};
+}
+
+Tensor var(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim) {
+  return std::get<0>(var_mean(x, dims, correction, keepdim));
+}
+
+Tensor std_dev(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim) {
+  return std::get<0>(std_mean(x, dims, correction, keepdim));
+}
+
+}  // namespace ember

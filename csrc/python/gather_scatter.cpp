@@ -1,0 +1,67 @@
+// index_select, gather, scatter, scatter_add (and the in-place forms).
+#include "python/common.h"
+
+namespace ember::python {
+
+namespace {
+
+// scatter's 4th argument: src (a tensor) or value (a number), positionally or by keyword.
+Tensor& scatter_dispatch(Tensor& self, int64_t dim, const Tensor& index, py::handle src, py::handle value,
+                         py::handle reduce, const char* op) {
+  EMBER_CHECK(reduce.is_none(), NotImplemented, op, "(): reduce= is not supported yet");
+  if (src.is_none() && value.is_none()) EMBER_FAIL(Type, op, "() missing required argument 'src' or 'value'");
+  EMBER_CHECK(src.is_none() || value.is_none(), Type, op, "() got both 'src' and 'value'");
+  py::handle a = src.is_none() ? value : src;
+  if (is_tensor(a)) return scatter_(self, dim, index, a.cast<Tensor>());
+  return scatter_value_(self, dim, index, to_scalar(a, op));
+}
+
+}  // namespace
+
+void init_gather_scatter(py::module_& m) {
+  auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+  def_op(m, cls, "index_select", [](const Tensor& x, int64_t dim, const Tensor& index) {
+    return index_select(x, dim, index);
+  }, py::arg("input"), py::arg("dim"), py::arg("index"));
+  def_op(m, cls, "gather", [](const Tensor& x, int64_t dim, const Tensor& index, bool /*sparse_grad*/) {
+    return gather(x, dim, index);
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::kw_only(), py::arg("sparse_grad") = false);
+  def_op(m, cls, "scatter", [](const Tensor& x, int64_t dim, const Tensor& index, py::object src,
+                               py::object value, py::object reduce) {
+    Tensor out = clone(x);
+    return scatter_dispatch(out, dim, index, src, value, reduce, "scatter");
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src") = py::none(),
+     py::arg("value") = py::none(), py::kw_only(), py::arg("reduce") = py::none());
+  cls.def("scatter_", [](py::object self, int64_t dim, const Tensor& index, py::object src, py::object value,
+                         py::object reduce) {
+    Tensor x = self.cast<Tensor>();
+    scatter_dispatch(x, dim, index, src, value, reduce, "scatter_");
+    return self;  // in-place ops return the same Python object, as torch
+  }, py::arg("dim"), py::arg("index"), py::arg("src") = py::none(), py::arg("value") = py::none(),
+     py::kw_only(), py::arg("reduce") = py::none());
+  def_op(m, cls, "scatter_add", [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+    return scatter_add(x, dim, index, src);
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
+  cls.def("scatter_add_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& src) {
+    Tensor x = self.cast<Tensor>();
+    scatter_add_(x, dim, index, src);
+    return self;
+  }, py::arg("dim"), py::arg("index"), py::arg("src"));
+  def_op(m, cls, "masked_fill", [](const Tensor& x, const Tensor& mask, py::handle value) {
+    if (is_tensor(value)) return masked_fill(x, mask, value.cast<Tensor>());
+    return masked_fill(x, mask, to_scalar(value, "masked_fill"));
+  }, py::arg("input"), py::arg("mask"), py::arg("value"));
+  cls.def("masked_fill_", [](py::object self, const Tensor& mask, py::handle value) {
+    Tensor x = self.cast<Tensor>();
+    if (is_tensor(value)) {
+      masked_fill_(x, mask, value.cast<Tensor>());
+    } else {
+      masked_fill_(x, mask, to_scalar(value, "masked_fill_"));
+    }
+    return self;
+  }, py::arg("mask"), py::arg("value"));
+  def_op(m, cls, "masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); },
+         py::arg("input"), py::arg("mask"));
+}
+
+}  // namespace ember::python

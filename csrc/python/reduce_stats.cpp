@@ -1,0 +1,122 @@
+// softmax/log_softmax, logsumexp, var/std (+ _mean), cumsum/cumprod.
+#include "python/common.h"
+
+namespace ember::python {
+
+namespace {
+
+struct VarArgs {
+  std::vector<int64_t> dims;
+  double correction = 1.0;
+};
+
+// torch's overloads: var(x, dim=None, *, correction=, keepdim=), var(x, dim, unbiased, keepdim),
+// var(x, unbiased): a bool in the dim position is `unbiased`.
+VarArgs parse_var(py::handle dim, py::handle unbiased, py::handle correction, const char* op) {
+  VarArgs a;
+  if (PyBool_Check(dim.ptr())) {
+    EMBER_CHECK(unbiased.is_none(), Type, op, "(): received an invalid combination of arguments");
+    unbiased = dim;
+    dim = py::none();
+  }
+  a.dims = to_dims(dim, op);
+  EMBER_CHECK(unbiased.is_none() || correction.is_none(), Runtime, op,
+              ": cannot specify both unbiased and correction");
+  if (!correction.is_none()) {
+    EMBER_CHECK(is_python_number(correction) && !PyBool_Check(correction.ptr()), Type, op,
+                "(): argument 'correction' must be a number, not ", type_name(correction));
+    a.correction = correction.cast<double>();
+  } else if (!unbiased.is_none()) {
+    EMBER_CHECK(PyBool_Check(unbiased.ptr()), Type, op, "(): argument 'unbiased' must be bool, not ",
+                type_name(unbiased));
+    a.correction = unbiased.cast<bool>() ? 1.0 : 0.0;
+  }
+  return a;
+}
+
+}  // namespace
+
+void init_reduce_stats(py::module_& m) {
+  auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+  def_op(
+      m, cls, "softmax",
+      [](const Tensor& input, int64_t dim, py::handle dtype) {
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        py::gil_scoped_release nogil;
+        return softmax(input, dim, dt);
+      },
+      py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none());
+  def_op(
+      m, cls, "log_softmax",
+      [](const Tensor& input, int64_t dim, py::handle dtype) {
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        py::gil_scoped_release nogil;
+        return log_softmax(input, dim, dt);
+      },
+      py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none());
+  def_op(
+      m, cls, "logsumexp",
+      [](const Tensor& input, py::handle dim, bool keepdim) {
+        return logsumexp(input, to_dims(dim, "logsumexp"), keepdim);
+      },
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false);
+  def_op(
+      m, cls, "var",
+      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
+        VarArgs a = parse_var(dim, unbiased, correction, "var");
+        return var(input, a.dims, a.correction, keepdim);
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::kw_only(), py::arg("correction") = py::none());
+  def_op(
+      m, cls, "std",
+      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
+        VarArgs a = parse_var(dim, unbiased, correction, "std");
+        return std_dev(input, a.dims, a.correction, keepdim);
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::kw_only(), py::arg("correction") = py::none());
+  m.def(
+      "var_mean",
+      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
+        VarArgs a = parse_var(dim, unbiased, correction, "var_mean");
+        return var_mean(input, a.dims, a.correction, keepdim);
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::kw_only(), py::arg("correction") = py::none());
+  m.def(
+      "std_mean",
+      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
+        VarArgs a = parse_var(dim, unbiased, correction, "std_mean");
+        return std_mean(input, a.dims, a.correction, keepdim);
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::kw_only(), py::arg("correction") = py::none());
+  def_op(
+      m, cls, "cumsum",
+      [](const Tensor& input, int64_t dim, py::handle dtype) {
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        py::gil_scoped_release nogil;
+        return cumsum(input, dim, dt);
+      },
+      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
+  def_op(
+      m, cls, "cumprod",
+      [](const Tensor& input, int64_t dim, py::handle dtype) {
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        py::gil_scoped_release nogil;
+        return cumprod(input, dim, dt);
+      },
+      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
+  def_op(
+      m, cls, "prod",
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
+        std::optional<int64_t> d;
+        if (!dim.is_none()) d = to_int(dim, "prod");
+        return prod(input, d, keepdim, optional_dtype(dtype));
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+      py::arg("dtype") = py::none());
+}
+
+}  // namespace ember::python
