@@ -1,6 +1,6 @@
 """The benchmark suite of the CPU op surface, next to torch in the same process.
 
-Run: python benchmarks/bench_suite.py [--threads N]   (default: runs 1 and 2 threads)
+Run: python benchmarks/bench_suite.py [--threads N] [--only TEXT]   (default: 1 and 2 threads, all rows)
 For each workload: ember and torch interleaved, warm-up excluded, median of >= 10 repeats.
 Prints a table (time or throughput, and ember's speed relative to torch: > 1 means ember is
 faster) and writes benchmarks/results/suite.json. Workloads whose op ember does not have yet are
@@ -82,12 +82,14 @@ def workloads(lib):
     return w
 
 
-def measure(threads, torch):
+def measure(threads, torch, only=None):
     ember.set_num_threads(threads)
     if torch:
         torch.set_num_threads(threads)
     rows, skipped = [], []
     for name, (unit, work, make) in workloads(ember).items():
+        if only and not any(o in name for o in only):
+            continue
         try:
             fns = {"ember": make(ember)}
             fns["ember"]()
@@ -116,11 +118,12 @@ def measure(threads, torch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--only", action="append", help="run only workloads whose name contains this text")
     args = parser.parse_args()
     torch = try_import_torch()
     all_rows, skipped = [], []
     for threads in ([args.threads] if args.threads else [1, 2]):
-        rows, skipped = measure(threads, torch)
+        rows, skipped = measure(threads, torch, args.only)
         all_rows += rows
     print(f"{'workload':28} {'thr':>3} {'unit':8} {'ember':>10} {'torch':>10} {'speed vs torch':>15}")
     for r in all_rows:
@@ -129,6 +132,8 @@ def main():
               f"{r.get('torch', float('nan')):10.2f} {ratio:14.2f}x")
     for s in skipped:
         print(f"skipped (not in ember yet): {s}")
+    if args.only:  # a partial run does not replace the full table
+        return
     path = write_results("suite", {"rows": all_rows, "skipped": skipped})
     print(f"'speed vs torch' > 1 means ember is faster. Results: {path}")
 

@@ -3,6 +3,7 @@
 
 #include "cpu/kernels.h"
 #include "cpu/loops.h"
+#include "ops/elementwise_math.h"
 
 namespace ember::cpu {
 
@@ -123,6 +124,61 @@ inline T int_pow(T base, T exp) {
   return static_cast<T>(result);
 }
 
+template <typename T>
+inline T int_fmod(T a, T b) {
+  if (b == 0) zero_division<T>("fmod");
+  if constexpr (std::is_signed_v<T>) {
+    if (b == T(-1)) return 0;  // INT_MIN % -1 traps
+  }
+  return static_cast<T>(a % b);
+}
+
+// Shifts as torch defines them past the width: a left shift by a negative or too large count
+// gives 0; a right shift gives the sign fill (0 or -1).
+template <typename T>
+inline T shift_left(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  constexpr int bits = sizeof(T) * 8;
+  if constexpr (std::is_signed_v<T>) {
+    if (b < 0) return 0;
+  }
+  if (static_cast<int64_t>(b) >= bits) return 0;
+  return static_cast<T>(static_cast<U>(static_cast<U>(a) << static_cast<int>(b)));
+}
+template <typename T>
+inline T shift_right(T a, T b) {
+  constexpr int bits = sizeof(T) * 8;
+  if constexpr (std::is_signed_v<T>) {
+    if (b < 0 || static_cast<int64_t>(b) >= bits) return static_cast<T>(a >> (bits - 1));
+  } else {
+    if (static_cast<int64_t>(b) >= bits) return 0;
+  }
+  return static_cast<T>(a >> static_cast<int>(b));
+}
+
+// log(exp(a) + exp(b)) without overflow; equal infinities give themselves (not NaN).
+template <typename A>
+inline A log_add_exp(A a, A b) {
+  if (std::isinf(a) && a == b) return a;
+  A m = a > b ? a : b;
+  if (m != m || a != a || b != b) return std::numeric_limits<A>::quiet_NaN();
+  return m + std::log1p(std::exp(-std::fabs(a - b)));
+}
+template <typename A>
+inline A log_add_exp2(A a, A b) {
+  if (std::isinf(a) && a == b) return a;
+  A m = a > b ? a : b;
+  if (m != m || a != a || b != b) return std::numeric_limits<A>::quiet_NaN();
+  return m + std::log1p(std::exp2(-std::fabs(a - b))) / A(0.693147180559945309417232121458176568);
+}
+// x * log(y), with 0 where x is 0 (unless y is NaN).
+template <typename A>
+inline A xlogy(A x, A y) {
+  if (y != y) return y;
+  if (x == A(0)) return A(0);
+  return x * std::log(y);
+}
+
 template <typename A>
 inline A nan_max(A a, A b) {
   if constexpr (std::is_floating_point_v<A>) {
@@ -217,9 +273,41 @@ void arithmetic(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b
         EMBER_FAIL(NotImplemented, name, ": not implemented for floating dtype ", dtype_name(a.dtype()),
                    "; bitwise ops need integer or bool tensors");
       }
+    case BinaryOp::Fmod:
+      if constexpr (is_float) {
+        return run<T>(out, a, b, [](T x, T y) { return T(std::fmod(A(x), A(y))); });
+      } else if constexpr (!is_bool) {
+        return run<T>(out, a, b, [](T x, T y) { return int_fmod<T>(x, y); });
+      }
+      break;
+    case BinaryOp::ShiftLeft:
+    case BinaryOp::ShiftRight:
+      if constexpr (std::is_integral_v<T> && !is_bool) {
+        if (op == BinaryOp::ShiftLeft) return run<T>(out, a, b, [](T x, T y) { return shift_left<T>(x, y); });
+        return run<T>(out, a, b, [](T x, T y) { return shift_right<T>(x, y); });
+      }
+      break;
+    case BinaryOp::Atan2:
+    case BinaryOp::Hypot:
+    case BinaryOp::LogAddExp:
+    case BinaryOp::LogAddExp2:
+    case BinaryOp::Xlogy:
+    case BinaryOp::Copysign:
+      if constexpr (is_float) {
+        switch (op) {
+          case BinaryOp::Atan2: return run<T>(out, a, b, [](T x, T y) { return T(std::atan2(A(x), A(y))); });
+          case BinaryOp::Hypot: return run<T>(out, a, b, [](T x, T y) { return T(std::hypot(A(x), A(y))); });
+          case BinaryOp::LogAddExp: return run<T>(out, a, b, [](T x, T y) { return T(log_add_exp<A>(A(x), A(y))); });
+          case BinaryOp::LogAddExp2:
+            return run<T>(out, a, b, [](T x, T y) { return T(log_add_exp2<A>(A(x), A(y))); });
+          case BinaryOp::Xlogy: return run<T>(out, a, b, [](T x, T y) { return T(xlogy<A>(A(x), A(y))); });
+          default: return run<T>(out, a, b, [](T x, T y) { return T(std::copysign(A(x), A(y))); });
+        }
+      }
+      break;
     default: break;
   }
-  EMBER_FAIL(NotImplemented, name, ": not implemented for dtype ", dtype_name(a.dtype()));
+  EMBER_FAIL(NotImplemented, name, ": not implemented for '", dtype_name(a.dtype()), "'");
 }
 
 template <typename T>
@@ -245,7 +333,7 @@ void compare(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b) {
 
 void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const bool is_compare = op >= BinaryOp::Eq && op <= BinaryOp::Ge;
-  const bool is_logical = op >= BinaryOp::LogicalAnd;
+  const bool is_logical = op >= BinaryOp::LogicalAnd && op <= BinaryOp::LogicalXor;
   dispatch_all(a.dtype(), binary_op_name(op), [&](auto tag) {
     using T = typename decltype(tag)::type;
     if (is_compare || is_logical) {
@@ -253,6 +341,28 @@ void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor
     } else {
       arithmetic<T>(op, out, a, b, alpha);
     }
+  });
+}
+
+void nan_to_num_kernel(const Tensor& out, const Tensor& x, double nan, std::optional<double> posinf,
+                       std::optional<double> neginf) {
+  dispatch_floating(x.dtype(), "nan_to_num", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using A = acc_t<T>;
+    // the defaults are the dtype's own extremes (65504 for float16), taken before rounding
+    const T big = posinf ? T(A(*posinf)) : std::numeric_limits<T>::max();
+    const T low = neginf ? T(A(*neginf)) : std::numeric_limits<T>::lowest();
+    const T nv = T(A(nan));
+    TensorIterator iter({out, x}, out.sizes());
+    iter.for_each([&](char** d, const int64_t* s, int64_t n) {
+      unary_loop<T, T>(d, s, n, [=](T v) {
+        A a = A(v);
+        if (a != a) return nv;
+        if (a == std::numeric_limits<A>::infinity()) return big;
+        if (a == -std::numeric_limits<A>::infinity()) return low;
+        return v;
+      });
+    });
   });
 }
 

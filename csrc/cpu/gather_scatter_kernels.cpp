@@ -1,6 +1,7 @@
-// gather / scatter / scatter_add along one dim.
+// gather and the scatter family (scatter, scatter_add, scatter_reduce, index_add/copy/fill/reduce).
 #include "cpu/gather_scatter_kernels.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "cpu/kernels.h"
@@ -26,16 +27,6 @@ void gather_bytes(const TensorIterator& it, bool is64, int64_t dim, int64_t dim_
   });
 }
 
-template <size_t N>
-void scatter_bytes(const TensorIterator& it, bool is64, int64_t dim, int64_t dim_size, int64_t bstride) {
-  it.serial_for_each([&](char** d, const int64_t* s, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t v = checked_index(d[2] + i * s[2], is64, dim, dim_size);
-      std::memcpy(d[0] + i * s[0] + v * bstride, d[1] + i * s[1], N);
-    }
-  });
-}
-
 }  // namespace
 
 void gather_kernel(const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim,
@@ -51,34 +42,61 @@ void gather_kernel(const Tensor& out, const Tensor& self_view, const Tensor& ind
   }
 }
 
-void scatter_kernel(const Tensor& self_view, const Tensor& src_view, const Tensor& index, int64_t dim,
-                    int64_t dim_size, int64_t dim_stride, bool accumulate) {
-  TensorIterator it({self_view, src_view, index}, index.sizes());
-  const bool is64 = index.dtype() == ScalarType::Int64;
-  const int64_t bstride = dim_stride * static_cast<int64_t>(self_view.itemsize());
-  if (!accumulate) {
-    switch (self_view.itemsize()) {
-      case 1: scatter_bytes<1>(it, is64, dim, dim_size, bstride); break;
-      case 2: scatter_bytes<2>(it, is64, dim, dim_size, bstride); break;
-      case 4: scatter_bytes<4>(it, is64, dim, dim_size, bstride); break;
-      default: scatter_bytes<8>(it, is64, dim, dim_size, bstride); break;
-    }
-    return;
-  }
-  dispatch_all(self_view.dtype(), "scatter_add", [&](auto tag) {
+void scatter_reduce_kernel(const Tensor& self_rest, const Tensor& src_rest, const Tensor& index_rest, int64_t n,
+                           int64_t self_dstride, int64_t src_dstride, int64_t index_dstride, int64_t dim,
+                           int64_t dim_size, ScatterOp op, const char* name) {
+  if (n == 0 || self_rest.numel() == 0) return;
+  TensorIterator it({self_rest, src_rest, index_rest}, self_rest.sizes());
+  // every rest position does n updates: split so a thread gets about kGrainSize of them
+  const int64_t grain = std::max<int64_t>(1, kGrainSize / n);
+  const int64_t ib = index_dstride * 8;
+  dispatch_all(self_rest.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    it.serial_for_each([&](char** d, const int64_t* s, int64_t n) {
-      for (int64_t i = 0; i < n; ++i) {
-        int64_t v = checked_index(d[2] + i * s[2], is64, dim, dim_size);
-        T* dst = reinterpret_cast<T*>(d[0] + i * s[0] + v * bstride);
-        T val = *reinterpret_cast<const T*>(d[1] + i * s[1]);
-        if constexpr (std::is_same_v<T, bool>) {
-          *dst = *dst || val;
-        } else {
-          *dst = static_cast<T>(static_cast<acc_t<T>>(*dst) + static_cast<acc_t<T>>(val));
+    using A = acc_t<T>;
+    const int64_t sb = self_dstride * static_cast<int64_t>(sizeof(T));
+    const int64_t rb = src_dstride * static_cast<int64_t>(sizeof(T));
+    auto run = [&](auto combine) {
+      it.for_each([&](char** d, const int64_t* s, int64_t m) {
+        for (int64_t i = 0; i < m; ++i) {
+          char* dst = d[0] + i * s[0];
+          const char* src = d[1] + i * s[1];
+          const char* idx = d[2] + i * s[2];
+          for (int64_t j = 0; j < n; ++j) {
+            int64_t v = checked_index(idx + j * ib, true, dim, dim_size);
+            T* t = reinterpret_cast<T*>(dst + v * sb);
+            *t = combine(*t, *reinterpret_cast<const T*>(src + j * rb));
+          }
         }
+      }, grain);
+    };
+    if constexpr (std::is_same_v<T, bool>) {
+      switch (op) {
+        case ScatterOp::Copy: run([](bool, bool b) { return b; }); break;
+        case ScatterOp::Add:
+        case ScatterOp::Max: run([](bool a, bool b) { return a || b; }); break;
+        case ScatterOp::Mul:
+        case ScatterOp::Min: run([](bool a, bool b) { return a && b; }); break;
       }
-    });
+    } else {
+      switch (op) {
+        case ScatterOp::Copy: run([](T, T b) { return b; }); break;
+        case ScatterOp::Add: run([](T a, T b) { return static_cast<T>(static_cast<A>(a) + static_cast<A>(b)); }); break;
+        case ScatterOp::Mul: run([](T a, T b) { return static_cast<T>(static_cast<A>(a) * static_cast<A>(b)); }); break;
+        // NaN propagates, as torch's amax/amin
+        case ScatterOp::Max:
+          run([](T a, T b) {
+            A x = static_cast<A>(a), y = static_cast<A>(b);
+            return (y > x || y != y) && !(x != x) ? b : a;
+          });
+          break;
+        case ScatterOp::Min:
+          run([](T a, T b) {
+            A x = static_cast<A>(a), y = static_cast<A>(b);
+            return (y < x || y != y) && !(x != x) ? b : a;
+          });
+          break;
+      }
+    }
   });
 }
 

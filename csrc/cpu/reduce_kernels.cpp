@@ -101,6 +101,65 @@ struct ArgReducer {
   }
 };
 
+// Vector norms: sums of |x|^p (p = 0, 1, 2 or any), or the largest/smallest |x|, in double;
+// `finish` takes the root. NaN propagates through the max/min forms.
+enum class NormKind { Zero, One, Two, Inf, NegInf, P };
+
+template <typename T>
+struct NormReducer {
+  using A = acc_t<T>;
+  using Acc = double;
+  NormKind kind = NormKind::Two;
+  double p = 2.0;
+  Acc identity() const {
+    if (kind == NormKind::NegInf) return std::numeric_limits<double>::infinity();
+    return 0.0;
+  }
+  void update(Acc& acc, T x, int64_t) const {
+    double v = std::fabs(static_cast<double>(static_cast<A>(x)));
+    switch (kind) {
+      case NormKind::Zero: acc += (v != 0.0) ? 1.0 : 0.0; break;
+      case NormKind::One: acc += v; break;
+      case NormKind::Two: acc += v * v; break;
+      case NormKind::Inf: if (v > acc || v != v) acc = (acc != acc) ? acc : v; break;
+      case NormKind::NegInf: if (v < acc || v != v) acc = (acc != acc) ? acc : v; break;
+      case NormKind::P: acc += std::pow(v, p); break;
+    }
+  }
+  void merge(Acc& acc, const Acc& other) const {
+    switch (kind) {
+      case NormKind::Inf:
+        if (other > acc || other != other) acc = (acc != acc) ? acc : other;
+        break;
+      case NormKind::NegInf:
+        if (other < acc || other != other) acc = (acc != acc) ? acc : other;
+        break;
+      default: acc += other;
+    }
+  }
+  void run(Acc& acc, const T* ptr, int64_t n, int64_t stride, int64_t base) const {
+    if constexpr (std::is_same_v<T, float>) {
+      if (stride == 1 && kind == NormKind::Two) {
+        constexpr int64_t kBlock = 2048;  // float partial sums of squares per block, folded in double
+        for (int64_t b = 0; b < n; b += kBlock) {
+          const int64_t e = std::min(n, b + kBlock);
+          float s = 0.f;
+#pragma omp simd reduction(+ : s)
+          for (int64_t i = b; i < e; ++i) s += ptr[i] * ptr[i];
+          acc += s;
+        }
+        return;
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) update(acc, ptr[i * stride], base + i);
+  }
+  double finish(Acc acc) const {
+    if (kind == NormKind::Two) return std::sqrt(acc);
+    if (kind == NormKind::P) return std::pow(acc, 1.0 / p);
+    return acc;
+  }
+};
+
 // ---- geometry ----
 
 struct Dims {
@@ -144,7 +203,8 @@ inline void offsets_of(const Dims& d, int64_t i, int64_t& in_off, int64_t& out_o
 }
 
 template <typename T, typename R, typename Out>
-void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in, const std::vector<bool>& reduced) {
+void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in, const std::vector<bool>& reduced,
+                  const R& r = R{}) {
   using Acc = typename R::Acc;
   Dims kept, red;
   const int64_t nd = in.dim();
@@ -174,6 +234,8 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
     if constexpr (std::is_same_v<R, ArgReducer<T, true>> || std::is_same_v<R, ArgReducer<T, false>>) {
       vout[out_off] = static_cast<Out>(acc.value);
       if (iout) iout[out_off] = acc.index;  // same geometry as values
+    } else if constexpr (std::is_same_v<R, NormReducer<T>>) {
+      vout[out_off] = static_cast<Out>(static_cast<acc_t<Out>>(r.finish(acc)));
     } else {
       vout[out_off] = static_cast<Out>(static_cast<acc_t<Out>>(acc));
     }
@@ -182,14 +244,14 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
   const int64_t inner = red.sizes.empty() ? 1 : red.sizes.back();
   const int64_t inner_stride = red.sizes.empty() ? 0 : red.in_strides.back();
   auto fold_range = [&](Acc& acc, int64_t in_base, int64_t rb, int64_t re) {
-    int64_t r = rb;
-    while (r < re) {
-      int64_t pos = r % inner;
-      int64_t run = std::min(inner - pos, re - r);
+    int64_t ri = rb;
+    while (ri < re) {
+      int64_t pos = ri % inner;
+      int64_t run = std::min(inner - pos, re - ri);
       int64_t off, unused;
-      offsets_of(red, r, off, unused);
-      R::run(acc, src + in_base + off, run, inner_stride, r);
-      r += run;
+      offsets_of(red, ri, off, unused);
+      r.run(acc, src + in_base + off, run, inner_stride, ri);
+      ri += run;
     }
   };
 
@@ -202,7 +264,7 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
       for (int64_t o = b; o < e; ++o) {
         int64_t in_off, out_off;
         offsets_of(kept, o, in_off, out_off);
-        store(out_off, R::identity());
+        store(out_off, r.identity());
       }
     });
   } else if (inner_is_reduced && n_out < threads && n_red >= kGrainSize) {
@@ -213,14 +275,14 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
       // partial results keyed by where their range starts, merged in order: deterministic sums
       std::vector<std::pair<int64_t, Acc>> partial;
       parallel_for(0, n_red, kGrainSize, [&](int64_t b, int64_t e) {
-        Acc acc = R::identity();
+        Acc acc = r.identity();
         fold_range(acc, in_off, b, e);
 #pragma omp critical(ember_reduce_partial)
         partial.emplace_back(b, acc);
       });
       std::sort(partial.begin(), partial.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-      Acc total = R::identity();
-      for (const auto& p : partial) R::merge(total, p.second);
+      Acc total = r.identity();
+      for (const auto& p : partial) r.merge(total, p.second);
       store(out_off, total);
     }
   } else if (inner_is_reduced) {
@@ -230,7 +292,7 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
       for (int64_t o = b; o < e; ++o) {
         int64_t in_off, out_off;
         offsets_of(kept, o, in_off, out_off);
-        Acc acc = R::identity();
+        Acc acc = r.identity();
         fold_range(acc, in_off, 0, n_red);
         store(out_off, acc);
       }
@@ -256,15 +318,15 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
         int64_t in_off, out_off;
         offsets_of(outer, ob, in_off, out_off);
         int64_t c0 = cb * kCols, cn = std::min(kCols, m - c0);
-        for (int64_t j = 0; j < cn; ++j) acc[j] = R::identity();
-        for (int64_t r = 0; r < n_red; ++r) {
+        for (int64_t j = 0; j < cn; ++j) acc[j] = r.identity();
+        for (int64_t ri = 0; ri < n_red; ++ri) {
           int64_t roff, unused;
-          offsets_of(red, r, roff, unused);
+          offsets_of(red, ri, roff, unused);
           const T* p = src + in_off + roff + c0 * s_in;
           if (s_in == 1) {
-            for (int64_t j = 0; j < cn; ++j) R::update(acc[j], p[j], r);
+            for (int64_t j = 0; j < cn; ++j) r.update(acc[j], p[j], ri);
           } else {
-            for (int64_t j = 0; j < cn; ++j) R::update(acc[j], p[j * s_in], r);
+            for (int64_t j = 0; j < cn; ++j) r.update(acc[j], p[j * s_in], ri);
           }
         }
         for (int64_t j = 0; j < cn; ++j) store(out_off + (c0 + j) * s_out, acc[j]);
@@ -292,6 +354,26 @@ void reduce_kernel(ReduceOp op, const Tensor& values, const Tensor& indices, con
       case ReduceOp::ArgMax: return reduce_typed<T, ArgReducer<T, true>, T>(values, indices, in, reduced);
       case ReduceOp::ArgMin: return reduce_typed<T, ArgReducer<T, false>, T>(values, indices, in, reduced);
     }
+  });
+}
+
+void norm_kernel(const Tensor& values, const Tensor& in, const std::vector<bool>& reduced, double ord) {
+  dispatch_floating(in.dtype(), "linalg.vector_norm", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    NormReducer<T> r;
+    r.p = ord;
+    if (ord == 0.0) {
+      r.kind = NormKind::Zero;
+    } else if (ord == 1.0) {
+      r.kind = NormKind::One;
+    } else if (ord == 2.0) {
+      r.kind = NormKind::Two;
+    } else if (std::isinf(ord)) {
+      r.kind = ord > 0 ? NormKind::Inf : NormKind::NegInf;
+    } else {
+      r.kind = NormKind::P;
+    }
+    reduce_typed<T, NormReducer<T>, T>(values, Tensor(), in, reduced, r);
   });
 }
 

@@ -13,4 +13,8 @@ enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
 void reduce_kernel(ReduceOp op, const Tensor& values, const Tensor& indices, const Tensor& in,
                    const std::vector<bool>& reduced);
 
+// The vector norm of order `ord` (any float; inf/-inf: largest/smallest |x|) over the reduced
+// dims, into `values` of in's floating dtype.
+void norm_kernel(const Tensor& values, const Tensor& in, const std::vector<bool>& reduced, double ord);
+
 }  // namespace ember::cpu

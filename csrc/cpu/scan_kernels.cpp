@@ -186,4 +186,82 @@ void scan_kernel(const Tensor& out, const Tensor& in, int64_t dim, bool is_prod)
   });
 }
 
+void cum_extremum_kernel(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool is_max) {
+  if (in.numel() == 0) return;
+  int64_t outer, n, inner;
+  split_dims(in, dim, outer, n, inner);
+  dispatch_all(in.dtype(), is_max ? "cummax" : "cummin", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using A = acc_t<T>;
+    const T* ip = in.data<T>();
+    T* vp = values.data<T>();
+    int64_t* xp = indices.data<int64_t>();
+    // torch's rule: a NaN, or a value at least as extreme (>= for max), takes over; once the
+    // running value is NaN only another NaN moves the index.
+    auto takes_over = [&](A v, A cur) {
+      if constexpr (std::is_floating_point_v<A>) {
+        if (v != v) return true;
+        if (cur != cur) return false;
+      }
+      return is_max ? v >= cur : v <= cur;
+    };
+    const int64_t per = n * inner;
+    const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(per, 1));
+    parallel_for(0, outer, grain, [&](int64_t b, int64_t e) {
+      std::vector<A> cur(inner);
+      std::vector<int64_t> at(inner);
+      for (int64_t o = b; o < e; ++o) {
+        const T* x = ip + o * per;
+        T* y = vp + o * per;
+        int64_t* yi = xp + o * per;
+        for (int64_t j = 0; j < n; ++j) {
+          for (int64_t i = 0; i < inner; ++i) {
+            A v = static_cast<A>(x[j * inner + i]);
+            if (j == 0 || takes_over(v, cur[i])) {
+              cur[i] = v;
+              at[i] = j;
+            }
+            y[j * inner + i] = static_cast<T>(cur[i]);
+            yi[j * inner + i] = at[i];
+          }
+        }
+      }
+    });
+  });
+}
+
+void logcumsumexp_kernel(const Tensor& out, const Tensor& in, int64_t dim) {
+  if (in.numel() == 0) return;
+  int64_t outer, n, inner;
+  split_dims(in, dim, outer, n, inner);
+  dispatch_floating(in.dtype(), "logcumsumexp", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* ip = in.data<T>();
+    T* op = out.data<T>();
+    // log(exp(a) + exp(b)) in double, shifted by the larger; -inf + -inf stays -inf
+    auto log_add = [](double a, double b) {
+      if (a != a || b != b) return a + b;
+      double m = std::max(a, b), lo = std::min(a, b);
+      if (m == -std::numeric_limits<double>::infinity() || m == std::numeric_limits<double>::infinity()) return m;
+      return m + std::log1p(std::exp(lo - m));
+    };
+    const int64_t per = n * inner;
+    const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(per, 1));
+    parallel_for(0, outer, grain, [&](int64_t b, int64_t e) {
+      std::vector<double> acc(inner);
+      for (int64_t o = b; o < e; ++o) {
+        const T* x = ip + o * per;
+        T* y = op + o * per;
+        for (int64_t j = 0; j < n; ++j) {
+          for (int64_t i = 0; i < inner; ++i) {
+            double v = static_cast<double>(static_cast<acc_t<T>>(x[j * inner + i]));
+            acc[i] = j == 0 ? v : log_add(acc[i], v);
+            y[j * inner + i] = static_cast<T>(static_cast<acc_t<T>>(acc[i]));
+          }
+        }
+      }
+    });
+  });
+}
+
 }  // namespace ember::cpu

@@ -1,7 +1,12 @@
 #include <cmath>
+#include <optional>
+#include <limits>
+#include <type_traits>
 
+#include "cpu/avx512_kernels.h"
 #include "cpu/kernels.h"
 #include "cpu/loops.h"
+#include "cpu/unary_math_kernels.h"
 #include "cpu/vec_math.h"
 
 namespace ember::cpu {
@@ -14,58 +19,178 @@ void run_same_type(const Tensor& out, const Tensor& in, const F& f) {
   iter.for_each([&](char** d, const int64_t* s, int64_t n) { unary_loop<T, T>(d, s, n, f); });
 }
 
+// erfinv in double precision: Winitzki's closed-form estimate (relative error below 2e-3) refined
+// by Halley steps on f(y) = erf(y) - |x|, evaluated as (1 - |x|) - erfc(y) in the tails where
+// erf(y) - |x| would cancel. Three steps reach full double precision.
+double erfinv_double(double x) {
+  if (!(x >= -1.0 && x <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0.0) return x;  // keeps -0.0
+  const double ax = std::fabs(x);
+  if (ax == 1.0) return std::copysign(std::numeric_limits<double>::infinity(), x);
+  constexpr double kPi = 3.14159265358979323846;
+  constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
+  double y;
+  if (ax < 1e-3) {
+    y = ax / kTwoOverSqrtPi;  // the series' first term; the closed form cancels here
+  } else {
+    constexpr double a = 0.147;
+    const double l = std::log((1.0 - ax) * (1.0 + ax));
+    const double b = 2.0 / (kPi * a) + 0.5 * l;
+    y = std::sqrt(std::sqrt(b * b - l / a) - b);
+  }
+  for (int i = 0; i < 3; ++i) {
+    const double f = ax <= 0.5 ? std::erf(y) - ax : (1.0 - ax) - std::erfc(y);
+    const double r = f / (kTwoOverSqrtPi * std::exp(-y * y));  // the Newton step f / f'
+    y -= r / (1.0 + y * r);                                      // Halley: f'' = -2y f'
+  }
+  return std::copysign(y, x);
+}
+
 #if defined(EMBER_HAVE_VEC_MATH)
-// One lane-width's worth of an op with libmvec; sigmoid is 1 / (1 + exp(-x)).
-inline __m256 vec_op(UnaryOp op, __m256 x) {
-  switch (op) {
-    case UnaryOp::Exp: return _ZGVdN8v_expf(x);
-    case UnaryOp::Log: return _ZGVdN8v_logf(x);
-    case UnaryOp::Sin: return _ZGVdN8v_sinf(x);
-    case UnaryOp::Cos: return _ZGVdN8v_cosf(x);
-    case UnaryOp::Tanh: return _ZGVdN8v_tanhf(x);
-    default: {
-      const __m256 one = _mm256_set1_ps(1.0f);
-      __m256 e = _ZGVdN8v_expf(_mm256_sub_ps(_mm256_setzero_ps(), x));
-      return _mm256_div_ps(one, _mm256_add_ps(one, e));
-    }
-  }
-}
-inline __m256d vec_op(UnaryOp op, __m256d x) {
-  switch (op) {
-    case UnaryOp::Exp: return _ZGVdN4v_exp(x);
-    case UnaryOp::Log: return _ZGVdN4v_log(x);
-    case UnaryOp::Sin: return _ZGVdN4v_sin(x);
-    case UnaryOp::Cos: return _ZGVdN4v_cos(x);
-    case UnaryOp::Tanh: return _ZGVdN4v_tanh(x);
-    default: {
-      const __m256d one = _mm256_set1_pd(1.0);
-      __m256d e = _ZGVdN4v_exp(_mm256_sub_pd(_mm256_setzero_pd(), x));
-      return _mm256_div_pd(one, _mm256_add_pd(one, e));
-    }
-  }
-}
+// Overloads on the lane type (8 floats / 4 doubles), so one generic lambda serves both.
+#define EMBER_VEC_WRAP(name)                                         \
+  inline __m256 v_##name(__m256 x) { return _ZGVdN8v_##name##f(x); } \
+  inline __m256d v_##name(__m256d x) { return _ZGVdN4v_##name(x); }
+EMBER_VEC_WRAP(exp)
+EMBER_VEC_WRAP(log)
+EMBER_VEC_WRAP(sin)
+EMBER_VEC_WRAP(cos)
+EMBER_VEC_WRAP(tanh)
+EMBER_VEC_WRAP(exp2)
+EMBER_VEC_WRAP(expm1)
+EMBER_VEC_WRAP(log2)
+EMBER_VEC_WRAP(log10)
+EMBER_VEC_WRAP(log1p)
+EMBER_VEC_WRAP(tan)
+EMBER_VEC_WRAP(asin)
+EMBER_VEC_WRAP(acos)
+EMBER_VEC_WRAP(atan)
+EMBER_VEC_WRAP(sinh)
+EMBER_VEC_WRAP(cosh)
+EMBER_VEC_WRAP(asinh)
+EMBER_VEC_WRAP(acosh)
+EMBER_VEC_WRAP(atanh)
+EMBER_VEC_WRAP(erf)
+EMBER_VEC_WRAP(erfc)
+#undef EMBER_VEC_WRAP
+
+inline __m256 v_zero(__m256) { return _mm256_setzero_ps(); }
+inline __m256d v_zero(__m256d) { return _mm256_setzero_pd(); }
+inline __m256 v_one(__m256) { return _mm256_set1_ps(1.0f); }
+inline __m256d v_one(__m256d) { return _mm256_set1_pd(1.0); }
+inline __m256 v_add(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
+inline __m256d v_add(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
+inline __m256 v_sub(__m256 a, __m256 b) { return _mm256_sub_ps(a, b); }
+inline __m256d v_sub(__m256d a, __m256d b) { return _mm256_sub_pd(a, b); }
+inline __m256 v_mul(__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }
+inline __m256d v_mul(__m256d a, __m256d b) { return _mm256_mul_pd(a, b); }
+inline __m256 v_div(__m256 a, __m256 b) { return _mm256_div_ps(a, b); }
+inline __m256d v_div(__m256d a, __m256d b) { return _mm256_div_pd(a, b); }
+inline __m256 v_sqrt(__m256 a) { return _mm256_sqrt_ps(a); }
+inline __m256d v_sqrt(__m256d a) { return _mm256_sqrt_pd(a); }
+template <int Mode>
+inline __m256 v_round(__m256 a) { return _mm256_round_ps(a, Mode | _MM_FROUND_NO_EXC); }
+template <int Mode>
+inline __m256d v_round(__m256d a) { return _mm256_round_pd(a, Mode | _MM_FROUND_NO_EXC); }
+
 inline __m256 vload(const float* p) { return _mm256_loadu_ps(p); }
 inline __m256d vload(const double* p) { return _mm256_loadu_pd(p); }
 inline void vstore(float* p, __m256 v) { _mm256_storeu_ps(p, v); }
 inline void vstore(double* p, __m256d v) { _mm256_storeu_pd(p, v); }
 
-// Dense float32/float64 inputs of the transcendental ops run through libmvec, in parallel.
+// Calls f with the vector function of op (a generic lambda over __m256/__m256d); false when the
+// op has none.
+template <typename F>
+bool with_vec_op(UnaryOp op, const F& f) {
+  switch (op) {
+    case UnaryOp::Exp: f([](auto x) { return v_exp(x); }); return true;
+    case UnaryOp::Log: f([](auto x) { return v_log(x); }); return true;
+    case UnaryOp::Sin: f([](auto x) { return v_sin(x); }); return true;
+    case UnaryOp::Cos: f([](auto x) { return v_cos(x); }); return true;
+    case UnaryOp::Tanh: f([](auto x) { return v_tanh(x); }); return true;
+    case UnaryOp::Sigmoid:  // 1 / (1 + exp(-x))
+      f([](auto x) { return v_div(v_one(x), v_add(v_one(x), v_exp(v_sub(v_zero(x), x)))); });
+      return true;
+    case UnaryOp::Exp2: f([](auto x) { return v_exp2(x); }); return true;
+    case UnaryOp::Expm1: f([](auto x) { return v_expm1(x); }); return true;
+    case UnaryOp::Log2: f([](auto x) { return v_log2(x); }); return true;
+    case UnaryOp::Log10: f([](auto x) { return v_log10(x); }); return true;
+    case UnaryOp::Log1p: f([](auto x) { return v_log1p(x); }); return true;
+    case UnaryOp::Tan: f([](auto x) { return v_tan(x); }); return true;
+    case UnaryOp::Asin: f([](auto x) { return v_asin(x); }); return true;
+    case UnaryOp::Acos: f([](auto x) { return v_acos(x); }); return true;
+    case UnaryOp::Atan: f([](auto x) { return v_atan(x); }); return true;
+    case UnaryOp::Sinh: f([](auto x) { return v_sinh(x); }); return true;
+    case UnaryOp::Cosh: f([](auto x) { return v_cosh(x); }); return true;
+    case UnaryOp::Asinh: f([](auto x) { return v_asinh(x); }); return true;
+    case UnaryOp::Acosh: f([](auto x) { return v_acosh(x); }); return true;
+    case UnaryOp::Atanh: f([](auto x) { return v_atanh(x); }); return true;
+    case UnaryOp::Erf: f([](auto x) { return v_erf(x); }); return true;
+    case UnaryOp::Erfc: f([](auto x) { return v_erfc(x); }); return true;
+    case UnaryOp::Floor: f([](auto x) { return v_round<_MM_FROUND_TO_NEG_INF>(x); }); return true;
+    case UnaryOp::Ceil: f([](auto x) { return v_round<_MM_FROUND_TO_POS_INF>(x); }); return true;
+    case UnaryOp::Trunc: f([](auto x) { return v_round<_MM_FROUND_TO_ZERO>(x); }); return true;
+    case UnaryOp::Round: f([](auto x) { return v_round<_MM_FROUND_TO_NEAREST_INT>(x); }); return true;  // ties to even
+    case UnaryOp::Frac: f([](auto x) { return v_sub(x, v_round<_MM_FROUND_TO_ZERO>(x)); }); return true;
+    case UnaryOp::Rsqrt: f([](auto x) { return v_div(v_one(x), v_sqrt(x)); }); return true;
+    case UnaryOp::Reciprocal: f([](auto x) { return v_div(v_one(x), x); }); return true;
+    case UnaryOp::Square: f([](auto x) { return v_mul(x, x); }); return true;
+    default: return false;
+  }
+}
+
+// Dense float32/float64 inputs run vector_op over whole lanes (in parallel above the grain size),
+// scalar_op over the tail. False when the layout isn't dense or op has no vector form.
+// The float32 transcendentals that have a 16-lane AVX-512 loop (cpu/avx512_kernels.h).
+std::optional<avx512::Fn> avx512_fn(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Exp: return avx512::Fn::Exp;
+    case UnaryOp::Log: return avx512::Fn::Log;
+    case UnaryOp::Sin: return avx512::Fn::Sin;
+    case UnaryOp::Cos: return avx512::Fn::Cos;
+    case UnaryOp::Tanh: return avx512::Fn::Tanh;
+    case UnaryOp::Sigmoid: return avx512::Fn::Sigmoid;
+    case UnaryOp::Erf: return avx512::Fn::Erf;
+    case UnaryOp::Erfc: return avx512::Fn::Erfc;
+    case UnaryOp::Expm1: return avx512::Fn::Expm1;
+    case UnaryOp::Log1p: return avx512::Fn::Log1p;
+    case UnaryOp::Log2: return avx512::Fn::Log2;
+    case UnaryOp::Log10: return avx512::Fn::Log10;
+    case UnaryOp::Exp2: return avx512::Fn::Exp2;
+    case UnaryOp::Tan: return avx512::Fn::Tan;
+    case UnaryOp::Asin: return avx512::Fn::Asin;
+    case UnaryOp::Acos: return avx512::Fn::Acos;
+    case UnaryOp::Atan: return avx512::Fn::Atan;
+    case UnaryOp::Sinh: return avx512::Fn::Sinh;
+    case UnaryOp::Cosh: return avx512::Fn::Cosh;
+    case UnaryOp::Asinh: return avx512::Fn::Asinh;
+    case UnaryOp::Acosh: return avx512::Fn::Acosh;
+    case UnaryOp::Atanh: return avx512::Fn::Atanh;
+    default: return std::nullopt;
+  }
+}
+
 template <typename T, typename Scalar>
 bool vectorized_unary(UnaryOp op, const Tensor& out, const Tensor& in, const Scalar& scalar_op) {
-  if (!(op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sin || op == UnaryOp::Cos ||
-        op == UnaryOp::Tanh || op == UnaryOp::Sigmoid)) {
-    return false;
-  }
   if (!out.is_contiguous() || !in.is_contiguous() || out.sizes() != in.sizes()) return false;
-  constexpr int64_t W = 32 / sizeof(T);
-  const T* src = in.data<T>();
-  T* dst = out.data<T>();
-  parallel_for(0, in.numel(), kGrainSize, [&](int64_t b, int64_t e) {
-    int64_t i = b;
-    for (; i + W <= e; i += W) vstore(dst + i, vec_op(op, vload(src + i)));
-    for (; i < e; ++i) dst[i] = scalar_op(src[i]);
+  if constexpr (std::is_same_v<T, float>) {
+    if (auto fn = avx512_fn(op); fn && avx512::available()) {  // chosen at run time
+      const float* src = in.data<float>();
+      float* dst = out.data<float>();
+      parallel_for(0, in.numel(), kGrainSize, [&](int64_t b, int64_t e) { avx512::map_f32(*fn, src + b, dst + b, e - b); });
+      return true;
+    }
+  }
+  return with_vec_op(op, [&](const auto& vector_op) {
+    constexpr int64_t W = 32 / sizeof(T);
+    const T* src = in.data<T>();
+    T* dst = out.data<T>();
+    parallel_for(0, in.numel(), kGrainSize, [&](int64_t b, int64_t e) {
+      int64_t i = b;
+      for (; i + W <= e; i += W) vstore(dst + i, vector_op(vload(src + i)));
+      for (; i < e; ++i) dst[i] = scalar_op(src[i]);
+    });
   });
-  return true;
 }
 #endif
 
@@ -81,6 +206,31 @@ void with_scalar_op(UnaryOp op, const F& f) {
     case UnaryOp::Cos: return f([](T x) { return T(std::cos(A(x))); });
     case UnaryOp::Tanh: return f([](T x) { return T(std::tanh(A(x))); });
     case UnaryOp::Sigmoid: return f([](T x) { return T(A(1) / (A(1) + std::exp(-A(x)))); });
+    case UnaryOp::Exp2: return f([](T x) { return T(std::exp2(A(x))); });
+    case UnaryOp::Expm1: return f([](T x) { return T(std::expm1(A(x))); });
+    case UnaryOp::Log2: return f([](T x) { return T(std::log2(A(x))); });
+    case UnaryOp::Log10: return f([](T x) { return T(std::log10(A(x))); });
+    case UnaryOp::Log1p: return f([](T x) { return T(std::log1p(A(x))); });
+    case UnaryOp::Rsqrt: return f([](T x) { return T(A(1) / std::sqrt(A(x))); });
+    case UnaryOp::Tan: return f([](T x) { return T(std::tan(A(x))); });
+    case UnaryOp::Asin: return f([](T x) { return T(std::asin(A(x))); });
+    case UnaryOp::Acos: return f([](T x) { return T(std::acos(A(x))); });
+    case UnaryOp::Atan: return f([](T x) { return T(std::atan(A(x))); });
+    case UnaryOp::Sinh: return f([](T x) { return T(std::sinh(A(x))); });
+    case UnaryOp::Cosh: return f([](T x) { return T(std::cosh(A(x))); });
+    case UnaryOp::Asinh: return f([](T x) { return T(std::asinh(A(x))); });
+    case UnaryOp::Acosh: return f([](T x) { return T(std::acosh(A(x))); });
+    case UnaryOp::Atanh: return f([](T x) { return T(std::atanh(A(x))); });
+    case UnaryOp::Erf: return f([](T x) { return T(std::erf(A(x))); });
+    case UnaryOp::Erfc: return f([](T x) { return T(std::erfc(A(x))); });
+    case UnaryOp::Erfinv: return f([](T x) { return T(erfinv_double(double(A(x)))); });
+    case UnaryOp::Floor: return f([](T x) { return T(std::floor(A(x))); });
+    case UnaryOp::Ceil: return f([](T x) { return T(std::ceil(A(x))); });
+    case UnaryOp::Round: return f([](T x) { return T(std::nearbyint(A(x))); });  // ties to even
+    case UnaryOp::Trunc: return f([](T x) { return T(std::trunc(A(x))); });
+    case UnaryOp::Frac: return f([](T x) { return T(A(x) - std::trunc(A(x))); });
+    case UnaryOp::Reciprocal: return f([](T x) { return T(A(1) / A(x)); });
+    case UnaryOp::Square: return f([](T x) { return T(A(x) * A(x)); });
     default: break;
   }
   EMBER_FAIL(Runtime, "unary_kernel: unexpected floating op");
@@ -96,6 +246,42 @@ void floating_unary(UnaryOp op, const Tensor& out, const Tensor& in) {
 #endif
     run_same_type<T>(out, in, scalar_op);
   });
+}
+
+// Ops with a bool result read the input in its own dtype.
+template <typename F>
+void bool_result_unary(const Tensor& out, const Tensor& in, const char* name, const F& pred) {
+  dispatch_all(in.dtype(), name, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    TensorIterator iter({out, in}, out.sizes());
+    iter.for_each([&](char** d, const int64_t* s, int64_t n) {
+      unary_loop<bool, T>(d, s, n, [&](T x) { return pred(x); });
+    });
+  });
+}
+
+// The classification ops (isnan ... signbit): integers are finite and have no NaN.
+template <typename T>
+bool classify(UnaryOp op, T x) {
+  if constexpr (std::is_integral_v<T>) {
+    switch (op) {
+      case UnaryOp::IsFinite: return true;
+      case UnaryOp::Signbit:
+        if constexpr (std::is_signed_v<T>) return x < 0;
+        return false;
+      default: return false;  // isnan, isinf, isposinf, isneginf
+    }
+  } else {
+    const acc_t<T> v = x;
+    switch (op) {
+      case UnaryOp::IsNan: return std::isnan(v);
+      case UnaryOp::IsInf: return std::isinf(v);
+      case UnaryOp::IsFinite: return std::isfinite(v);
+      case UnaryOp::IsPosInf: return std::isinf(v) && v > 0;
+      case UnaryOp::IsNegInf: return std::isinf(v) && v < 0;
+      default: return std::signbit(v);
+    }
+  }
 }
 
 }  // namespace
@@ -154,12 +340,71 @@ void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in) {
           EMBER_FAIL(NotImplemented, "bitwise_not: not implemented for floating dtype ", dtype_name(in.dtype()));
         }
       });
+    case UnaryOp::Sign:
+    case UnaryOp::Sgn:
+      return dispatch_all(in.dtype(), "sign", [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        using A = acc_t<T>;
+        if constexpr (std::is_same_v<T, bool> || std::is_unsigned_v<T>) {
+          run_same_type<T>(out, in, [](T x) { return T(x != T(0)); });
+        } else {
+          // NaN and -0.0 give 0, as in torch
+          run_same_type<T>(out, in, [](T x) { return T(A(int(A(0) < A(x)) - int(A(x) < A(0)))); });
+        }
+      });
+    case UnaryOp::Floor:
+    case UnaryOp::Ceil:
+    case UnaryOp::Round:
+    case UnaryOp::Trunc:
+      return dispatch_all(in.dtype(), "rounding", [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (std::is_same_v<T, bool>) {
+          EMBER_FAIL(NotImplemented, "rounding: not implemented for 'Bool'");
+        } else if constexpr (std::is_integral_v<T>) {
+          run_same_type<T>(out, in, [](T x) { return x; });  // integers are already whole
+        } else {
+          floating_unary<T>(op, out, in);
+        }
+      });
+    case UnaryOp::Square:
+      return dispatch_all(in.dtype(), "square", [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (std::is_same_v<T, bool>) {
+          EMBER_FAIL(Runtime, "square: bool input must be converted to int64 first");
+        } else if constexpr (std::is_integral_v<T>) {
+          // wraps on overflow, as torch does; unsigned arithmetic keeps that defined
+          run_same_type<T>(out, in, [](T x) { return T(uint64_t(x) * uint64_t(x)); });
+        } else {
+          floating_unary<T>(op, out, in);
+        }
+      });
+    case UnaryOp::IsNan:
+    case UnaryOp::IsInf:
+    case UnaryOp::IsFinite:
+    case UnaryOp::IsPosInf:
+    case UnaryOp::IsNegInf:
+    case UnaryOp::Signbit:
+      return bool_result_unary(out, in, "isnan", [op](auto x) { return classify(op, x); });
     default:
       return dispatch_floating(in.dtype(), "unary", [&](auto tag) {
         using T = typename decltype(tag)::type;
         floating_unary<T>(op, out, in);
       });
   }
+}
+
+void round_decimals_kernel(const Tensor& out, const Tensor& in, int64_t decimals) {
+  dispatch_floating(in.dtype(), "round", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using A = acc_t<T>;
+    // 10^|decimals| overflows to inf past the type's range, making the result NaN, as in torch
+    const A scale = std::pow(A(10), A(decimals < 0 ? -decimals : decimals));
+    if (decimals >= 0) {
+      run_same_type<T>(out, in, [scale](T x) { return T(std::nearbyint(A(x) * scale) / scale); });
+    } else {
+      run_same_type<T>(out, in, [scale](T x) { return T(std::nearbyint(A(x) / scale) * scale); });
+    }
+  });
 }
 
 void clamp_kernel(const Tensor& out, const Tensor& x, const Tensor* lo, const Tensor* hi) {

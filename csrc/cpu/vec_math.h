@@ -4,17 +4,33 @@
 #if defined(__AVX2__)
 #include <immintrin.h>
 
+#define EMBER_MVEC(name)          \
+  __m256 _ZGVdN8v_##name##f(__m256); \
+  __m256d _ZGVdN4v_##name(__m256d);
+
 extern "C" {
-__m256 _ZGVdN8v_expf(__m256);
-__m256 _ZGVdN8v_logf(__m256);
-__m256 _ZGVdN8v_sinf(__m256);
-__m256 _ZGVdN8v_cosf(__m256);
-__m256 _ZGVdN8v_tanhf(__m256);
-__m256d _ZGVdN4v_exp(__m256d);
-__m256d _ZGVdN4v_log(__m256d);
-__m256d _ZGVdN4v_sin(__m256d);
-__m256d _ZGVdN4v_cos(__m256d);
-__m256d _ZGVdN4v_tanh(__m256d);
+EMBER_MVEC(exp)
+EMBER_MVEC(log)
+EMBER_MVEC(sin)
+EMBER_MVEC(cos)
+EMBER_MVEC(tanh)
+EMBER_MVEC(exp2)
+EMBER_MVEC(expm1)
+EMBER_MVEC(log2)
+EMBER_MVEC(log10)
+EMBER_MVEC(log1p)
+EMBER_MVEC(tan)
+EMBER_MVEC(asin)
+EMBER_MVEC(acos)
+EMBER_MVEC(atan)
+EMBER_MVEC(sinh)
+EMBER_MVEC(cosh)
+EMBER_MVEC(asinh)
+EMBER_MVEC(acosh)
+EMBER_MVEC(atanh)
+EMBER_MVEC(erf)
+EMBER_MVEC(erfc)
 }
+#undef EMBER_MVEC
 #define EMBER_HAVE_VEC_MATH 1
 #endif

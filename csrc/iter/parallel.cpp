@@ -1,16 +1,26 @@
 #include "iter/parallel.h"
 
+#include <atomic>
+
 #include "core/error.h"
 
 namespace ember {
 
 namespace {
-int g_num_threads = 0;  // 0: not set yet, take OpenMP's default
-}
+std::atomic<int> g_num_threads{0};  // 0: not set yet, take OpenMP's default
+std::atomic<bool> g_flush_denormal{true};
+}  // namespace
+
+bool flush_denormal_enabled() { return g_flush_denormal.load(std::memory_order_relaxed); }
+void set_flush_denormal(bool on) { g_flush_denormal.store(on, std::memory_order_relaxed); }
 
 int get_num_threads() {
-  if (g_num_threads <= 0) g_num_threads = omp_get_max_threads();
-  return g_num_threads;
+  int n = g_num_threads.load(std::memory_order_relaxed);
+  if (n <= 0) {
+    n = omp_get_max_threads();
+    g_num_threads.store(n, std::memory_order_relaxed);
+  }
+  return n;
 }
 
 void set_num_threads(int n) {

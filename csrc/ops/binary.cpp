@@ -1,5 +1,10 @@
+#include <cmath>
+#include <limits>
+
+#include "autograd/derivatives/activation.h"
 #include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
+#include "ops/elementwise_math.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -28,6 +33,15 @@ const char* binary_op_name(BinaryOp op) {
     case BinaryOp::LogicalAnd: return "logical_and";
     case BinaryOp::LogicalOr: return "logical_or";
     case BinaryOp::LogicalXor: return "logical_xor";
+    case BinaryOp::Atan2: return "atan2";
+    case BinaryOp::Fmod: return "fmod";
+    case BinaryOp::Hypot: return "hypot";
+    case BinaryOp::LogAddExp: return "logaddexp";
+    case BinaryOp::LogAddExp2: return "logaddexp2";
+    case BinaryOp::Xlogy: return "xlogy";
+    case BinaryOp::ShiftLeft: return "bitwise_left_shift";
+    case BinaryOp::ShiftRight: return "bitwise_right_shift";
+    case BinaryOp::Copysign: return "copysign";
   }
   return "binary";
 }
@@ -35,7 +49,12 @@ const char* binary_op_name(BinaryOp op) {
 namespace {
 
 bool returns_bool(BinaryOp op) {
-  return (op >= BinaryOp::Eq && op <= BinaryOp::Ge) || op >= BinaryOp::LogicalAnd;
+  return (op >= BinaryOp::Eq && op <= BinaryOp::Ge) || (op >= BinaryOp::LogicalAnd && op <= BinaryOp::LogicalXor);
+}
+
+// Ops that compute integer and bool inputs in the default float dtype, as torch does.
+bool int_to_float(BinaryOp op) {
+  return op == BinaryOp::Atan2 || op == BinaryOp::Xlogy || op == BinaryOp::Copysign;
 }
 
 struct BinaryPlan {
@@ -60,7 +79,7 @@ BinaryPlan plan(BinaryOp op, const Tensor& a, const Tensor& b) {
     // torch checks a Python-number exponent only; tensor exponents give 0 for 2 ** -1
     EMBER_CHECK(*b.data<int64_t>() >= 0, Runtime, "pow: Integers to negative integer powers are not allowed.");
   }
-  if (op == BinaryOp::Div && !is_floating(common)) common = default_dtype();  // true division
+  if ((op == BinaryOp::Div || int_to_float(op)) && !is_floating(common)) common = default_dtype();  // true division
   return {common, returns_bool(op) ? ScalarType::Bool : common};
 }
 
@@ -152,6 +171,115 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     cpu::where_kernel(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));
   }
   if (autograd::should_record({&a, &b})) autograd::record_where(cond, a, b, out);
+  return out;
+}
+
+// ---- ternary and parameterized ops, composed of the binary ops above ----
+
+namespace {
+bool is_16bit(ScalarType t) { return t == ScalarType::Float16 || t == ScalarType::BFloat16; }
+// 16-bit floats compute in float32 and round once at the end, as torch's kernels do.
+ScalarType opmath(ScalarType t) { return is_16bit(t) ? ScalarType::Float32 : t; }
+Shape broadcast3(const Tensor& a, const Tensor& b, const Tensor& c, const char* op) {
+  return broadcast_shapes(broadcast_shapes(a.sizes(), b.sizes(), op), c.sizes(), op);
+}
+}  // namespace
+
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
+  const ScalarType dt = start.dtype();
+  EMBER_CHECK(is_floating(dt), NotImplemented, "lerp: not implemented for '", dtype_name(dt), "'");
+  EMBER_CHECK(end.dtype() == dt, Runtime, "lerp: expected dtype ", dtype_name(dt), " for `end` but got dtype ",
+              dtype_name(end.dtype()));
+  // a Python number or a 0-d tensor of another dtype is taken as a number
+  EMBER_CHECK(weight.dtype() == dt || weight.is_wrapped_number() || weight.dim() == 0, Runtime,
+              "lerp: expected dtype ", dtype_name(dt), " for `weight` but got dtype ", dtype_name(weight.dtype()));
+  broadcast3(start, end, weight, "lerp");
+  const ScalarType c = opmath(dt);
+  Tensor s = to_dtype(start, c), e = to_dtype(end, c);
+  Tensor w = weight.is_wrapped_number() ? weight : to_dtype(weight, c);
+  // two forms, each exact at its end: start + w * d for |w| < 0.5, end - d * (1 - w) otherwise
+  Tensor d = binary(BinaryOp::Sub, e, s);
+  Tensor small = binary(BinaryOp::Lt, unary(UnaryOp::Abs, w), wrapped_scalar(Scalar(0.5)));
+  Tensor near_start = binary(BinaryOp::Add, s, binary(BinaryOp::Mul, w, d));
+  Tensor near_end = binary(BinaryOp::Sub, e, binary(BinaryOp::Mul, d, binary(BinaryOp::Sub, wrapped_scalar(Scalar(1.0)), w)));
+  return to_dtype(where(small, near_start, near_end), dt);
+}
+
+namespace {
+Tensor addc(BinaryOp op, const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value, const char* name) {
+  const ScalarType dt = result_type({self, t1, t2});
+  EMBER_CHECK(dt != ScalarType::Bool, NotImplemented, name, ": not implemented for 'Bool'");
+  broadcast3(self, t1, t2, name);
+  const ScalarType c = opmath(dt);
+  // an integer result takes the value as an integer (torch converts it to the tensor's type)
+  Scalar v = is_floating(c) ? Scalar(value.to_double()) : Scalar(value.to_int());
+  Tensor prod = binary(op, to_dtype(t1, c), to_dtype(t2, c));
+  return to_dtype(binary(BinaryOp::Add, to_dtype(self, c), prod, v), dt);
+}
+}  // namespace
+
+Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  return addc(BinaryOp::Mul, self, t1, t2, value, "addcmul");
+}
+
+Tensor addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  EMBER_CHECK(is_floating(t1.dtype()) || is_floating(t2.dtype()), Runtime,
+              "addcdiv: Integer division with addcdiv is no longer supported, and in a future release addcdiv will "
+              "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as "
+              "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + "
+              "value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
+              "implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+  return addc(BinaryOp::Div, self, t1, t2, value, "addcdiv");
+}
+
+Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+                  std::optional<double> neginf) {
+  Tensor out = empty(x.sizes(), x.dtype(), x.device());
+  if (!is_floating(x.dtype())) {  // integers have no NaN or infinity: a copy
+    cpu::copy_kernel(out, x);
+    return out;
+  }
+  if (out.numel() != 0) cpu::nan_to_num_kernel(out, x, nan.value_or(0.0), posinf, neginf);
+  if (autograd::should_record({&x})) autograd::record_nan_to_num(x, out);
+  return out;
+}
+
+Tensor& write_inplace(Tensor& self, const std::vector<Tensor>& inputs, const char* op,
+                      const std::function<Tensor(const Tensor& self_value)>& f) {
+  check_writable(self, op);
+  auto check = [&](const Tensor& r) {
+    EMBER_CHECK(can_cast(r.dtype(), self.dtype()), Runtime, op, ": result type ", dtype_name(r.dtype()),
+                " can't be cast to the desired output type ", dtype_name(self.dtype()));
+    EMBER_CHECK(r.sizes() == self.sizes(), Runtime, op, ": output with shape ", self.shape_str(),
+                " doesn't match the broadcast shape ", r.shape_str());
+  };
+  if (autograd::should_record(inputs)) {
+    Tensor r = f(autograd::inplace_input(self, op));
+    check(r);
+    autograd::commit_inplace(self, r.dtype() == self.dtype() ? r : to_dtype(r, self.dtype()));
+    return self;
+  }
+  Tensor r = f(self);
+  check(r);
+  cpu::copy_kernel(self, r);
+  self.bump_version();
+  return self;
+}
+
+Tensor& write_out(Tensor& out, const std::vector<Tensor>& inputs, const char* op, const std::function<Tensor()>& f) {
+  check_writable(out, op);
+  std::vector<Tensor> all = inputs;
+  all.push_back(out);
+  EMBER_CHECK(!autograd::should_record(all), Runtime, op,
+              "(): functions with out=... arguments don't support automatic differentiation, but one of the "
+              "arguments requires grad.");
+  Tensor r = f();
+  EMBER_CHECK(can_cast(r.dtype(), out.dtype()), Runtime, op, ": result type ", dtype_name(r.dtype()),
+              " can't be cast to the desired output type ", dtype_name(out.dtype()));
+  EMBER_CHECK(r.sizes() == out.sizes(), Runtime, op, ": output with shape ", out.shape_str(),
+              " doesn't match the result shape ", r.shape_str());
+  cpu::copy_kernel(out, r);
+  out.bump_version();
   return out;
 }
 

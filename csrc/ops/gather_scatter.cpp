@@ -1,7 +1,12 @@
 // index_select, gather, scatter (src / value), scatter_add and their in-place forms.
+#include <algorithm>
+#include <cmath>
+
 #include "autograd/derivatives/derivatives.h"
 #include "cpu/gather_scatter_kernels.h"
 #include "cpu/kernels.h"
+#include "autograd/derivatives/index_ops.h"
+#include "ops/index_ops.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -63,16 +68,34 @@ Tensor gather_forward(const Tensor& self, int64_t dim, const Tensor& index) {
   return out;
 }
 
-// Writes src (already self's dtype, broadcast or sized >= index) into self in place.
-void scatter_forward(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
+// Scatters src (already self's dtype; 0-d: a value for every index) into self in place with `op`:
+// parallel over the dims other than `dim`, in index order along it (deterministic).
+void scatter_apply(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, cpu::ScatterOp op,
+                   const char* name) {
   if (index.numel() == 0) return;
-  Tensor idx = index1(index);
+  // a broadcast (stride-0) target would have threads writing one element: refused, as torch does
+  for (int64_t d = 0; d < self.dim(); ++d) {
+    EMBER_CHECK(self.strides()[d] != 0 || self.sizes()[d] <= 1, Runtime, name,
+                "(): unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation.");
+  }
+  Tensor idx = to_dtype(index, ScalarType::Int64);
+  Shape is = sizes1(idx), ist = strides1(idx), selfst = strides1(self);
+  Shape rest = is;
+  rest[dim] = 1;
   Tensor s = src.same_storage(self) ? clone(src) : src;
-  Tensor src_view = make_view(s, idx.sizes(), s.dim() == 0 ? Shape{0} : s.strides(), s.storage_offset());
-  if (s.dim() == 0) src_view = make_view(s, idx.sizes(), Shape(idx.dim(), 0), s.storage_offset());
-  cpu::scatter_kernel(along_view(self, idx, dim), src_view, idx, dim, sizes1(self)[dim], strides1(self)[dim],
-                      accumulate);
+  Shape sst = s.dim() == 0 ? Shape(rest.size(), 0) : s.strides();
+  Tensor self_rest = make_view(self, rest, selfst, self.storage_offset());
+  Tensor src_rest = make_view(s, rest, sst, s.storage_offset());
+  Tensor idx_rest = make_view(idx, rest, ist, idx.storage_offset());
+  cpu::scatter_reduce_kernel(self_rest, src_rest, idx_rest, is[dim], selfst[dim], sst[dim], ist[dim], dim,
+                             sizes1(self)[dim], op, name);
   self.bump_version();
+}
+
+void scatter_forward(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
+  scatter_apply(self, dim, index, src, accumulate ? cpu::ScatterOp::Add : cpu::ScatterOp::Copy,
+                accumulate ? "scatter_add" : "scatter");
 }
 
 // The shared body of scatter / scatter_ / scatter_add(_) with a tensor src or a value (src undefined).
@@ -166,6 +189,261 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
   Tensor out = clone(x);
   scatter_impl(out, dim, index, src, nullptr, true, "scatter_add");
   return out;
+}
+
+// ---- scatter_reduce and the index_* ops along one dim ----
+
+namespace {
+
+enum class Reduce { Sum, Prod, Mean, Amax, Amin };
+
+Reduce parse_reduce(const std::string& r) {
+  if (r == "sum") return Reduce::Sum;
+  if (r == "prod") return Reduce::Prod;
+  if (r == "mean") return Reduce::Mean;
+  if (r == "amax") return Reduce::Amax;
+  if (r == "amin") return Reduce::Amin;
+  EMBER_FAIL(Runtime, "reduce argument must be either sum, prod, mean, amax or amin, got ", r);
+}
+
+// The value a target starts from when include_self=False (the reduction's identity).
+Scalar reduce_identity(Reduce r, ScalarType t) {
+  if (r == Reduce::Sum || r == Reduce::Mean) return Scalar(int64_t(0));
+  if (r == Reduce::Prod) return Scalar(int64_t(1));
+  const bool hi = r == Reduce::Amin;
+  if (is_floating(t)) return Scalar(hi ? INFINITY : -INFINITY);
+  switch (t) {
+    case ScalarType::Bool: return Scalar(hi);
+    case ScalarType::UInt8: return Scalar(int64_t(hi ? 255 : 0));
+    case ScalarType::Int8: return Scalar(int64_t(hi ? INT8_MAX : INT8_MIN));
+    case ScalarType::Int16: return Scalar(int64_t(hi ? INT16_MAX : INT16_MIN));
+    case ScalarType::Int32: return Scalar(int64_t(hi ? INT32_MAX : INT32_MIN));
+    default: return Scalar(int64_t(hi ? INT64_MAX : INT64_MIN));
+  }
+}
+
+// Computes scatter_reduce into `target` (a copy of self), grad mode off.
+void scatter_reduce_forward(Tensor& target, int64_t dim, const Tensor& index, const Tensor& src, Reduce r,
+                            bool include_self) {
+  if (index.numel() == 0) return;
+  const ScalarType t = target.dtype();
+  if (!include_self) scatter_apply(target, dim, index, scalar_tensor(reduce_identity(r, t), t), cpu::ScatterOp::Copy,
+                                   "scatter_reduce");
+  switch (r) {
+    case Reduce::Sum: scatter_apply(target, dim, index, src, cpu::ScatterOp::Add, "scatter_reduce"); return;
+    case Reduce::Prod: scatter_apply(target, dim, index, src, cpu::ScatterOp::Mul, "scatter_reduce"); return;
+    case Reduce::Amax: scatter_apply(target, dim, index, src, cpu::ScatterOp::Max, "scatter_reduce"); return;
+    case Reduce::Amin: scatter_apply(target, dim, index, src, cpu::ScatterOp::Min, "scatter_reduce"); return;
+    case Reduce::Mean: {
+      // sum, then divide by the number of values each target took (self counting once when included)
+      const ScalarType ct = is_floating(t) ? t : ScalarType::Int64;
+      Tensor count = full(target.sizes(), Scalar(int64_t(include_self ? 1 : 0)), ct);
+      scatter_apply(count, dim, index, scalar_tensor(Scalar(int64_t(1)), ct), cpu::ScatterOp::Add, "scatter_reduce");
+      scatter_apply(target, dim, index, src, cpu::ScatterOp::Add, "scatter_reduce");
+      count = clamp(count, scalar_tensor(Scalar(int64_t(1)), ct), std::nullopt);
+      Tensor q = binary(is_floating(t) ? BinaryOp::Div : BinaryOp::DivFloor, target, count);
+      copy_(target, q);
+      return;
+    }
+  }
+}
+
+Tensor& scatter_reduce_impl(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                            const std::string& reduce, bool include_self, const char* op) {
+  Reduce r = parse_reduce(reduce);
+  dim = check_gather_shapes(self, dim, index, &src, op);
+  EMBER_CHECK(src.dtype() == self.dtype(), Runtime, op, "(): Expected self.dtype to be equal to src.dtype, got ",
+              dtype_name(self.dtype()), " and ", dtype_name(src.dtype()));
+  EMBER_CHECK(!(r == Reduce::Mean && self.dtype() == ScalarType::Bool), NotImplemented, op,
+              "(): reduce='mean' is not implemented for 'Bool'");
+  auto run = [&](Tensor& target) {
+    autograd::GradModeGuard no_grad(false);
+    scatter_reduce_forward(target, dim, index, src, r, include_self);
+  };
+  if (autograd::should_record({&self, &src})) {
+    Tensor before = autograd::inplace_input(self, op);
+    Tensor result;  // a copy: the formulas need self's values before the op
+    {
+      autograd::GradModeGuard no_grad(false);
+      result = clone(before);
+    }
+    run(result);
+    autograd::record_scatter_reduce(before, dim, index, src, reduce, include_self, result);
+    autograd::commit_inplace(self, result);
+    return self;
+  }
+  run(self);
+  return self;
+}
+
+// index_* ops: a 1-d (or 0-d) index along `dim` of x, checked as torch checks it; returns it as an
+// int64 tensor viewed over `shape` (stride 0 except along dim), the index a scatter op takes.
+struct DimIndex {
+  int64_t dim;
+  Tensor full;  // int64, over the scattered shape
+};
+
+Tensor index_vector(const Tensor& index, const char* op, bool int32_ok) {
+  EMBER_CHECK(index.dim() <= 1, Index, op, "(): Index is supposed to be a vector, but got dim: ", index.dim(),
+              " with size: ", index.shape_str());
+  if (int32_ok) {
+    EMBER_CHECK(index.dtype() == ScalarType::Int64 || index.dtype() == ScalarType::Int32, Runtime, op,
+                "(): Expected dtype int32/int64 for index but got: ", dtype_name(index.dtype()));
+  } else {
+    EMBER_CHECK(index.dtype() == ScalarType::Int64, Runtime, op, "(): Expected a long tensor for index, but got ",
+                dtype_name(index.dtype()));
+  }
+  return contiguous(reshape(to_dtype(index, ScalarType::Int64), Shape{index.numel()}));
+}
+
+// Checks the index values; negative ones count from the end where `wrap`.
+Tensor check_index_values(const Tensor& idx, int64_t size, int64_t dim, const char* op, ErrorKind kind, bool wrap) {
+  const int64_t* p = idx.data<int64_t>();
+  bool has_negative = false;
+  for (int64_t i = 0; i < idx.numel(); ++i) {
+    const int64_t v = p[i];
+    const bool ok = v < size && (v >= 0 || (wrap && v >= -size));
+    if (!ok) {
+      if (kind == ErrorKind::Runtime) EMBER_FAIL(Runtime, op, "(): index ", v, " is out of bounds for dimension ", dim, " with size ", size);
+      EMBER_FAIL(Index, op, "(): index ", v, " is out of bounds for dimension ", dim, " with size ", size);
+    }
+    has_negative |= v < 0;
+  }
+  if (!has_negative) return idx;
+  Tensor out = clone(idx);
+  int64_t* o = out.data<int64_t>();
+  for (int64_t i = 0; i < out.numel(); ++i) o[i] += o[i] < 0 ? size : 0;
+  return out;
+}
+
+Tensor spread_index(const Tensor& idx, const Shape& shape, int64_t dim) {
+  Shape st(shape.size(), 0);
+  st[dim] = 1;
+  return make_view(idx, shape, st, 0);
+}
+
+// index_add / index_copy / index_reduce: source has self's shape except along dim (index.numel()).
+DimIndex check_index_source(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const char* op,
+                            bool int32_ok, ErrorKind range_kind) {
+  dim = wrap_dim(dim, x.dim());
+  Tensor idx = index_vector(index, op, int32_ok);
+  EMBER_CHECK(source.dtype() == x.dtype(), Runtime, op, "(): self (", dtype_name(x.dtype()), ") and source (",
+              dtype_name(source.dtype()), ") must have the same scalar type");
+  Shape xs = sizes1(x), ss = sizes1(source);
+  bool same = x.dim() == source.dim() || (x.dim() <= 1 && source.dim() <= 1);
+  for (int64_t d = 0; same && d < static_cast<int64_t>(xs.size()); ++d) same = d == dim || xs[d] == ss[d];
+  EMBER_CHECK(same, Runtime, op, "(): source tensor shape must match self tensor shape, excluding the specified "
+              "dimension. Got self.shape = ", x.shape_str(), " source.shape = ", source.shape_str());
+  EMBER_CHECK(ss[dim] == idx.numel(), Runtime, op, "(): Number of indices (", idx.numel(),
+              ") should be equal to source.size(dim): (", ss[dim], "), for dim: ", dim);
+  idx = check_index_values(idx, xs[dim], dim, op, range_kind, false);
+  return {dim, spread_index(idx, ss, dim)};
+}
+
+}  // namespace
+
+Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
+                      bool include_self) {
+  Tensor out = clone(x);
+  scatter_reduce_impl(out, dim, index, src, reduce, include_self, "scatter_reduce");
+  return out;
+}
+
+Tensor& scatter_reduce_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
+                        bool include_self) {
+  check_writable(x, "scatter_reduce_");
+  return scatter_reduce_impl(x, dim, index, src, reduce, include_self, "scatter_reduce_");
+}
+
+namespace {
+
+Tensor scaled_source(const Tensor& source, const Scalar& alpha, ScalarType t) {
+  const bool one = alpha.to_double() == 1.0;
+  return one ? source : binary(BinaryOp::Mul, source, scalar_tensor(alpha, t));
+}
+
+}  // namespace
+
+Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  DimIndex di = check_index_source(x, dim, index, source, "index_add", true, ErrorKind::Runtime);
+  return scatter_add(x, di.dim, di.full, scaled_source(source, alpha, x.dtype()));
+}
+
+Tensor& index_add_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
+  DimIndex di = check_index_source(x, dim, index, source, "index_add_", true, ErrorKind::Runtime);
+  return scatter_add_(x, di.dim, di.full, scaled_source(source, alpha, x.dtype()));
+}
+
+Tensor index_copy(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
+  DimIndex di = check_index_source(x, dim, index, source, "index_copy", false, ErrorKind::Index);
+  return scatter(x, di.dim, di.full, source);
+}
+
+Tensor& index_copy_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
+  DimIndex di = check_index_source(x, dim, index, source, "index_copy_", false, ErrorKind::Index);
+  return scatter_(x, di.dim, di.full, source);
+}
+
+namespace {
+
+// index_fill: the value broadcast over the filled slices, and their (deduplicated) index, so a
+// value that requires grad gets each filled element's gradient once.
+std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& value,
+                                      const char* op) {
+  dim = wrap_dim(dim, x.dim());
+  EMBER_CHECK(index.dim() <= 1, Runtime, op, "(): Index has to be a vector/scalar, got ", index.shape_str());
+  EMBER_CHECK(index.dtype() == ScalarType::Int64, Index, op, "(): Expected dtype int64 for index, got ",
+              dtype_name(index.dtype()));
+  EMBER_CHECK(value.dim() == 0, Runtime, op, " only supports a 0-dimensional value tensor, but got tensor with ",
+              value.dim(), " dimension(s).");
+  Shape xs = sizes1(x);
+  Tensor idx = check_index_values(contiguous(reshape(index, Shape{index.numel()})), xs[dim], dim, op,
+                                  ErrorKind::Index, true);
+  std::vector<int64_t> v(idx.data<int64_t>(), idx.data<int64_t>() + idx.numel());
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  Tensor uniq = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64);
+  std::copy(v.begin(), v.end(), uniq.data<int64_t>());
+  Shape shape = xs;
+  shape[dim] = uniq.numel();
+  Tensor val = to_dtype(value, x.dtype());
+  return {{dim, spread_index(uniq, shape, dim)}, expand(val, shape)};
+}
+
+}  // namespace
+
+Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& value) {
+  auto [di, val] = fill_args(x, dim, index, value, "index_fill");
+  return scatter(x, di.dim, di.full, val);
+}
+
+Tensor& index_fill_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& value) {
+  auto [di, val] = fill_args(x, dim, index, value, "index_fill_");
+  return scatter_(x, di.dim, di.full, val);
+}
+
+namespace {
+
+void check_index_reduce(const Tensor& x, const std::string& reduce, const char* op) {
+  EMBER_CHECK(reduce == "prod" || reduce == "mean" || reduce == "amax" || reduce == "amin", Runtime, op,
+              "(): Expected reduce to be one of prod, mean, amax or amin but got ", reduce, ".");
+  EMBER_CHECK(x.dtype() != ScalarType::Bool, NotImplemented, op, "(): not implemented for 'Bool'");
+}
+
+}  // namespace
+
+Tensor index_reduce(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const std::string& reduce,
+                    bool include_self) {
+  check_index_reduce(x, reduce, "index_reduce");
+  DimIndex di = check_index_source(x, dim, index, source, "index_reduce", true, ErrorKind::Index);
+  return scatter_reduce(x, di.dim, di.full, source, reduce, include_self);
+}
+
+Tensor& index_reduce_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const std::string& reduce,
+                      bool include_self) {
+  check_index_reduce(x, reduce, "index_reduce_");
+  DimIndex di = check_index_source(x, dim, index, source, "index_reduce_", true, ErrorKind::Index);
+  return scatter_reduce_(x, di.dim, di.full, source, reduce, include_self);
 }
 
 // ---- masked ops: composites of where / index (their derivatives come from those) ----

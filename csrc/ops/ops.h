@@ -41,7 +41,12 @@ Tensor& fill_(Tensor& t, const Scalar& value);
 ScalarType result_type(const std::vector<Tensor>& tensors);
 
 // ---- unary elementwise (unary.cpp) ----
-enum class UnaryOp { Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Relu, LogicalNot, BitwiseNot };
+enum class UnaryOp {
+  Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Relu, LogicalNot, BitwiseNot,
+  Sign, Sgn, Exp2, Expm1, Log2, Log10, Log1p, Rsqrt, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
+  Erf, Erfc, Erfinv, Floor, Ceil, Round, Trunc, Frac, Reciprocal, Square, IsNan, IsInf, IsFinite, IsPosInf,
+  IsNegInf, Signbit,
+};
 Tensor unary(UnaryOp op, const Tensor& x);
 Tensor& unary_(UnaryOp op, Tensor& x);
 Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max);
@@ -51,6 +56,7 @@ Tensor& clamp_(Tensor& x, const std::optional<Tensor>& min, const std::optional<
 enum class BinaryOp {
   Add, Sub, Mul, Div, DivTrunc, DivFloor, Remainder, Pow, Maximum, Minimum,
   Eq, Ne, Lt, Le, Gt, Ge, BitAnd, BitOr, BitXor, LogicalAnd, LogicalOr, LogicalXor,
+  Atan2, Fmod, Hypot, LogAddExp, LogAddExp2, Xlogy, ShiftLeft, ShiftRight, Copysign,
 };
 const char* binary_op_name(BinaryOp op);
 // alpha scales b for Add and Sub (torch's add(a, b, alpha=)).

@@ -1,43 +1,19 @@
+#include <cmath>
+#include <sstream>
+#include <string>
+
 #include "autograd/derivatives/derivatives.h"
+#include "autograd/derivatives/sort.h"
+#include "autograd/grad_mode.h"
 #include "cpu/kernels.h"
 #include "cpu/reduce_kernels.h"
 #include "ops/ops.h"
+#include "ops/reduce_dims.h"
+#include "ops/sort.h"
 
 namespace ember {
 
 namespace {
-
-// Marks the dims to reduce (all when `dims` is empty) and checks for repeats.
-std::vector<bool> reduce_mask(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {
-  std::vector<bool> mask(x.dim(), dims.empty());
-  for (int64_t d : dims) {
-    int64_t w = wrap_dim(d, x.dim());
-    if (x.dim() == 0) continue;
-    EMBER_CHECK(!mask[w], Runtime, op, ": dim ", w, " appears multiple times in the list of dims");
-    mask[w] = true;
-  }
-  return mask;
-}
-
-Shape kept_shape(const Tensor& x, const std::vector<bool>& mask) {
-  Shape s = x.sizes();
-  for (int64_t d = 0; d < x.dim(); ++d) {
-    if (mask[d]) s[d] = 1;
-  }
-  return s;
-}
-
-Tensor drop_reduced(const Tensor& t, const std::vector<bool>& mask, bool keepdim) {
-  if (keepdim) return t;
-  Shape sizes, strides;
-  for (int64_t d = 0; d < t.dim(); ++d) {
-    if (!mask[d]) {
-      sizes.push_back(t.sizes()[d]);
-      strides.push_back(t.strides()[d]);
-    }
-  }
-  return make_view(t, sizes, strides, t.storage_offset());
-}
 
 void check_nonempty(const Tensor& x, const std::vector<bool>& mask, const char* op) {
   for (int64_t d = 0; d < x.dim(); ++d) {
@@ -132,5 +108,123 @@ std::tuple<Tensor, Tensor> min_dim(const Tensor& x, int64_t dim, bool keepdim) {
 }
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, true); }
 Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extremum(x, dim, keepdim, false); }
+
+}  // namespace ember
+
+// ---- all/any/count_nonzero, aminmax, vector norms, nansum/nanmean ----
+
+namespace ember {
+
+namespace {
+
+// all/any: the extremum of x != 0 (bool); empty reductions give the identity (true / false).
+Tensor bool_reduce(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool is_all) {
+  const char* op = is_all ? "all" : "any";
+  std::vector<bool> mask = reduce_mask(x, dims, op);
+  Tensor out;
+  {
+    autograd::GradModeGuard no_grad(false);
+    Tensor nz = x.dtype() == ScalarType::Bool ? x : binary(BinaryOp::Ne, x, wrapped_scalar(Scalar(int64_t(0))));
+    if (reduced_count(x, mask) == 0) {
+      out = full(kept_shape(x, mask), Scalar(is_all), ScalarType::Bool);
+      out = drop_reduced(out, mask, keepdim);
+    } else {
+      Tensor v = empty(kept_shape(x, mask), ScalarType::Bool);
+      cpu::reduce_kernel(is_all ? cpu::ReduceOp::Min : cpu::ReduceOp::Max, v, Tensor(), nz, mask);
+      out = drop_reduced(v, mask, keepdim);
+    }
+  }
+  // as torch: uint8 inputs give uint8 results
+  return x.dtype() == ScalarType::UInt8 ? to_dtype(out, ScalarType::UInt8) : out;
+}
+
+const char* norm_ord_str(double ord, std::string& buf) {
+  std::ostringstream s;
+  s << ord;
+  buf = s.str();
+  return buf.c_str();
+}
+
+}  // namespace
+
+Tensor all(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) { return bool_reduce(x, dims, keepdim, true); }
+Tensor any(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) { return bool_reduce(x, dims, keepdim, false); }
+
+Tensor count_nonzero(const Tensor& x, const std::vector<int64_t>& dims) {
+  reduce_mask(x, dims, "count_nonzero");  // checks repeats
+  autograd::GradModeGuard no_grad(false);
+  Tensor nz = binary(BinaryOp::Ne, x, wrapped_scalar(Scalar(int64_t(0))));
+  return sum(nz, dims, false, ScalarType::Int64);
+}
+
+std::tuple<Tensor, Tensor> aminmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  std::vector<int64_t> dims;
+  if (dim) {
+    dims.push_back(*dim);
+    std::vector<bool> mask = reduce_mask(x, dims, "aminmax");
+    for (int64_t d = 0; d < x.dim(); ++d) {
+      EMBER_CHECK(!(mask[d] && x.sizes()[d] == 0), Index, "aminmax: Expected reduction dim ", d,
+                  " to have non-zero size.");
+    }
+  } else {
+    EMBER_CHECK(x.numel() > 0, Runtime,
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+  }
+  return {amin(x, dims, keepdim), amax(x, dims, keepdim)};
+}
+
+Tensor vector_norm(const Tensor& x, double ord, const std::vector<int64_t>& dims, bool keepdim,
+                   std::optional<ScalarType> dtype) {
+  EMBER_CHECK(is_floating(x.dtype()), Runtime,
+              "linalg.vector_norm: Expected a floating point or complex tensor as input. Got ", dtype_name(x.dtype()));
+  if (dtype) {
+    EMBER_CHECK(is_floating(*dtype), Runtime, "linalg.vector_norm: dtype should be floating point or complex, but got ",
+                dtype_name(*dtype));
+    EMBER_CHECK(promote_types(x.dtype(), *dtype) == *dtype, Runtime, "linalg.vector_norm: the dtype of the input (",
+                dtype_name(x.dtype()), ") should be convertible without narrowing to the specified dtype (",
+                dtype_name(*dtype), ")");
+  }
+  std::vector<bool> mask = reduce_mask(x, dims, "linalg.vector_norm");
+  if (ord < 0 || std::isinf(ord)) {
+    std::string buf;
+    bool empty_reduce = x.numel() == 0 && (dims.empty() || reduced_count(x, mask) == 0);
+    EMBER_CHECK(!empty_reduce, Runtime, "linalg.vector_norm cannot compute the ", norm_ord_str(ord, buf),
+                " norm on an empty tensor because the operation does not have an identity");
+  }
+  // dtype= converts first; the conversion is recorded as its own node
+  Tensor in = dtype && *dtype != x.dtype() ? to_dtype(x, *dtype) : x;
+  Tensor values = empty(kept_shape(in, mask), in.dtype());
+  cpu::norm_kernel(values, in, mask, ord);
+  Tensor out = drop_reduced(values, mask, keepdim);
+  if (autograd::should_record({&in})) autograd::record_norm(in, mask, keepdim, ord, out);
+  return out;
+}
+
+Tensor nansum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
+  if (!is_floating(x.dtype())) return sum(x, dims, keepdim, dtype);
+  std::vector<bool> mask = reduce_mask(x, dims, "nansum");
+  Tensor out;
+  {
+    autograd::GradModeGuard no_grad(false);
+    // NaNs contribute zero
+    Tensor clean = where(binary(BinaryOp::Ne, x, x), wrapped_scalar(Scalar(0.0)), x);
+    out = sum(clean, dims, keepdim, dtype);
+  }
+  if (autograd::should_record({&x})) autograd::record_nansum(x, mask, keepdim, out);
+  return out;
+}
+
+Tensor nanmean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
+  EMBER_CHECK(is_floating(x.dtype()), Runtime,
+              "nanmean(): expected input to have floating point or complex dtype but got ", dtype_name(x.dtype()));
+  ScalarType dt = dtype ? *dtype : x.dtype();
+  Tensor xf = to_dtype(x, dt);
+  Tensor count;
+  {
+    autograd::GradModeGuard no_grad(false);
+    count = sum(binary(BinaryOp::Eq, xf, xf), dims, keepdim, dt);
+  }
+  return binary(BinaryOp::Div, nansum(xf, dims, keepdim, std::nullopt), count);
+}
 
 }  // namespace ember

@@ -7,6 +7,7 @@
 #include "autograd/grad_mode.h"
 #include "cpu/scan_kernels.h"
 #include "ops/ops.h"
+#include "ops/reduce_dims.h"
 
 namespace ember {
 
@@ -29,18 +30,6 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, std::optional<ScalarType> dtyp
   return out;
 }
 
-// The reduced dims of x as a mask (all when dims is empty), checking repeats.
-std::vector<bool> dims_mask(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {
-  std::vector<bool> mask(x.dim(), dims.empty());
-  for (int64_t d : dims) {
-    int64_t w = wrap_dim(d, x.dim());
-    if (x.dim() == 0) continue;
-    EMBER_CHECK(!mask[w], Runtime, op, ": dim ", w, " appears multiple times in the list of dims");
-    mask[w] = true;
-  }
-  return mask;
-}
-
 Tensor scalar_of(double v) { return wrapped_scalar(Scalar(v)); }
 
 }  // namespace
@@ -54,7 +43,7 @@ Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype
 
 Tensor logsumexp(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   ScalarType dt = is_floating(x.dtype()) ? x.dtype() : ScalarType::Float32;
-  std::vector<bool> mask = dims_mask(x, dims, "logsumexp");
+  std::vector<bool> mask = reduce_mask(x, dims, "logsumexp");
   Tensor xf = to_dtype(x, dt);
   Shape ks = x.sizes();
   bool empty_reduce = false;
@@ -84,7 +73,7 @@ Tensor logsumexp(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim
 std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const std::vector<int64_t>& dims, double correction,
                                     bool keepdim) {
   EMBER_CHECK(is_floating(x.dtype()), Runtime, "std and var only support floating point and complex dtypes");
-  std::vector<bool> mask = dims_mask(x, dims, "var");
+  std::vector<bool> mask = reduce_mask(x, dims, "var");
   int64_t count = 1;
   for (int64_t d = 0; d < x.dim(); ++d) {
     if (mask[d]) count *= x.sizes()[d];

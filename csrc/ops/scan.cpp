@@ -1,8 +1,10 @@
-// Cumulative scans along one dim: cumsum, cumprod.
+// Cumulative scans along one dim: cumsum, cumprod, cummax/cummin (with indices), logcumsumexp.
 #include "autograd/derivatives/derivatives.h"
+#include "autograd/derivatives/sort.h"
 #include "autograd/grad_mode.h"
 #include "cpu/scan_kernels.h"
 #include "ops/ops.h"
+#include "ops/sort.h"
 
 namespace ember {
 
@@ -51,6 +53,40 @@ Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim, std::opti
     r = select(cumprod(x, d, dt), d, x.sizes()[d] - 1);
   }
   return keepdim ? unsqueeze(r, d) : r;
+}
+
+}  // namespace ember
+
+namespace ember {
+
+namespace {
+
+std::tuple<Tensor, Tensor> cum_extremum(const Tensor& x, int64_t dim, bool is_max) {
+  int64_t d = wrap_dim(dim, x.dim());
+  Tensor in = contiguous(x);
+  Tensor values = empty(x.sizes(), x.dtype());
+  Tensor indices = empty(x.sizes(), ScalarType::Int64);
+  cpu::cum_extremum_kernel(values, indices, in, d, is_max);
+  if (autograd::should_record({&x})) {
+    autograd::record_index_values(is_max ? "CummaxBackward0" : "CumminBackward0", x, d, true, values, indices);
+  }
+  return {values, indices};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> cummax(const Tensor& x, int64_t dim) { return cum_extremum(x, dim, true); }
+std::tuple<Tensor, Tensor> cummin(const Tensor& x, int64_t dim) { return cum_extremum(x, dim, false); }
+
+Tensor logcumsumexp(const Tensor& x, int64_t dim) {
+  int64_t d = wrap_dim(dim, x.dim());
+  EMBER_CHECK(is_floating(x.dtype()), NotImplemented, "\"logcumsumexp_out_cpu\" not implemented for '",
+              dtype_name(x.dtype()), "'");
+  Tensor in = contiguous(x);
+  Tensor out = empty(x.sizes(), x.dtype());
+  cpu::logcumsumexp_kernel(out, in, d);
+  if (autograd::should_record({&x})) autograd::record_logcumsumexp(x, d, out);
+  return out;
 }
 
 }  // namespace ember

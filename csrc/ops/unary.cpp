@@ -1,6 +1,8 @@
 #include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
+#include "cpu/unary_math_kernels.h"
 #include "ops/ops.h"
+#include "ops/unary_math.h"
 
 namespace ember {
 
@@ -19,8 +21,67 @@ const char* unary_name(UnaryOp op) {
     case UnaryOp::Relu: return "relu";
     case UnaryOp::LogicalNot: return "logical_not";
     case UnaryOp::BitwiseNot: return "bitwise_not";
+    case UnaryOp::Sign: return "sign";
+    case UnaryOp::Sgn: return "sgn";
+    case UnaryOp::Exp2: return "exp2";
+    case UnaryOp::Expm1: return "expm1";
+    case UnaryOp::Log2: return "log2";
+    case UnaryOp::Log10: return "log10";
+    case UnaryOp::Log1p: return "log1p";
+    case UnaryOp::Rsqrt: return "rsqrt";
+    case UnaryOp::Tan: return "tan";
+    case UnaryOp::Asin: return "asin";
+    case UnaryOp::Acos: return "acos";
+    case UnaryOp::Atan: return "atan";
+    case UnaryOp::Sinh: return "sinh";
+    case UnaryOp::Cosh: return "cosh";
+    case UnaryOp::Asinh: return "asinh";
+    case UnaryOp::Acosh: return "acosh";
+    case UnaryOp::Atanh: return "atanh";
+    case UnaryOp::Erf: return "erf";
+    case UnaryOp::Erfc: return "erfc";
+    case UnaryOp::Erfinv: return "erfinv";
+    case UnaryOp::Floor: return "floor";
+    case UnaryOp::Ceil: return "ceil";
+    case UnaryOp::Round: return "round";
+    case UnaryOp::Trunc: return "trunc";
+    case UnaryOp::Frac: return "frac";
+    case UnaryOp::Reciprocal: return "reciprocal";
+    case UnaryOp::Square: return "square";
+    case UnaryOp::IsNan: return "isnan";
+    case UnaryOp::IsInf: return "isinf";
+    case UnaryOp::IsFinite: return "isfinite";
+    case UnaryOp::IsPosInf: return "isposinf";
+    case UnaryOp::IsNegInf: return "isneginf";
+    case UnaryOp::Signbit: return "signbit";
   }
   return "unary";
+}
+
+// Ops that read any dtype and return bool (the kernel takes the input as it is).
+bool bool_result(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::LogicalNot:
+    case UnaryOp::IsNan:
+    case UnaryOp::IsInf:
+    case UnaryOp::IsFinite:
+    case UnaryOp::IsPosInf:
+    case UnaryOp::IsNegInf:
+    case UnaryOp::Signbit: return true;
+    default: return false;
+  }
+}
+
+bool is_rounding(UnaryOp op) {
+  return op == UnaryOp::Floor || op == UnaryOp::Ceil || op == UnaryOp::Round || op == UnaryOp::Trunc;
+}
+
+// The dtypes torch refuses, with its error kind (NotImplementedError: no kernel for that dtype).
+void check_unary_dtype(UnaryOp op, ScalarType in) {
+  EMBER_CHECK(!(is_rounding(op) && in == ScalarType::Bool), NotImplemented, unary_name(op),
+              ": not implemented for 'Bool'");
+  EMBER_CHECK(!(op == UnaryOp::Frac && !is_floating(in)), NotImplemented,
+              "frac: not implemented for integer or bool dtype ", dtype_name(in));
 }
 
 // Ops whose result is floating even for integer input (torch promotes to the default dtype).
@@ -32,22 +93,43 @@ bool promotes_to_float(UnaryOp op) {
     case UnaryOp::Sin:
     case UnaryOp::Cos:
     case UnaryOp::Tanh:
-    case UnaryOp::Sigmoid: return true;
+    case UnaryOp::Sigmoid:
+    case UnaryOp::Exp2:
+    case UnaryOp::Expm1:
+    case UnaryOp::Log2:
+    case UnaryOp::Log10:
+    case UnaryOp::Log1p:
+    case UnaryOp::Rsqrt:
+    case UnaryOp::Tan:
+    case UnaryOp::Asin:
+    case UnaryOp::Acos:
+    case UnaryOp::Atan:
+    case UnaryOp::Sinh:
+    case UnaryOp::Cosh:
+    case UnaryOp::Asinh:
+    case UnaryOp::Acosh:
+    case UnaryOp::Atanh:
+    case UnaryOp::Erf:
+    case UnaryOp::Erfc:
+    case UnaryOp::Erfinv:
+    case UnaryOp::Reciprocal: return true;
     default: return false;
   }
 }
 
 ScalarType unary_result_dtype(UnaryOp op, ScalarType in) {
-  if (op == UnaryOp::LogicalNot) return ScalarType::Bool;
+  if (bool_result(op)) return ScalarType::Bool;
+  if (op == UnaryOp::Square && in == ScalarType::Bool) return ScalarType::Int64;  // torch: pow(x, 2)
   if (promotes_to_float(op) && !is_floating(in)) return default_dtype();
   return in;
 }
 }  // namespace
 
 Tensor unary(UnaryOp op, const Tensor& x) {
+  check_unary_dtype(op, x.dtype());
   ScalarType out_dt = unary_result_dtype(op, x.dtype());
   Tensor out = empty(x.sizes(), out_dt, x.device());
-  if (op == UnaryOp::LogicalNot) {
+  if (bool_result(op)) {
     cpu::unary_kernel(op, out, x);
   } else {
     autograd::GradModeGuard no_grad(false);  // the conversion is part of this op, not a node
@@ -59,6 +141,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
 
 Tensor& unary_(UnaryOp op, Tensor& x) {
   check_writable(x, unary_name(op));
+  check_unary_dtype(op, x.dtype());
   if (autograd::should_record({&x})) {
     // recorded out of place on a copy that carries x's history, then written back
     Tensor r = unary(op, autograd::inplace_input(x, unary_name(op)));
@@ -77,6 +160,72 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
   }
   x.bump_version();
   return x;
+}
+
+Tensor& unary_out(UnaryOp op, const Tensor& x, Tensor& out) {
+  const char* name = unary_name(op);
+  if (out.impl() == x.impl()) return unary_(op, out);
+  check_writable(out, name);
+  check_unary_dtype(op, x.dtype());
+  ScalarType dt = unary_result_dtype(op, x.dtype());
+  EMBER_CHECK(can_cast(dt, out.dtype()), Runtime, name, ": result type ", dtype_name(dt),
+              " can't be cast to the desired output type ", dtype_name(out.dtype()));
+  EMBER_CHECK(out.sizes() == x.sizes(), Runtime, name, ": output with shape ", out.shape_str(),
+              " doesn't match the input shape ", x.shape_str());
+  EMBER_CHECK(!autograd::should_record({&x, &out}), Runtime, name,
+              "(): functions with out=... arguments don't support automatic differentiation, but one of the "
+              "arguments requires grad.");
+  Tensor r = unary(op, x);
+  cpu::copy_kernel(out, r);  // a temporary: out may overlap x
+  out.bump_version();
+  return out;
+}
+
+namespace {
+void check_round_decimals_dtype(ScalarType dt) {
+  EMBER_CHECK(is_floating(dt), NotImplemented, "round: not implemented for '", dtype_name(dt),
+              "' with decimals (only floating dtypes)");
+}
+}  // namespace
+
+// round(x, decimals=d): x * 10^d rounded half to even, scaled back (divided first for d < 0).
+Tensor round_decimals(const Tensor& x, int64_t decimals) {
+  check_round_decimals_dtype(x.dtype());
+  Tensor out = empty(x.sizes(), x.dtype(), x.device());
+  cpu::round_decimals_kernel(out, x, decimals);
+  // its derivative is zero, like round's
+  if (autograd::should_record({&x})) autograd::record_unary(UnaryOp::Round, x, out);
+  return out;
+}
+
+Tensor& round_decimals_(Tensor& x, int64_t decimals) {
+  check_writable(x, "round_");
+  check_round_decimals_dtype(x.dtype());
+  if (autograd::should_record({&x})) {
+    Tensor r = round_decimals(autograd::inplace_input(x, "round_"), decimals);
+    autograd::commit_inplace(x, r);
+    return x;
+  }
+  cpu::round_decimals_kernel(x, x, decimals);
+  x.bump_version();
+  return x;
+}
+
+Tensor& round_decimals_out(const Tensor& x, int64_t decimals, Tensor& out) {
+  if (out.impl() == x.impl()) return round_decimals_(out, decimals);
+  check_writable(out, "round");
+  check_round_decimals_dtype(x.dtype());
+  EMBER_CHECK(can_cast(x.dtype(), out.dtype()), Runtime, "round: result type ", dtype_name(x.dtype()),
+              " can't be cast to the desired output type ", dtype_name(out.dtype()));
+  EMBER_CHECK(out.sizes() == x.sizes(), Runtime, "round: output with shape ", out.shape_str(),
+              " doesn't match the input shape ", x.shape_str());
+  EMBER_CHECK(!autograd::should_record({&x, &out}), Runtime,
+              "round(): functions with out=... arguments don't support automatic differentiation, but one of the "
+              "arguments requires grad.");
+  Tensor r = round_decimals(x, decimals);
+  cpu::copy_kernel(out, r);
+  out.bump_version();
+  return out;
 }
 
 namespace {

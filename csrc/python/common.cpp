@@ -158,6 +158,18 @@ py::object make_device(const Device& d) {
   return (*device_type)(d.str());
 }
 
+std::vector<Tensor> tensors_arg(py::handle seq, const char* op) {
+  EMBER_CHECK(py::isinstance<py::sequence>(seq) && !is_tensor(seq) && !py::isinstance<py::str>(seq), Type, op,
+              "(): argument 'tensors' must be tuple of Tensors, not ", type_name(seq));
+  std::vector<Tensor> out;
+  for (py::handle h : seq) {
+    EMBER_CHECK(is_tensor(h), Type, op, "(): expected Tensor as element in argument 'tensors', but got ",
+                type_name(h));
+    out.push_back(h.cast<Tensor>());
+  }
+  return out;
+}
+
 py::tuple to_py_tuple(const std::vector<Tensor>& ts) {
   py::tuple t(ts.size());
   for (size_t i = 0; i < ts.size(); ++i) t[i] = py::cast(ts[i]);

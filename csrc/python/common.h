@@ -43,6 +43,8 @@ int64_t to_int(py::handle h, const char* what);
 py::object make_size(const Shape& s);  // ember.Size
 py::object make_device(const Device& d);  // ember.device
 py::tuple to_py_tuple(const std::vector<Tensor>& ts);
+// A tuple or list of tensors (cat, stack, hstack ...); TypeError naming `op` for anything else.
+std::vector<Tensor> tensors_arg(py::handle seq, const char* op);
 
 ember::Generator* to_generator(py::handle h);  // None -> default
 

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <random>
 
+#include "core/allocator.h"
 #include "iter/parallel.h"
 #include "autograd/function.h"
 #include "python/common.h"
@@ -281,8 +282,21 @@ void init_creation(py::module_& m) {
     d["peak_allocated_bytes"] = s.peak_allocated_bytes;
     d["num_allocs"] = s.num_allocs;
     d["num_frees"] = s.num_frees;
+    CacheStats c = cache_stats();
+    d["cached_bytes"] = c.cached_bytes;
+    d["cache_limit_bytes"] = c.limit_bytes;
+    d["cache_hits"] = c.hits;
+    d["cache_misses"] = c.misses;
     return d;
   });
+  m.def("_reset_peak_allocator_stats", &reset_peak_allocator_stats);
+  m.def("_empty_cache", [] {
+    py::gil_scoped_release nogil;
+    empty_cache();
+  });
+  m.def("_set_cache_limit", &set_cache_limit, py::arg("bytes"));
+  m.def("_get_flush_denormal", &flush_denormal_enabled);
+  m.def("_set_flush_denormal", &set_flush_denormal, py::arg("mode"));
 }
 
 }  // namespace ember::python

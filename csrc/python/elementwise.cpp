@@ -1,4 +1,6 @@
 // Arithmetic, comparison and elementwise math: module functions, Tensor methods and operators.
+#include "ops/unary_math.h"
+#include "ops/elementwise_math.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -190,48 +192,419 @@ void init_elementwise(py::module_& m) {
     return unary(UnaryOp::BitwiseNot, t);
   });
 
-  // ---- unary ops ----
+  // ---- unary ops: ember.f(input, *, out=None), Tensor.f(), Tensor.f_() ----
   struct Unary {
     const char* name;
     UnaryOp op;
+    const char* doc;
+    bool inplace = true;  // Tensor.f_() exists
+    bool out = true;      // f(..., out=) exists
   };
-  for (Unary u : {Unary{"neg", UnaryOp::Neg}, Unary{"negative", UnaryOp::Neg}, Unary{"abs", UnaryOp::Abs},
-                  Unary{"absolute", UnaryOp::Abs}, Unary{"exp", UnaryOp::Exp}, Unary{"log", UnaryOp::Log},
-                  Unary{"sqrt", UnaryOp::Sqrt}, Unary{"sin", UnaryOp::Sin}, Unary{"cos", UnaryOp::Cos},
-                  Unary{"tanh", UnaryOp::Tanh}, Unary{"sigmoid", UnaryOp::Sigmoid}, Unary{"relu", UnaryOp::Relu},
-                  Unary{"logical_not", UnaryOp::LogicalNot}, Unary{"bitwise_not", UnaryOp::BitwiseNot}}) {
+  // docstrings of the ops with aliases, shared by every name
+  const char* sign_doc = R"(sign(input, *, out=None) -> Tensor
+
+The sign of each element: -1, 0 or 1 (0 for NaN). Bool tensors are returned as they are;
+sgn is the same for real tensors.
+
+Example::
+
+    >>> ember.sign(ember.tensor([-2.5, 0.0, 3.0]))
+    tensor([-1.,  0.,  1.])
+)";
+  const char* asin_doc = R"(asin(input, *, out=None) -> Tensor
+
+The arcsine of each element (NaN outside [-1, 1]); alias arcsin. Integers give floats.
+
+Example::
+
+    >>> ember.asin(ember.tensor([0.0, 0.5, 1.0]))
+    tensor([0.0000, 0.5236, 1.5708])
+)";
+  const char* acos_doc = R"(acos(input, *, out=None) -> Tensor
+
+The arccosine of each element (NaN outside [-1, 1]); alias arccos.
+
+Example::
+
+    >>> ember.acos(ember.tensor([1.0, 0.0]))
+    tensor([0.0000, 1.5708])
+)";
+  const char* atan_doc = R"(atan(input, *, out=None) -> Tensor
+
+The arctangent of each element; alias arctan.
+
+Example::
+
+    >>> ember.atan(ember.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.7854])
+)";
+  const char* asinh_doc = R"(asinh(input, *, out=None) -> Tensor
+
+The inverse hyperbolic sine of each element; alias arcsinh.
+
+Example::
+
+    >>> ember.asinh(ember.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.8814])
+)";
+  const char* acosh_doc = R"(acosh(input, *, out=None) -> Tensor
+
+The inverse hyperbolic cosine of each element (NaN below 1); alias arccosh.
+
+Example::
+
+    >>> ember.acosh(ember.tensor([1.0, 2.0]))
+    tensor([0.0000, 1.3170])
+)";
+  const char* atanh_doc = R"(atanh(input, *, out=None) -> Tensor
+
+The inverse hyperbolic tangent of each element (+-inf at +-1, NaN beyond); alias arctanh.
+
+Example::
+
+    >>> ember.atanh(ember.tensor([0.0, 0.5]))
+    tensor([0.0000, 0.5493])
+)";
+  const char* trunc_doc = R"(trunc(input, *, out=None) -> Tensor
+
+Each element rounded toward zero; alias fix. Integer tensors come back unchanged (a copy).
+
+Example::
+
+    >>> ember.trunc(ember.tensor([-1.7, 2.5]))
+    tensor([-1.,  2.])
+)";
+  for (Unary u : {
+           Unary{"neg", UnaryOp::Neg, nullptr}, Unary{"negative", UnaryOp::Neg, nullptr},
+           Unary{"abs", UnaryOp::Abs, nullptr}, Unary{"absolute", UnaryOp::Abs, nullptr},
+           Unary{"exp", UnaryOp::Exp, nullptr}, Unary{"log", UnaryOp::Log, nullptr},
+           Unary{"sqrt", UnaryOp::Sqrt, nullptr}, Unary{"sin", UnaryOp::Sin, nullptr},
+           Unary{"cos", UnaryOp::Cos, nullptr}, Unary{"tanh", UnaryOp::Tanh, nullptr},
+           Unary{"sigmoid", UnaryOp::Sigmoid, nullptr}, Unary{"relu", UnaryOp::Relu, nullptr},
+           Unary{"logical_not", UnaryOp::LogicalNot, nullptr}, Unary{"bitwise_not", UnaryOp::BitwiseNot, nullptr},
+           Unary{"sign", UnaryOp::Sign, sign_doc}, Unary{"sgn", UnaryOp::Sgn, sign_doc},
+           Unary{"exp2", UnaryOp::Exp2, R"(exp2(input, *, out=None) -> Tensor
+
+2 raised to each element. Integers give floats.
+
+Example::
+
+    >>> ember.exp2(ember.tensor([0.0, 3.0]))
+    tensor([1., 8.])
+)"},
+           Unary{"expm1", UnaryOp::Expm1, R"(expm1(input, *, out=None) -> Tensor
+
+exp(x) - 1 of each element, accurate for small x.
+
+Example::
+
+    >>> ember.expm1(ember.tensor([0.0, 1e-10]))
+    tensor([0.0000e+00, 1.0000e-10])
+)"},
+           Unary{"log2", UnaryOp::Log2, R"(log2(input, *, out=None) -> Tensor
+
+The base-2 logarithm of each element.
+
+Example::
+
+    >>> ember.log2(ember.tensor([1.0, 8.0]))
+    tensor([0., 3.])
+)"},
+           Unary{"log10", UnaryOp::Log10, R"(log10(input, *, out=None) -> Tensor
+
+The base-10 logarithm of each element.
+
+Example::
+
+    >>> ember.log10(ember.tensor([1.0, 100.0]))
+    tensor([0., 2.])
+)"},
+           Unary{"log1p", UnaryOp::Log1p, R"(log1p(input, *, out=None) -> Tensor
+
+log(1 + x) of each element, accurate for small x.
+
+Example::
+
+    >>> ember.log1p(ember.tensor([0.0, 1e-10]))
+    tensor([0.0000e+00, 1.0000e-10])
+)"},
+           Unary{"rsqrt", UnaryOp::Rsqrt, R"(rsqrt(input, *, out=None) -> Tensor
+
+1 / sqrt(x) of each element (NaN for negatives, inf at 0). Integers give floats.
+
+Example::
+
+    >>> ember.rsqrt(ember.tensor([4.0, 0.25]))
+    tensor([0.5000, 2.0000])
+)"},
+           Unary{"tan", UnaryOp::Tan, R"(tan(input, *, out=None) -> Tensor
+
+The tangent of each element (radians).
+
+Example::
+
+    >>> ember.tan(ember.tensor([0.0, 0.7854]))
+    tensor([0.0000, 1.0000])
+)"},
+           Unary{"asin", UnaryOp::Asin, asin_doc}, Unary{"arcsin", UnaryOp::Asin, asin_doc},
+           Unary{"acos", UnaryOp::Acos, acos_doc}, Unary{"arccos", UnaryOp::Acos, acos_doc},
+           Unary{"atan", UnaryOp::Atan, atan_doc}, Unary{"arctan", UnaryOp::Atan, atan_doc},
+           Unary{"sinh", UnaryOp::Sinh, R"(sinh(input, *, out=None) -> Tensor
+
+The hyperbolic sine of each element.
+
+Example::
+
+    >>> ember.sinh(ember.tensor([0.0, 1.0]))
+    tensor([0.0000, 1.1752])
+)"},
+           Unary{"cosh", UnaryOp::Cosh, R"(cosh(input, *, out=None) -> Tensor
+
+The hyperbolic cosine of each element.
+
+Example::
+
+    >>> ember.cosh(ember.tensor([0.0, 1.0]))
+    tensor([1.0000, 1.5431])
+)"},
+           Unary{"asinh", UnaryOp::Asinh, asinh_doc}, Unary{"arcsinh", UnaryOp::Asinh, asinh_doc},
+           Unary{"acosh", UnaryOp::Acosh, acosh_doc}, Unary{"arccosh", UnaryOp::Acosh, acosh_doc},
+           Unary{"atanh", UnaryOp::Atanh, atanh_doc}, Unary{"arctanh", UnaryOp::Atanh, atanh_doc},
+           Unary{"erf", UnaryOp::Erf, R"(erf(input, *, out=None) -> Tensor
+
+The error function of each element.
+
+Example::
+
+    >>> ember.erf(ember.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.8427])
+)"},
+           Unary{"erfc", UnaryOp::Erfc, R"(erfc(input, *, out=None) -> Tensor
+
+The complementary error function 1 - erf(x) of each element, accurate in the tail.
+
+Example::
+
+    >>> ember.erfc(ember.tensor([0.0, 3.0]))
+    tensor([1.0000e+00, 2.2090e-05])
+)"},
+           Unary{"erfinv", UnaryOp::Erfinv, R"(erfinv(input, *, out=None) -> Tensor
+
+The inverse error function of each element: +-inf at +-1, NaN outside [-1, 1].
+
+Example::
+
+    >>> ember.erfinv(ember.tensor([0.0, 0.5, -1.0]))
+    tensor([ 0.0000,  0.4769,    -inf])
+)"},
+           Unary{"floor", UnaryOp::Floor, R"(floor(input, *, out=None) -> Tensor
+
+The largest integer not above each element. Integer tensors come back unchanged (a copy).
+
+Example::
+
+    >>> ember.floor(ember.tensor([-1.5, 2.5]))
+    tensor([-2.,  2.])
+)"},
+           Unary{"ceil", UnaryOp::Ceil, R"(ceil(input, *, out=None) -> Tensor
+
+The smallest integer not below each element. Integer tensors come back unchanged (a copy).
+
+Example::
+
+    >>> ember.ceil(ember.tensor([-1.5, 2.5]))
+    tensor([-1.,  3.])
+)"},
+           Unary{"trunc", UnaryOp::Trunc, trunc_doc}, Unary{"fix", UnaryOp::Trunc, trunc_doc},
+           Unary{"frac", UnaryOp::Frac, R"(frac(input, *, out=None) -> Tensor
+
+The fractional part x - trunc(x) of each element (floating tensors only).
+
+Example::
+
+    >>> ember.frac(ember.tensor([1.25, -2.5]))
+    tensor([ 0.2500, -0.5000])
+)"},
+           Unary{"reciprocal", UnaryOp::Reciprocal, R"(reciprocal(input, *, out=None) -> Tensor
+
+1 / x of each element. Integers give floats.
+
+Example::
+
+    >>> ember.reciprocal(ember.tensor([2.0, -0.5]))
+    tensor([ 0.5000, -2.0000])
+)"},
+           Unary{"square", UnaryOp::Square, R"(square(input, *, out=None) -> Tensor
+
+x * x of each element; integers wrap on overflow, bool gives int64.
+
+Example::
+
+    >>> ember.square(ember.tensor([-2, 3]))
+    tensor([4, 9])
+)"},
+           Unary{"isnan", UnaryOp::IsNan, R"(isnan(input) -> Tensor
+
+A bool tensor: True where the element is NaN.
+
+Example::
+
+    >>> ember.isnan(ember.tensor([1.0, float('nan')]))
+    tensor([False,  True])
+)", false, false},
+           Unary{"isinf", UnaryOp::IsInf, R"(isinf(input) -> Tensor
+
+A bool tensor: True where the element is +inf or -inf.
+
+Example::
+
+    >>> ember.isinf(ember.tensor([1.0, float('-inf')]))
+    tensor([False,  True])
+)", false, false},
+           Unary{"isfinite", UnaryOp::IsFinite, R"(isfinite(input) -> Tensor
+
+A bool tensor: True where the element is neither infinite nor NaN (always for integers).
+
+Example::
+
+    >>> ember.isfinite(ember.tensor([1.0, float('inf'), float('nan')]))
+    tensor([ True, False, False])
+)", false, false},
+           Unary{"isposinf", UnaryOp::IsPosInf, R"(isposinf(input, *, out=None) -> Tensor
+
+A bool tensor: True where the element is +inf.
+
+Example::
+
+    >>> ember.isposinf(ember.tensor([float('inf'), float('-inf')]))
+    tensor([ True, False])
+)", false, true},
+           Unary{"isneginf", UnaryOp::IsNegInf, R"(isneginf(input, *, out=None) -> Tensor
+
+A bool tensor: True where the element is -inf.
+
+Example::
+
+    >>> ember.isneginf(ember.tensor([float('inf'), float('-inf')]))
+    tensor([False,  True])
+)", false, true},
+           Unary{"signbit", UnaryOp::Signbit, R"(signbit(input, *, out=None) -> Tensor
+
+A bool tensor: True where the sign bit is set (negatives and -0.0).
+
+Example::
+
+    >>> ember.signbit(ember.tensor([-0.0, 0.0, -2.0]))
+    tensor([ True, False,  True])
+)", false, true}}) {
     UnaryOp op = u.op;
-    def_op(
-        m, cls, u.name,
-        [op](const Tensor& input, py::handle out) -> py::object {
-          Tensor r;
-          {
-            py::gil_scoped_release nogil;
-            r = unary(op, input);
-          }
-          if (out && !out.is_none()) {
-            Tensor o = out.cast<Tensor>();
-            EMBER_CHECK(o.sizes() == r.sizes(), Runtime, "out= tensor of shape ", o.shape_str(),
-                        " does not match the result shape ", r.shape_str());
-            copy_(o, r);
-            return py::reinterpret_borrow<py::object>(out);
-          }
-          return py::cast(std::move(r));
-        },
-        py::arg("input"), py::kw_only(), py::arg("out") = py::none());
-    cls.def((std::string(u.name) + "_").c_str(), [op](py::object self) {
-      Tensor t = self.cast<Tensor>();
-      unary_(op, t);
-      return self;
-    });
+    auto compute = [op](const Tensor& input) {
+      // small tensors keep the GIL: releasing and retaking it costs more than the work
+      if (input.numel() < 4096) return unary(op, input);
+      py::gil_scoped_release nogil;
+      return unary(op, input);
+    };
+    if (u.out) {
+      def_op(
+          m, cls, u.name,
+          [op, compute](const Tensor& input, py::handle out) -> py::object {
+            if (out && !out.is_none()) {
+              Tensor o = out.cast<Tensor>();
+              unary_out(op, input, o);
+              return py::reinterpret_borrow<py::object>(out);
+            }
+            return py::cast(compute(input));
+          },
+          py::arg("input"), py::kw_only(), py::arg("out") = py::none(), u.doc ? u.doc : "");
+    } else {
+      def_op(m, cls, u.name, compute, py::arg("input"), u.doc);
+    }
+    if (u.inplace) {
+      cls.def((std::string(u.name) + "_").c_str(), [op](py::object self) {
+        Tensor t = self.cast<Tensor>();
+        unary_(op, t);
+        return self;
+      });
+    }
   }
+  // round(input, *, decimals=0, out=None): decimals given (even 0) takes torch's separate overload,
+  // which has no integer kernel.
+  def_op(
+      m, cls, "round",
+      [](const Tensor& input, py::handle decimals, py::handle out) -> py::object {
+        const bool has_decimals = decimals && !decimals.is_none();
+        const int64_t d = has_decimals ? decimals.cast<int64_t>() : 0;
+        if (out && !out.is_none()) {
+          Tensor o = out.cast<Tensor>();
+          if (has_decimals) {
+            round_decimals_out(input, d, o);
+          } else {
+            unary_out(UnaryOp::Round, input, o);
+          }
+          return py::reinterpret_borrow<py::object>(out);
+        }
+        py::gil_scoped_release nogil;
+        Tensor r = has_decimals ? round_decimals(input, d) : unary(UnaryOp::Round, input);
+        py::gil_scoped_acquire gil;
+        return py::cast(std::move(r));
+      },
+      py::arg("input"), py::kw_only(), py::arg("decimals") = py::none(), py::arg("out") = py::none(),
+      R"(round(input, *, decimals=0, out=None) -> Tensor
+
+Each element rounded to the nearest integer, ties to even; with `decimals`, to that many decimal
+places (negative: to tens, hundreds, ...). Integer tensors come back unchanged without `decimals`.
+
+Example::
+
+    >>> ember.round(ember.tensor([0.5, 1.5, 2.567]))
+    tensor([0., 2., 3.])
+    >>> ember.round(ember.tensor([2.567, 1234.0]), decimals=1)
+    tensor([   2.6000, 1234.0000])
+)");
+  cls.def(
+      "round_",
+      [](py::object self, py::handle decimals) {
+        Tensor t = self.cast<Tensor>();
+        if (decimals && !decimals.is_none()) {
+          round_decimals_(t, decimals.cast<int64_t>());
+        } else {
+          unary_(UnaryOp::Round, t);
+        }
+        return self;
+      },
+      py::kw_only(), py::arg("decimals") = py::none());
 
   // ---- clamp / clip, where ----
   for (const char* name : {"clamp", "clip"}) {
     def_op(
         m, cls, name,
-        [](const Tensor& input, py::handle min, py::handle max) { return clamp(input, optional_bound(min), optional_bound(max)); },
-        py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
+        [name](const Tensor& input, py::handle min, py::handle max, py::handle out) -> py::object {
+          std::optional<Tensor> lo = optional_bound(min), hi = optional_bound(max);
+          if (out && !out.is_none()) {
+            Tensor o = out.cast<Tensor>();
+            std::vector<Tensor> inputs{input};
+            if (lo) inputs.push_back(*lo);
+            if (hi) inputs.push_back(*hi);
+            write_out(o, inputs, name, [&] { return clamp(input, lo, hi); });
+            return py::reinterpret_borrow<py::object>(out);
+          }
+          py::gil_scoped_release nogil;
+          Tensor r = clamp(input, lo, hi);
+          py::gil_scoped_acquire gil;
+          return py::cast(std::move(r));
+        },
+        R"doc(clamp(input, min=None, max=None, *, out=None) -> Tensor
+
+Clamps every element of `input` into [min, max]; `min` and `max` are numbers or tensors that
+broadcast with `input` (clip is an alias). A NaN in `input` stays NaN.
+
+Example::
+
+    >>> ember.clamp(ember.tensor([-2., 0.5, 3.]), min=-1, max=1)
+    tensor([-1.0000,  0.5000,  1.0000])
+)doc",
+        py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), py::kw_only(),
+        py::arg("out") = py::none());
     cls.def((std::string(name) + "_").c_str(),
             [](py::object self, py::handle min, py::handle max) {
               Tensor t = self.cast<Tensor>();
@@ -243,7 +616,10 @@ void init_elementwise(py::module_& m) {
   m.def(
       "where",
       [](const Tensor& condition, py::handle input, py::handle other) -> py::object {
-        if (input.is_none() && other.is_none()) return to_py_tuple(unbind(transpose(nonzero(condition), 0, 1), 0));
+        if (input.is_none() && other.is_none()) {  // nonzero(condition, as_tuple=True); a 0-d condition counts as 1-d
+          Tensor c = condition.dim() == 0 ? reshape(condition, Shape{1}) : condition;
+          return to_py_tuple(unbind(transpose(nonzero(c), 0, 1), 0));
+        }
         EMBER_CHECK(!input.is_none() && !other.is_none(), Type, "where() expects either one argument (condition) or three");
         return py::cast(where(condition, to_operand(input, "where"), to_operand(other, "where")));
       },

@@ -1,19 +1,33 @@
 // index_select, gather, scatter, scatter_add (and the in-place forms).
+#include "ops/index_ops.h"
 #include "python/common.h"
 
 namespace ember::python {
 
 namespace {
 
-// scatter's 4th argument: src (a tensor) or value (a number), positionally or by keyword.
+// scatter's 4th argument: src (a tensor) or value (a number), positionally or by keyword; reduce=
+// 'add' / 'multiply' is scatter_reduce's sum / prod including self.
 Tensor& scatter_dispatch(Tensor& self, int64_t dim, const Tensor& index, py::handle src, py::handle value,
                          py::handle reduce, const char* op) {
-  EMBER_CHECK(reduce.is_none(), NotImplemented, op, "(): reduce= is not supported yet");
   if (src.is_none() && value.is_none()) EMBER_FAIL(Type, op, "() missing required argument 'src' or 'value'");
   EMBER_CHECK(src.is_none() || value.is_none(), Type, op, "() got both 'src' and 'value'");
   py::handle a = src.is_none() ? value : src;
-  if (is_tensor(a)) return scatter_(self, dim, index, a.cast<Tensor>());
-  return scatter_value_(self, dim, index, to_scalar(a, op));
+  if (!reduce.is_none()) {
+    std::string r = reduce.cast<std::string>();
+    EMBER_CHECK(r == "add" || r == "multiply", Runtime, op, "(): reduce argument must be either add or multiply.");
+    Tensor s = is_tensor(a) ? a.cast<Tensor>() : expand(scalar_tensor(to_scalar(a, op), self.dtype()), index.sizes());
+    py::gil_scoped_release nogil;
+    return scatter_reduce_(self, dim, index, s, r == "add" ? "sum" : "prod", true);
+  }
+  if (is_tensor(a)) {
+    Tensor s = a.cast<Tensor>();
+    py::gil_scoped_release nogil;
+    return scatter_(self, dim, index, s);
+  }
+  Scalar v = to_scalar(a, op);
+  py::gil_scoped_release nogil;
+  return scatter_value_(self, dim, index, v);
 }
 
 }  // namespace

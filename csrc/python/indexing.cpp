@@ -240,19 +240,47 @@ void init_indexing(py::module_& m) {
       index_put_(target, a.indices, v, false);
     }
   });
+  // index_put_ / index_put (torch's functional form): values must have self's dtype, as in torch
+  // (x[key] = v converts v; that path calls the C++ index_put_ directly)
+  auto index_list = [](py::handle indices, const Tensor& x, const Tensor& values, const char* op) {
+    EMBER_CHECK(values.dtype() == x.dtype(), Runtime, op, "(): Index put requires the source and destination dtypes "
+                "match, got ", dtype_name(x.dtype()), " for the destination and ", dtype_name(values.dtype()),
+                " for the source.");
+    std::vector<Tensor> idx;
+    for (py::handle h : indices) idx.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+    return idx;
+  };
   def_op(
       m, cls, "index_put_",
-      [](py::object self, py::handle indices, const Tensor& values, bool accumulate) {
+      [index_list](py::object self, py::handle indices, const Tensor& values, bool accumulate) {
         Tensor x = self.cast<Tensor>();
-        std::vector<Tensor> idx;
-        for (py::handle h : indices) idx.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+        std::vector<Tensor> idx = index_list(indices, x, values, "index_put_");
         {
           py::gil_scoped_release nogil;
           index_put_(x, idx, values, accumulate);
         }
         return self;  // in-place ops return the same Python object, as torch
       },
-      py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+      py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false,
+      "index_put_(input, indices, values, accumulate=False) -> Tensor\n\n"
+      "Writes values into input[indices] in place (indices: a tuple of index tensors, None for a whole "
+      "dim); accumulate=True adds instead, repeated indices adding up.\n\n"
+      "Example::\n\n    >>> x = ember.zeros(3)\n    >>> x.index_put_((ember.tensor([0, 0]),), ember.tensor(1.0), "
+      "accumulate=True)\n    tensor([2., 0., 0.])");
+  def_op(
+      m, cls, "index_put",
+      [index_list](const Tensor& x, py::handle indices, const Tensor& values, bool accumulate) {
+        std::vector<Tensor> idx = index_list(indices, x, values, "index_put");
+        py::gil_scoped_release nogil;
+        Tensor out = clone(x);
+        index_put_(out, idx, values, accumulate);
+        return out;
+      },
+      py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false,
+      "index_put(input, indices, values, accumulate=False) -> Tensor\n\n"
+      "The out-of-place index_put_: a copy of input with values written at input[indices].\n\n"
+      "Example::\n\n    >>> ember.zeros(3).index_put((ember.tensor([2]),), ember.tensor(5.0))\n"
+      "    tensor([0., 0., 5.])");
   def_op(m, cls, "nonzero", [](const Tensor& x, bool as_tuple) -> py::object {
     Tensor nz = nonzero(x);
     if (!as_tuple) return py::cast(nz);

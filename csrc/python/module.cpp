@@ -2,6 +2,13 @@
 #include "python/common.h"
 
 namespace ember::python {
+void init_index_ops(py::module_& m);
+void init_shape_ops(py::module_& m);
+void init_linalg_ops(py::module_& m);
+void init_sort(py::module_& m);
+void init_lapack(py::module_& m);
+void init_random_util(py::module_& m);
+void init_elementwise_math(py::module_& m);
 namespace {
 void translate(std::exception_ptr p) {
   try {
@@ -39,4 +46,11 @@ PYBIND11_MODULE(_C, m) {
   init_interop(m);
   init_autograd(m);
   init_gather_scatter(m);
+  init_index_ops(m);
+  init_linalg_ops(m);
+  init_elementwise_math(m);
+  init_random_util(m);
+  init_lapack(m);
+  init_sort(m);
+  init_shape_ops(m);
 }

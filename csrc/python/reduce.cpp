@@ -1,4 +1,8 @@
-// Reductions: sum, mean, amax/amin, max/min (with indices along a dim), argmax/argmin.
+// Reductions: sum, mean, amax/amin, max/min (with indices along a dim), argmax/argmin, all/any,
+// count_nonzero, aminmax, norm (and the native vector norm), nansum/nanmean.
+#include <cmath>
+
+#include "ops/sort.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -29,6 +33,23 @@ py::object extremum(const Tensor& input, py::handle dim_or_other, bool keepdim, 
 std::optional<int64_t> optional_dim(py::handle h, const char* op) {
   if (h.is_none()) return std::nullopt;
   return to_int(h, op);
+}
+
+// torch.norm's p: a number (any vector norm order) or 'fro' (the 2-norm over the dims, at most 2).
+double norm_order(py::handle p, const std::vector<int64_t>& dims) {
+  if (p.is_none()) return 2.0;
+  if (py::isinstance<py::str>(p)) {
+    std::string s = p.cast<std::string>();
+    if (s == "fro") {
+      EMBER_CHECK(dims.size() <= 2, Runtime, "linalg.matrix_norm: dim must be a 2-tuple. Got ", dims.size(), " dims");
+      return 2.0;
+    }
+    EMBER_CHECK(s != "nuc", NotImplemented, "norm: p='nuc' (the nuclear norm) is not implemented yet");
+    EMBER_FAIL(Runtime, "linalg.matrix_norm: Order ", s, " not supported.");
+  }
+  EMBER_CHECK(is_python_number(p) && !PyBool_Check(p.ptr()), Type, "norm(): argument 'p' must be a number or str, not ",
+              type_name(p));
+  return p.cast<double>();
 }
 
 }  // namespace
@@ -76,6 +97,89 @@ void init_reduce(py::module_& m) {
       m, cls, "argmin",
       [](const Tensor& input, py::handle dim, bool keepdim) { return argmin(input, optional_dim(dim, "argmin"), keepdim); },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  for (bool is_all : {true, false}) {
+    const char* name = is_all ? "all" : "any";
+    def_op(
+        m, cls, name,
+        [is_all, name](const Tensor& input, py::handle dim, bool keepdim) {
+          std::vector<int64_t> dims = to_dims(dim, name);
+          return is_all ? all(input, dims, keepdim) : any(input, dims, keepdim);
+        },
+        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+        is_all ? "all(input, dim=None, keepdim=False) -> Tensor\n\n"
+                 "Whether every element (along the dims given) is nonzero. bool result (uint8 for uint8 input).\n\n"
+                 "Example::\n\n    >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)\n"
+                 "    tensor([False,  True])\n"
+               : "any(input, dim=None, keepdim=False) -> Tensor\n\n"
+                 "Whether some element (along the dims given) is nonzero. bool result (uint8 for uint8 input).\n\n"
+                 "Example::\n\n    >>> ember.any(ember.tensor([[0, 0], [0, 2]]), dim=1)\n"
+                 "    tensor([False,  True])\n");
+  }
+  def_op(
+      m, cls, "count_nonzero",
+      [](const Tensor& input, py::handle dim) { return count_nonzero(input, to_dims(dim, "count_nonzero")); },
+      py::arg("input"), py::arg("dim") = py::none(),
+      "count_nonzero(input, dim=None) -> Tensor\n\nThe number of nonzero elements (along the dims given), int64.\n\n"
+      "Example::\n\n    >>> ember.count_nonzero(ember.tensor([[0, 1], [2, 3]]), dim=0)\n    tensor([1, 2])\n");
+  def_op(
+      m, cls, "aminmax",
+      [](const Tensor& input, py::handle dim, bool keepdim) {
+        static py::object* types = new py::object(py::module_::import("ember.return_types"));
+        auto r = aminmax(input, optional_dim(dim, "aminmax"), keepdim);
+        return types->attr("aminmax")(std::get<0>(r), std::get<1>(r));
+      },
+      py::arg("input"), py::kw_only(), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+      "aminmax(input, *, dim=None, keepdim=False) -> (Tensor min, Tensor max)\n\n"
+      "The minimum and maximum (of all elements, or along `dim`) as the named tuple (min, max).\n\n"
+      "Example::\n\n    >>> ember.aminmax(ember.tensor([1, -3, 5]))\n"
+      "    ember.return_types.aminmax(min=tensor(-3), max=tensor(5))\n");
+  def_op(
+      m, cls, "norm",
+      [](const Tensor& input, py::handle p, py::handle dim, bool keepdim, py::handle dtype) {
+        std::vector<int64_t> dims = to_dims(dim, "norm");
+        double ord = norm_order(p, dims);
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        py::gil_scoped_release nogil;
+        return vector_norm(input, ord, dims, keepdim, dt);
+      },
+      py::arg("input"), py::arg("p") = "fro", py::arg("dim") = py::none(), py::arg("keepdim") = false,
+      py::arg("dtype") = py::none(),
+      "norm(input, p='fro', dim=None, keepdim=False, dtype=None) -> Tensor\n\n"
+      "The vector p-norm of all elements (or over `dim`): p is any number (inf, -inf and 0\n"
+      "included) or 'fro' (the 2-norm). 'nuc' is not implemented yet.\n\n"
+      "Example::\n\n    >>> ember.norm(ember.tensor([3., 4.]))\n    tensor(5.)\n");
+  m.def(
+      "_linalg_vector_norm",
+      [](const Tensor& input, double ord, py::handle dim, bool keepdim, py::handle dtype) {
+        std::vector<int64_t> dims = to_dims(dim, "linalg.vector_norm");
+        std::optional<ScalarType> dt = optional_dtype(dtype);
+        py::gil_scoped_release nogil;
+        return vector_norm(input, ord, dims, keepdim, dt);
+      },
+      py::arg("input"), py::arg("ord") = 2.0, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+      py::arg("dtype") = py::none(),
+      "_linalg_vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None) -> Tensor\n\n"
+      "torch.linalg.vector_norm: (sum |x|^ord)^(1/ord) over `dim` (all dims when None); ord=inf/-inf\n"
+      "give max/min |x|, ord=0 counts nonzeros. dtype= converts the input first.\n\n"
+      "Example::\n\n    >>> ember._C._linalg_vector_norm(ember.tensor([3., -4.]), 1)\n    tensor(7.)\n");
+  def_op(
+      m, cls, "nansum",
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
+        return nansum(input, to_dims(dim, "nansum"), keepdim, optional_dtype(dtype));
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+      py::arg("dtype") = py::none(),
+      "nansum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor\n\nsum, counting NaNs as zero.\n\n"
+      "Example::\n\n    >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))\n    tensor(3.)\n");
+  def_op(
+      m, cls, "nanmean",
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
+        return nanmean(input, to_dims(dim, "nanmean"), keepdim, optional_dtype(dtype));
+      },
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+      py::arg("dtype") = py::none(),
+      "nanmean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor\n\nmean of the non-NaN elements.\n\n"
+      "Example::\n\n    >>> ember.nanmean(ember.tensor([1., float('nan'), 2.]))\n    tensor(1.5000)\n");
 }
 
 }  // namespace ember::python

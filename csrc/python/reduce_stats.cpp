@@ -1,4 +1,5 @@
-// softmax/log_softmax, logsumexp, var/std (+ _mean), cumsum/cumprod.
+// softmax/log_softmax, logsumexp, var/std (+ _mean), cumsum/cumprod, cummax/cummin, logcumsumexp.
+#include "ops/sort.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -117,6 +118,38 @@ void init_reduce_stats(py::module_& m) {
       },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
       py::arg("dtype") = py::none());
+  for (bool is_max : {true, false}) {
+    const char* name = is_max ? "cummax" : "cummin";
+    def_op(
+        m, cls, name,
+        [is_max, name](const Tensor& input, int64_t dim) {
+          static py::object* types = new py::object(py::module_::import("ember.return_types"));
+          std::tuple<Tensor, Tensor> r;
+          {
+            py::gil_scoped_release nogil;
+            r = is_max ? cummax(input, dim) : cummin(input, dim);
+          }
+          return types->attr(name)(std::get<0>(r), std::get<1>(r));
+        },
+        py::arg("input"), py::arg("dim"),
+        is_max ? "cummax(input, dim) -> (Tensor, LongTensor)\n\n"
+                 "Running maximum along `dim` and the index where each was found (the last of equal values).\n\n"
+                 "Example::\n\n    >>> ember.cummax(ember.tensor([1., 3., 2.]), 0)\n"
+                 "    ember.return_types.cummax(values=tensor([1., 3., 3.]), indices=tensor([0, 1, 1]))\n"
+               : "cummin(input, dim) -> (Tensor, LongTensor)\n\n"
+                 "Running minimum along `dim` and the index where each was found (the last of equal values).\n\n"
+                 "Example::\n\n    >>> ember.cummin(ember.tensor([2., 1., 3.]), 0)\n"
+                 "    ember.return_types.cummin(values=tensor([2., 1., 1.]), indices=tensor([0, 1, 1]))\n");
+  }
+  def_op(
+      m, cls, "logcumsumexp",
+      [](const Tensor& input, int64_t dim) {
+        py::gil_scoped_release nogil;
+        return logcumsumexp(input, dim);
+      },
+      py::arg("input"), py::arg("dim"),
+      "logcumsumexp(input, dim) -> Tensor\n\nlog(cumsum(exp(input), dim)), computed without overflow.\n\n"
+      "Example::\n\n    >>> ember.logcumsumexp(ember.tensor([0., 0.]), 0)\n    tensor([0.0000, 0.6931])\n");
 }
 
 }  // namespace ember::python

@@ -12,17 +12,6 @@ std::vector<int64_t> dims_from_args(const py::args& args, const char* op) {
   return d;
 }
 
-std::vector<Tensor> tensor_list(py::handle seq, const char* op) {
-  EMBER_CHECK(py::isinstance<py::sequence>(seq) && !is_tensor(seq), Type, op,
-              "(): argument 'tensors' must be tuple of Tensors, not ", type_name(seq));
-  std::vector<Tensor> out;
-  for (py::handle h : seq) {
-    EMBER_CHECK(is_tensor(h), Type, op, "(): expected Tensor as element in argument 'tensors', but got ",
-                type_name(h));
-    out.push_back(h.cast<Tensor>());
-  }
-  return out;
-}
 }  // namespace
 
 void init_shape(py::module_& m) {
@@ -120,7 +109,7 @@ void init_shape(py::module_& m) {
     m.def(
         name,
         [](py::handle tensors, int64_t dim, py::handle out) -> py::object {
-          Tensor r = cat(tensor_list(tensors, "cat"), dim);
+          Tensor r = cat(tensors_arg(tensors, "cat"), dim);
           if (!out.is_none()) {
             Tensor o = out.cast<Tensor>();
             EMBER_CHECK(o.sizes() == r.sizes(), Runtime, "cat: out= tensor of shape ", o.shape_str(),
@@ -132,7 +121,7 @@ void init_shape(py::module_& m) {
         },
         py::arg("tensors"), py::arg("dim") = 0, py::kw_only(), py::arg("out") = py::none());
   }
-  m.def("stack", [](py::handle tensors, int64_t dim) { return stack(tensor_list(tensors, "stack"), dim); },
+  m.def("stack", [](py::handle tensors, int64_t dim) { return stack(tensors_arg(tensors, "stack"), dim); },
         py::arg("tensors"), py::arg("dim") = 0);
   def_op(
       m, cls, "as_strided",

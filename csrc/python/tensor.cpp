@@ -107,17 +107,10 @@ void init_tensor(py::module_& m) {
       .def("element_size", [](const Tensor& t) { return t.itemsize(); })
       .def_property_readonly("itemsize", [](const Tensor& t) { return t.itemsize(); })
       .def_property_readonly("nbytes", [](const Tensor& t) { return t.numel() * static_cast<int64_t>(t.itemsize()); })
-      .def("is_contiguous", [](const Tensor& t, py::handle) { return t.is_contiguous(); },
-           py::arg("memory_format") = py::none())
+      // clone, contiguous and is_contiguous take memory_format=: bound with the shape ops (shape_ops.cpp)
       .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); })
       .def("is_complex", [](const Tensor&) { return false; })
       .def("is_signed", [](const Tensor& t) { return is_signed(t.dtype()); })
-      .def("contiguous", [](py::object self, py::handle) -> py::object {
-             const Tensor& t = self.cast<const Tensor&>();
-             return t.is_contiguous() ? self : py::cast(contiguous(t));
-           },
-           py::arg("memory_format") = py::none())
-      .def("clone", [](const Tensor& t, py::handle) { return clone(t); }, py::arg("memory_format") = py::none())
       .def("copy_",
            [](py::object self, const Tensor& src, bool) {
              Tensor t = self.cast<Tensor>();

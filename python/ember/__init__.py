@@ -16,7 +16,10 @@ from ._C import *  # noqa: F401,F403  (tensor ops, dtypes and factories, named a
 from ._C import Generator, Tensor, default_generator, dtype
 from ._device import device
 from ._size import Size
-from . import return_types, cuda, autograd
+from ._memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,
+                             preserve_format)
+from . import return_types, cuda, cpu, autograd, nn
+from . import linalg
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from ._tensor import _install_tensor_methods
@@ -62,7 +65,8 @@ def numel(input):
 
 
 def memory_stats():
-    """Statistics of ember's CPU allocator: bytes allocated now and at peak, allocation counts.
+    """Statistics of ember's CPU allocator: bytes allocated now and at peak, allocation counts,
+    bytes held by the block cache (see ``ember.cpu.memory_stats``).
 
     Example::
 
@@ -71,6 +75,38 @@ def memory_stats():
         True
     """
     return _C._allocator_stats()
+
+
+def set_flush_denormal(mode):
+    """Turns flushing of denormal floats to zero inside ember's kernels on or off; returns True.
+
+    ember flushes by default (denormals make float math up to 100x slower). Unlike torch, the
+    setting is global and applies only inside kernels: Python's and NumPy's own arithmetic keep
+    gradual underflow.
+
+    Example::
+
+        >>> ember.set_flush_denormal(False)
+        True
+        >>> ember.tensor([1e-39], dtype=ember.float32) * 1
+        tensor([1.0000e-39])
+        >>> ember.set_flush_denormal(True)
+        True
+    """
+    _C._set_flush_denormal(True if mode else False)
+    return True
+
+
+def _one_thread_in_forked_children():
+    # A forked child (DataLoader workers, multiprocessing) gets one thread: GNU OpenMP's thread pool
+    # does not survive fork, and workers run in parallel with each other anyway.
+    import os
+
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=lambda: _C.set_num_threads(1))
+
+
+_one_thread_in_forked_children()
 
 
 # torch's dtype aliases. They shadow builtins inside this module, so they come last.

@@ -882,6 +882,7 @@ ELEMENTWISE = [
         sample_inputs=lambda op, make: _clamp_samples_for(make),
         differentiable=True,
         inplace=True,
+        supports_out=True,
         aliases=("clip",),
         error_inputs=lambda make: [
             ErrorInput(SampleInput((make((3,)),)), RuntimeError),
@@ -2540,3 +2541,14 @@ OP_DB: list[OpInfo] = (
 from op_db_indexing2 import INDEXING2  # noqa: E402  (rows that import this module's helpers)
 
 OP_DB = OP_DB + INDEXING2
+
+# Family tables that import this module's helpers (one file per op family).
+from op_db_unary_math import UNARY_MATH  # noqa: E402
+from op_db_elementwise2 import ELEMENTWISE2  # noqa: E402
+from op_db_sort_reduce import SORT_REDUCE  # noqa: E402
+from op_db_index_ops import INDEX_OPS  # noqa: E402
+from op_db_shape_ops import SHAPE_OPS2  # noqa: E402
+from op_db_linalg_ops import LINALG_OPS  # noqa: E402
+from op_db_random_util import RANDOM_UTIL  # noqa: E402
+
+OP_DB = OP_DB + UNARY_MATH + ELEMENTWISE2 + SORT_REDUCE + INDEX_OPS + SHAPE_OPS2 + LINALG_OPS + RANDOM_UTIL

@@ -377,6 +377,8 @@ def _to_numpy(t):
     if t is None:
         return None
     t = t.detach()
+    if getattr(t, "_is_zerotensor", lambda: False)():  # torch's lazy zeros (sgn's gradient)
+        return np.zeros(tuple(t.shape))
     if dtype_name(t.dtype) in ("bfloat16", "float16"):
         t = t.float()
     return np.asarray(t.numpy(), dtype=np.float64)

@@ -20,6 +20,13 @@ const char* binary_node_name(BinaryOp op) {
     case BinaryOp::Pow: return "PowBackward1";
     case BinaryOp::Maximum: return "MaximumBackward0";
     case BinaryOp::Minimum: return "MinimumBackward0";
+    case BinaryOp::Atan2: return "Atan2Backward0";
+    case BinaryOp::Fmod: return "FmodBackward0";
+    case BinaryOp::Hypot: return "HypotBackward0";
+    case BinaryOp::LogAddExp: return "LogaddexpBackward0";
+    case BinaryOp::LogAddExp2: return "Logaddexp2Backward0";
+    case BinaryOp::Xlogy: return "XlogyBackward0";
+    case BinaryOp::Copysign: return "CopysignBackward0";
     default: return "BinaryBackward";
   }
 }
@@ -105,6 +112,50 @@ struct BinaryBackward : Node {
         if (needs(1)) gb = where(binary(loses, bv, av), num(0.0), shared);
         break;
       }
+      case BinaryOp::Atan2: {  // d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); 0 where a^2 + b^2 is 0, as torch
+        Tensor av = a.unpack(self), bv = b.unpack(self);
+        Tensor denom = add(mul(av, av), mul(bv, bv));
+        Tensor recip = where(binary(BinaryOp::Eq, denom, num(0.0)), num(0.0), div(num(1.0), denom));
+        if (needs(0)) ga = mul(mul(g, bv), recip);
+        if (needs(1)) gb = mul(mul(g, neg(av)), recip);
+        break;
+      }
+      case BinaryOp::Fmod:  // a - trunc(a / b) * b
+        ga = g;
+        if (needs(1)) gb = neg(mul(g, binary(BinaryOp::DivTrunc, a.unpack(self), b.unpack(self))));
+        break;
+      case BinaryOp::Hypot: {
+        Tensor r = result.unpack(self);
+        if (needs(0)) ga = mul(g, div(a.unpack(self), r));
+        if (needs(1)) gb = mul(g, div(b.unpack(self), r));
+        break;
+      }
+      case BinaryOp::LogAddExp:
+      case BinaryOp::LogAddExp2: {  // d/da = 1 / (1 + base^(b - a)), symmetric for b
+        Tensor av = a.unpack(self), bv = b.unpack(self);
+        auto part = [&](const Tensor& x, const Tensor& y) {
+          Tensor e = op == BinaryOp::LogAddExp ? unary(UnaryOp::Exp, sub(y, x)) : binary(BinaryOp::Pow, num(2.0), sub(y, x));
+          return div(g, add(e, num(1.0)));
+        };
+        if (needs(0)) ga = part(av, bv);
+        if (needs(1)) gb = part(bv, av);
+        break;
+      }
+      case BinaryOp::Xlogy: {  // d/da = log(b) (0 where a == 0 and b <= 0), d/db = a / b
+        Tensor av = a.unpack(self), bv = b.unpack(self);
+        if (needs(0)) {
+          Tensor zero = binary(BinaryOp::LogicalAnd, binary(BinaryOp::Eq, av, num(0.0)), binary(BinaryOp::Le, bv, num(0.0)));
+          ga = where(zero, num(0.0), binary(BinaryOp::Xlogy, g, bv));
+        }
+        if (needs(1)) gb = mul(g, div(av, bv));
+        break;
+      }
+      case BinaryOp::Copysign: {  // the sign flip result / a (0 where a == 0); no gradient to b
+        Tensor av = a.unpack(self);
+        if (needs(0)) ga = mul(g, where(binary(BinaryOp::Eq, av, num(0.0)), num(0.0), div(result.unpack(self), av)));
+        if (needs(1)) gb = zeros_like(g);
+        break;
+      }
       default:
         EMBER_FAIL(Runtime, name(), ": no derivative");
     }
@@ -148,16 +199,30 @@ void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& 
         node->b = SavedTensor(b, false);
       }
       break;
+    case BinaryOp::Fmod:
+      if (needs_b) {
+        node->a = SavedTensor(a, false);
+        node->b = SavedTensor(b, false);
+      }
+      break;
     case BinaryOp::Pow:
     case BinaryOp::Maximum:
     case BinaryOp::Minimum:
+    case BinaryOp::Atan2:
+    case BinaryOp::Hypot:
+    case BinaryOp::LogAddExp:
+    case BinaryOp::LogAddExp2:
+    case BinaryOp::Xlogy:
+    case BinaryOp::Copysign:
       node->a = SavedTensor(a, false);
       node->b = SavedTensor(b, false);
       break;
     default: break;
   }
   set_history(out, node);
-  if (op == BinaryOp::Pow && needs_b) node->result = SavedTensor(out, true);
+  if ((op == BinaryOp::Pow && needs_b) || op == BinaryOp::Hypot || (op == BinaryOp::Copysign && needs_a)) {
+    node->result = SavedTensor(out, true);
+  }
 }
 
 void record_where(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) {

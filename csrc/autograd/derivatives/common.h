@@ -11,6 +11,10 @@ inline Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mu
 inline Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
 inline Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
 inline Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.dtype()); }
+// Restores the reduced dims (as size 1) of a gradient taken with keepdim=False.
+Tensor unsqueeze_reduced(const Tensor& g, const std::vector<bool>& mask, bool keepdim);
+// t padded with zeros at the end of each dim up to `sizes` (a scatter's src may be larger than its index).
+Tensor pad_zeros(Tensor t, const Shape& sizes);
 // where(mask, a, 0): keeps the gradient where the mask holds.
 inline Tensor masked(const Tensor& mask, const Tensor& g) { return where(mask, g, num(0.0)); }
 

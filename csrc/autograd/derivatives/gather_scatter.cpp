@@ -7,18 +7,6 @@ using namespace formulas;
 
 namespace {
 
-// t padded with zeros at the end of each dim up to `sizes` (src may be larger than index).
-Tensor pad_to(Tensor t, const Shape& sizes) {
-  for (int64_t d = 0; d < t.dim(); ++d) {
-    if (t.sizes()[d] < sizes[d]) {
-      Shape zs = t.sizes();
-      zs[d] = sizes[d] - t.sizes()[d];
-      t = cat({t, zeros(zs, t.dtype())}, d);
-    }
-  }
-  return t;
-}
-
 // gather(x, dim, index): x's gradient is g added back at the gathered positions.
 struct GatherBackward : Node {
   Shape in_sizes;
@@ -55,7 +43,7 @@ struct ScatterBackward : Node {
     const Tensor& g = grads[0];
     Tensor gx, gs;
     if (next_edges[0].valid()) gx = accumulate ? g : scatter_value(g, dim, index, Scalar(0.0));
-    if (has_src && next_edges.size() > 1 && next_edges[1].valid()) gs = pad_to(gather(g, dim, index), src_sizes);
+    if (has_src && next_edges.size() > 1 && next_edges[1].valid()) gs = pad_zeros(gather(g, dim, index), src_sizes);
     if (has_src) return {gx, gs};
     return {gx};
   }

@@ -7,16 +7,6 @@ using namespace formulas;
 
 namespace {
 
-// Restores the reduced dims (as size 1) of a gradient taken with keepdim=False.
-Tensor unsqueeze_reduced(const Tensor& g, const std::vector<bool>& mask, bool keepdim) {
-  if (keepdim) return g;
-  Tensor r = g;
-  for (size_t d = 0; d < mask.size(); ++d) {
-    if (mask[d]) r = unsqueeze(r, static_cast<int64_t>(d));
-  }
-  return r;
-}
-
 struct SumBackward : Node {
   Shape in_sizes;
   std::vector<bool> mask;

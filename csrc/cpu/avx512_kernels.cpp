@@ -1,0 +1,105 @@
+// Compiled with -mavx512f -mavx512dq (see CMakeLists.txt). Keep this file free of headers other
+// than intrinsics: see avx512_kernels.h.
+#include "cpu/avx512_kernels.h"
+
+#include <immintrin.h>
+
+extern "C" {
+#define EMBER_MVEC16(name) __m512 _ZGVeN16v_##name##f(__m512);
+EMBER_MVEC16(exp)
+EMBER_MVEC16(log)
+EMBER_MVEC16(sin)
+EMBER_MVEC16(cos)
+EMBER_MVEC16(tanh)
+EMBER_MVEC16(erf)
+EMBER_MVEC16(erfc)
+EMBER_MVEC16(expm1)
+EMBER_MVEC16(log1p)
+EMBER_MVEC16(log2)
+EMBER_MVEC16(log10)
+EMBER_MVEC16(exp2)
+EMBER_MVEC16(tan)
+EMBER_MVEC16(asin)
+EMBER_MVEC16(acos)
+EMBER_MVEC16(atan)
+EMBER_MVEC16(sinh)
+EMBER_MVEC16(cosh)
+EMBER_MVEC16(asinh)
+EMBER_MVEC16(acosh)
+EMBER_MVEC16(atanh)
+#undef EMBER_MVEC16
+}
+
+namespace ember::cpu::avx512 {
+
+namespace {
+
+inline __m512 sigmoid16(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  // 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving exactly 0
+  return _mm512_div_ps(one, _mm512_add_ps(one, _ZGVeN16v_expf(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+inline __m512 gelu_erf16(__m512 x) {
+  const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+  const __m512 inv_sqrt2 = _mm512_set1_ps(0.70710678118654752f);
+  __m512 e = _ZGVeN16v_erff(_mm512_mul_ps(x, inv_sqrt2));
+  return _mm512_mul_ps(_mm512_mul_ps(half, x), _mm512_add_ps(one, e));
+}
+
+inline __m512 gelu_tanh16(__m512 x) {
+  const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+  const __m512 k = _mm512_set1_ps(0.79788456080286536f);  // sqrt(2 / pi)
+  const __m512 c = _mm512_set1_ps(0.044715f);
+  __m512 x3 = _mm512_mul_ps(_mm512_mul_ps(x, x), x);
+  __m512 t = _ZGVeN16v_tanhf(_mm512_mul_ps(k, _mm512_fmadd_ps(c, x3, x)));
+  return _mm512_mul_ps(_mm512_mul_ps(half, x), _mm512_add_ps(one, t));
+}
+
+template <typename V>
+void run(const float* x, float* y, int64_t n, V v) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, v(_mm512_loadu_ps(x + i)));
+  if (i < n) {  // the tail through a masked load and store
+    __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, m, v(_mm512_maskz_loadu_ps(m, x + i)));
+  }
+}
+
+}  // namespace
+
+void map_f32(Fn fn, const float* x, float* y, int64_t n) {
+  switch (fn) {
+    case Fn::Exp: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_expf(v); });
+    case Fn::Log: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_logf(v); });
+    case Fn::Sin: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_sinf(v); });
+    case Fn::Cos: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_cosf(v); });
+    case Fn::Tanh: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_tanhf(v); });
+    case Fn::Sigmoid: return run(x, y, n, sigmoid16);
+    case Fn::Erf: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_erff(v); });
+    case Fn::Erfc: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_erfcf(v); });
+    case Fn::Expm1: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_expm1f(v); });
+    case Fn::Log1p: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_log1pf(v); });
+    case Fn::Log2: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_log2f(v); });
+    case Fn::Log10: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_log10f(v); });
+    case Fn::Exp2: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_exp2f(v); });
+    case Fn::Tan: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_tanf(v); });
+    case Fn::Asin: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_asinf(v); });
+    case Fn::Acos: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_acosf(v); });
+    case Fn::Atan: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_atanf(v); });
+    case Fn::Sinh: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_sinhf(v); });
+    case Fn::Cosh: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_coshf(v); });
+    case Fn::Asinh: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_asinhf(v); });
+    case Fn::Acosh: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_acoshf(v); });
+    case Fn::Atanh: return run(x, y, n, [](__m512 v) { return _ZGVeN16v_atanhf(v); });
+    case Fn::GeluErf: return run(x, y, n, gelu_erf16);
+    case Fn::GeluTanh: return run(x, y, n, gelu_tanh16);
+    case Fn::Silu:  // x / (1 + exp(-x)), as the AVX2 path computes it
+      return run(x, y, n, [](__m512 v) {
+        __m512 e = _ZGVeN16v_expf(_mm512_sub_ps(_mm512_setzero_ps(), v));
+        return _mm512_div_ps(v, _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+      });
+  }
+}
+
+}  // namespace ember::cpu::avx512

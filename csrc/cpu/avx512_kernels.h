@@ -1,0 +1,25 @@
+// AVX-512 versions of the dense float32 transcendental loops, picked at run time.
+//
+// avx512_kernels.cpp is the only file compiled with AVX-512 flags. It includes nothing but
+// intrinsics (no inline functions or templates shared with other files), so no AVX-512 code can
+// leak into the baseline build through the linker's choice among duplicate inline definitions.
+#pragma once
+#include <cstdint>
+
+namespace ember::cpu::avx512 {
+
+enum class Fn {
+  Exp, Log, Sin, Cos, Tanh, Sigmoid, Erf, Erfc, Expm1, Log1p, Log2, Log10, Exp2, Tan,
+  Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, GeluErf, GeluTanh, Silu,
+};
+
+// True when the CPU (and the OS) support AVX-512F/DQ; checked once.
+inline bool available() {
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  return ok;
+}
+
+// y[i] = fn(x[i]) for i in [0, n), x and y dense (y may equal x). Call only when available().
+void map_f32(Fn fn, const float* x, float* y, int64_t n);
+
+}  // namespace ember::cpu::avx512

@@ -1,0 +1,103 @@
+// The op layer of the activation family: dtype checks, output allocation, autograd recording.
+#include "ops/activation.h"
+
+#include "autograd/derivatives/activation.h"
+#include "autograd/derivatives/derivatives.h"
+#include "cpu/kernels.h"
+
+namespace ember {
+
+const char* activation_name(ActivationOp op) {
+  switch (op) {
+    case ActivationOp::Softplus: return "softplus";
+    case ActivationOp::Gelu:
+    case ActivationOp::GeluTanh: return "gelu";
+    case ActivationOp::Silu: return "silu";
+    case ActivationOp::Mish: return "mish";
+    case ActivationOp::Elu: return "elu";
+    case ActivationOp::LeakyRelu: return "leaky_relu";
+    case ActivationOp::Hardtanh: return "hardtanh";
+    case ActivationOp::Hardsigmoid: return "hardsigmoid";
+    case ActivationOp::Hardswish: return "hardswish";
+    case ActivationOp::LogSigmoid: return "log_sigmoid";
+    case ActivationOp::Softsign: return "softsign";
+    case ActivationOp::Tanhshrink: return "tanhshrink";
+    case ActivationOp::Threshold: return "threshold";
+    case ActivationOp::Hardshrink: return "hardshrink";
+    case ActivationOp::Softshrink: return "softshrink";
+  }
+  return "activation";
+}
+
+namespace {
+// The result dtype: the input's; softsign and tanhshrink compute integers in the default float
+// dtype (torch composes them of ops that promote). Unsupported dtypes raise torch's error.
+ScalarType activation_dtype(ActivationOp op, const Tensor& x, const ActivationParams& p) {
+  const ScalarType dt = x.dtype();
+  const char* name = activation_name(op);
+  if (is_floating(dt)) return dt;
+  if (op == ActivationOp::Softsign || op == ActivationOp::Tanhshrink) {
+    // torch composes them: abs(bool) is not implemented, bool - bool is refused
+    EMBER_CHECK(dt != ScalarType::Bool || op == ActivationOp::Tanhshrink, NotImplemented,
+                "softsign: \"abs_cpu\" not implemented for 'Bool'");
+    EMBER_CHECK(dt != ScalarType::Bool, Runtime, name,
+                ": Subtraction, the `-` operator, with a bool tensor is not supported.");
+    return default_dtype();
+  }
+  if (op == ActivationOp::Hardtanh) {
+    EMBER_CHECK(dt != ScalarType::Bool, Runtime, "hardtanh: \"clamp\" not implemented for 'Bool'");
+    EMBER_CHECK(scalar_fits(Scalar(p.a), dt) && scalar_fits(Scalar(p.b), dt), Runtime, name,
+                ": value cannot be converted to type ", dtype_name(dt), " without overflow");
+    return dt;
+  }
+  if (op == ActivationOp::Threshold && dt != ScalarType::Bool) {
+    EMBER_CHECK(scalar_fits(Scalar(p.a), dt) && scalar_fits(Scalar(p.b), dt), Runtime, name,
+                ": value cannot be converted to type ", dtype_name(dt), " without overflow");
+    return dt;
+  }
+  EMBER_FAIL(NotImplemented, name, ": not implemented for '", dtype_name(dt), "'");
+}
+}  // namespace
+
+Tensor activation(ActivationOp op, const Tensor& x, const ActivationParams& p) {
+  const ScalarType dt = activation_dtype(op, x, p);
+  Tensor out = empty(x.sizes(), dt, x.device());
+  if (out.numel() != 0) {
+    autograd::GradModeGuard no_grad(false);  // the conversion is part of this op
+    cpu::activation_kernel(op, out, to_dtype(x, dt), p);
+  }
+  if (autograd::should_record({&x})) autograd::record_activation(op, x, p, out);
+  return out;
+}
+
+Tensor& activation_(ActivationOp op, Tensor& x, const ActivationParams& p) {
+  const char* name = activation_name(op);
+  check_writable(x, name);
+  if (autograd::should_record({&x})) {
+    Tensor r = activation(op, autograd::inplace_input(x, name), p);
+    autograd::commit_inplace(x, r);
+    return x;
+  }
+  const ScalarType dt = activation_dtype(op, x, p);
+  EMBER_CHECK(dt == x.dtype(), Runtime, name, "_: result type ", dtype_name(dt),
+              " can't be cast to the desired output type ", dtype_name(x.dtype()));
+  if (x.numel() != 0) cpu::activation_kernel(op, x, x, p);
+  x.bump_version();
+  return x;
+}
+
+Tensor activation_backward(ActivationOp op, const Tensor& grad, const Tensor& x, const ActivationParams& p) {
+  const char* name = activation_name(op);
+  EMBER_CHECK(is_floating(x.dtype()), NotImplemented, name, "_backward: not implemented for '",
+              dtype_name(x.dtype()), "'");
+  Shape shape = broadcast_shapes(grad.sizes(), x.sizes(), name);
+  Tensor out = empty(shape, x.dtype(), x.device());
+  if (out.numel() != 0) {
+    autograd::GradModeGuard no_grad(false);
+    cpu::activation_backward_kernel(op, out, to_dtype(grad, x.dtype()), x, p);
+  }
+  if (autograd::should_record({&grad, &x})) autograd::record_activation_backward(op, grad, x, p, out);
+  return out;
+}
+
+}  // namespace ember

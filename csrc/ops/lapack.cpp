@@ -1,0 +1,449 @@
+// ember.linalg's LAPACK-backed ops: argument checks, batching and layout around the kernels of
+// cpu/lapack_kernels.cpp, and the autograd records. LAPACK reads column-major memory: a row-major
+// copy of A is the column-major A^T, which inverse and det can use as is (inv(A^T) = inv(A)^T);
+// the others work on a contiguous copy of A.mT.
+#include "ops/lapack.h"
+
+#include <cmath>
+#include <limits>
+
+#include "autograd/derivatives/derivatives.h"
+#include "autograd/derivatives/lapack.h"
+#include "cpu/lapack_kernels.h"
+
+namespace ember {
+
+namespace {
+
+// torch's names of dtypes in its error messages.
+const char* torch_name(ScalarType t) {
+  switch (t) {
+    case ScalarType::Bool: return "Bool";
+    case ScalarType::UInt8: return "Byte";
+    case ScalarType::Int8: return "Char";
+    case ScalarType::Int16: return "Short";
+    case ScalarType::Int32: return "Int";
+    case ScalarType::Int64: return "Long";
+    case ScalarType::Float16: return "Half";
+    case ScalarType::BFloat16: return "BFloat16";
+    case ScalarType::Float32: return "Float";
+    case ScalarType::Float64: return "Double";
+  }
+  return "?";
+}
+
+// Only float32/float64 reach LAPACK. torch rejects integers with a RuntimeError (or, for some
+// kernels, NotImplementedError) and 16-bit floats with a RuntimeError or, when `kernel` is given,
+// the NotImplementedError of its kernel.
+void check_dtype(const Tensor& A, const char* op, const char* kernel = nullptr, bool ints_not_impl = false) {
+  ScalarType t = A.dtype();
+  if (t == ScalarType::Float32 || t == ScalarType::Float64) return;
+  if (!is_floating(t)) {
+    if (ints_not_impl) EMBER_FAIL(NotImplemented, "\"", kernel, "\" not implemented for '", torch_name(t), "'");
+    EMBER_FAIL(Runtime, op, ": Expected a floating point or complex tensor as input. Got ", torch_name(t));
+  }
+  if (kernel) EMBER_FAIL(NotImplemented, "\"", kernel, "\" not implemented for '", torch_name(t), "'");
+  EMBER_FAIL(Runtime, op, ": Low precision dtypes not supported. Got ", torch_name(t));
+}
+
+void check_matrix(const Tensor& A, const char* op, const char* name = "A") {
+  EMBER_CHECK(A.dim() >= 2, Runtime, op, ": The input tensor ", name, " must have at least 2 dimensions.");
+}
+
+void check_square(const Tensor& A, const char* op, const char* name = "A") {
+  check_matrix(A, op, name);
+  EMBER_CHECK(A.size(-1) == A.size(-2), Runtime, op, ": ", name, " must be batches of square matrices, but they are ",
+              A.size(-2), " by ", A.size(-1), " matrices");
+}
+
+Shape batch_shape(const Tensor& A) { return Shape(A.sizes().begin(), A.sizes().end() - 2); }
+
+int64_t batch_count(const Tensor& A) {
+  int64_t b = 1;
+  for (int64_t d = 0; d < A.dim() - 2; ++d) b *= A.sizes()[d];
+  return b;
+}
+
+Shape with(Shape s, std::initializer_list<int64_t> tail) {
+  for (int64_t v : tail) s.push_back(v);
+  return s;
+}
+
+// A fresh contiguous (batch, rows, cols) copy of t's matrices: t's memory is never written.
+Tensor batch_copy(const Tensor& t) {
+  Tensor out = empty(Shape{batch_count(t), t.size(-2), t.size(-1)}, t.dtype());
+  if (out.numel() > 0) copy_(out, reshape(t, out.sizes()));
+  return out;
+}
+
+// A contiguous (batch, cols, rows) copy: t's matrices in column-major order.
+Tensor colmajor_copy(const Tensor& t) { return batch_copy(matrix_transpose(t)); }
+
+// (batch, cols, rows) column-major buffer -> the (..., rows, cols) tensor it holds (a view).
+Tensor from_colmajor(const Tensor& buf, const Shape& batch) {
+  return matrix_transpose(reshape(buf, with(batch, {buf.sizes()[1], buf.sizes()[2]})));
+}
+
+Tensor new_info(int64_t batch) { return zeros(Shape{batch}, ScalarType::Int32); }
+
+// The first failing matrix's info (0 when none), with its batch index.
+std::pair<int, int64_t> first_error(const Tensor& info) {
+  const int* p = info.data<int>();
+  for (int64_t i = 0; i < info.numel(); ++i) {
+    if (p[i] != 0) return {p[i], i};
+  }
+  return {0, 0};
+}
+
+std::string batch_prefix(const Tensor& A, int64_t index) {
+  return A.dim() > 2 ? "(Batch element " + std::to_string(index) + "): " : "";
+}
+
+}  // namespace
+
+// ---- inverse ----
+
+std::tuple<Tensor, Tensor> linalg_inv_ex(const Tensor& A, bool check_errors) {
+  const char* op = "linalg.inv";
+  check_matrix(A, op);
+  check_dtype(A, op);
+  check_square(A, op);
+  Tensor out, info = new_info(batch_count(A));
+  {
+    autograd::GradModeGuard no_grad(false);
+    out = batch_copy(A);
+    if (out.numel() > 0) cpu::lapack_inverse(out, info);
+    out = reshape(out, A.sizes());
+  }
+  if (check_errors) {
+    auto [code, index] = first_error(info);
+    EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(A, index), "The diagonal element ", code,
+                " is zero, the inversion could not be completed because the input matrix is singular.");
+  }
+  if (autograd::should_record({&A})) autograd::record_linalg_inv(A, out);
+  return {out, reshape(info, batch_shape(A))};
+}
+
+Tensor linalg_inv(const Tensor& A) { return std::get<0>(linalg_inv_ex(A, true)); }
+
+// ---- determinants ----
+
+namespace {
+
+// (det, sign, logabsdet) of A's matrices, without history.
+std::tuple<Tensor, Tensor, Tensor> lu_det(const Tensor& A) {
+  autograd::GradModeGuard no_grad(false);
+  const int64_t b = batch_count(A);
+  Tensor det = empty(Shape{b}, A.dtype()), sign = empty(Shape{b}, A.dtype()), logabs = empty(Shape{b}, A.dtype());
+  Tensor lu = batch_copy(A);
+  if (b > 0) cpu::lapack_det(lu, det, sign, logabs);
+  Shape bs = batch_shape(A);
+  return {reshape(det, bs), reshape(sign, bs), reshape(logabs, bs)};
+}
+
+}  // namespace
+
+Tensor linalg_det(const Tensor& A) {
+  const char* op = "linalg.det";
+  check_matrix(A, op);
+  check_dtype(A, op, "lu_cpu");
+  check_square(A, op);
+  Tensor det = std::get<0>(lu_det(A));
+  if (autograd::should_record({&A})) autograd::record_linalg_det(A, det);
+  return det;
+}
+
+std::tuple<Tensor, Tensor> linalg_slogdet(const Tensor& A) {
+  const char* op = "linalg.slogdet";
+  check_matrix(A, op);
+  check_dtype(A, op);
+  check_square(A, op);
+  auto [det, sign, logabs] = lu_det(A);
+  if (autograd::should_record({&A})) autograd::record_linalg_slogdet(A, sign, logabs);
+  return {sign, logabs};
+}
+
+Tensor logdet(const Tensor& A) {
+  const char* op = "logdet";
+  check_matrix(A, op);
+  check_dtype(A, op);
+  check_square(A, op);
+  auto [sign, logabs] = linalg_slogdet(A);
+  // log(sign) is nan for a negative determinant and -inf (added to -inf) for a zero one
+  Tensor s;
+  {
+    autograd::GradModeGuard no_grad(false);
+    s = unary(UnaryOp::Log, sign);
+  }
+  return binary(BinaryOp::Add, logabs, s);
+}
+
+// ---- solve ----
+
+namespace {
+
+// X with A X = B for A (..., n, n), B (..., n, k) of the same batch shape.
+Tensor solve_core(const Tensor& A, const Tensor& B) {
+  const int64_t b = batch_count(A), n = A.size(-1);
+  Tensor x, info = new_info(b);
+  {
+    autograd::GradModeGuard no_grad(false);
+    Tensor lu = batch_copy(A);  // column-major A^T: solve with the transpose
+    Tensor rhs = colmajor_copy(B);
+    if (b > 0 && n > 0) cpu::lapack_solve(lu, rhs, true, info);
+    x = from_colmajor(rhs, batch_shape(B));
+  }
+  auto [code, index] = first_error(info);
+  EMBER_CHECK(code <= 0, Runtime, "torch.linalg.solve: ", batch_prefix(A, index),
+              "The solver failed because the input matrix is singular.");
+  if (autograd::should_record({&A, &B})) autograd::record_linalg_solve(A, B, x);
+  return x;
+}
+
+}  // namespace
+
+Tensor linalg_solve(const Tensor& A, const Tensor& B, bool left) {
+  const char* op = "linalg.solve";
+  check_matrix(A, op);
+  check_dtype(A, op, "lu_cpu");
+  check_square(A, op);
+  EMBER_CHECK(A.dtype() == B.dtype(), Runtime, op, ": Expected A and B to have the same dtype, but found A of type ",
+              torch_name(A.dtype()), " and B of type ", torch_name(B.dtype()), " instead");
+  // B is a (batch of) vector(s) when 1-D or when its shape is A's without the last dim
+  const bool vector = B.dim() == 1 || (B.dim() == A.dim() - 1 && B.sizes() == Shape(A.sizes().begin(), A.sizes().end() - 1));
+  if (!left) {
+    EMBER_CHECK(!vector, Runtime, op, ": Vector broadcasting of the left hand side is not supported for left=False. "
+                "In this case linalg.solve is equivalent to B / A.squeeze(-1)");
+    check_matrix(B, op, "B");
+    return matrix_transpose(linalg_solve(matrix_transpose(A), matrix_transpose(B), true));
+  }
+  Tensor B2 = vector ? unsqueeze(B, -1) : B;
+  const int64_t n = A.size(-1);
+  EMBER_CHECK(B2.dim() >= 1 && B2.size(-2) == n, Runtime, op, ": Incompatible shapes of A and B for the equation AX = B (",
+              A.size(-2), "x", n, " and ", B2.size(-2), "x", B2.size(-1), ")");
+  Shape batch = broadcast_shapes(batch_shape(A), batch_shape(B2), op);
+  Tensor Ab = expand(A, with(batch, {n, n}));
+  Tensor Bb = expand(B2, with(batch, {n, B2.size(-1)}));
+  Tensor x = solve_core(Ab, Bb);
+  return vector ? squeeze(x, {-1}, false) : x;
+}
+
+// ---- Cholesky ----
+
+std::tuple<Tensor, Tensor> linalg_cholesky_ex(const Tensor& A, bool upper, bool check_errors) {
+  const char* op = "linalg.cholesky";
+  check_matrix(A, op);
+  check_dtype(A, op, "cholesky_cpu");
+  check_square(A, op);
+  Tensor L, info = new_info(batch_count(A));
+  {
+    autograd::GradModeGuard no_grad(false);
+    // torch reads A's lower triangle: the row-major lower triangle is the column-major upper one,
+    // and the column-major upper factor U (A = U^T U) read row-major is L.
+    Tensor buf = batch_copy(A);
+    if (buf.numel() > 0) cpu::lapack_cholesky(buf, true, info);
+    L = reshape(buf, A.sizes());
+    if (upper) L = contiguous(matrix_transpose(L));
+  }
+  if (check_errors) {
+    auto [code, index] = first_error(info);
+    EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(A, index),
+                "The factorization could not be completed because the input is not positive-definite (the leading "
+                "minor of order ", code, " is not positive-definite).");
+  }
+  if (autograd::should_record({&A})) autograd::record_linalg_cholesky(A, L, upper);
+  return {L, reshape(info, batch_shape(A))};
+}
+
+Tensor linalg_cholesky(const Tensor& A, bool upper) { return std::get<0>(linalg_cholesky_ex(A, upper, true)); }
+
+// ---- QR ----
+
+std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, const std::string& mode) {
+  const char* op = "linalg.qr";
+  EMBER_CHECK(mode == "reduced" || mode == "complete" || mode == "r", Runtime, "qr received unrecognized mode '",
+              mode, "' but expected one of 'reduced' (default), 'r', or 'complete'");
+  check_matrix(A, op);
+  check_dtype(A, op, "geqrf_cpu");
+  const int64_t m = A.size(-2), n = A.size(-1), k = std::min(m, n), b = batch_count(A);
+  const Shape batch = batch_shape(A);
+  Tensor Q, R;
+  {
+    autograd::GradModeGuard no_grad(false);
+    Tensor a = colmajor_copy(A);  // (b, n, m)
+    Tensor tau = zeros(Shape{b, k}, A.dtype());
+    if (a.numel() > 0) cpu::lapack_geqrf(a, tau);
+    // R: the upper triangle of the first rows (k, or m when complete) of the factored matrix
+    const int64_t rrows = mode == "complete" ? m : k;
+    Tensor full = from_colmajor(a, batch);  // (..., m, n)
+    Tensor top = rrows <= m ? narrow(full, -2, 0, rrows) : full;
+    Tensor mask = empty(Shape{rrows, n}, A.dtype());
+    {
+      Tensor mc = contiguous(mask);
+      for (int64_t i = 0; i < rrows; ++i) {
+        for (int64_t j = 0; j < n; ++j) {
+          if (A.dtype() == ScalarType::Float32) {
+            mc.data<float>()[i * n + j] = j >= i ? 1.f : 0.f;
+          } else {
+            mc.data<double>()[i * n + j] = j >= i ? 1.0 : 0.0;
+          }
+        }
+      }
+      mask = mc;
+    }
+    R = contiguous(binary(BinaryOp::Mul, top, mask));
+    if (mode == "r") {
+      Q = empty(Shape{0}, A.dtype());
+    } else {
+      const int64_t qcols = mode == "complete" ? m : k;
+      // Q's columns: the reflectors (first k columns of the factored matrix), extended to qcols
+      Tensor q = zeros(Shape{b, qcols, m}, A.dtype());
+      if (k > 0) {
+        Tensor head = narrow(q, 1, 0, k);
+        copy_(head, narrow(a, 1, 0, k));
+      }
+      if (q.numel() > 0) cpu::lapack_orgqr(q, tau, k);
+      Q = from_colmajor(q, batch);
+    }
+  }
+  if (autograd::should_record({&A})) autograd::record_linalg_qr(A, Q, R, mode == "complete", mode != "r");
+  return {Q, R};
+}
+
+// ---- SVD ----
+
+std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrices, bool compute_uv, const char* op) {
+  check_matrix(A, op);
+  check_dtype(A, op, "linalg_svd_cpu");
+  const int64_t m = A.size(-2), n = A.size(-1), k = std::min(m, n), b = batch_count(A);
+  const Shape batch = batch_shape(A);
+  const int64_t ucols = full_matrices ? m : k, vrows = full_matrices ? n : k;
+  Tensor U, S, Vh, info = new_info(b);
+  {
+    autograd::GradModeGuard no_grad(false);
+    Tensor a = colmajor_copy(A);
+    Tensor s = zeros(Shape{b, k}, A.dtype());
+    Tensor u = compute_uv ? zeros(Shape{b, ucols, m}, A.dtype()) : Tensor();
+    Tensor vt = compute_uv ? zeros(Shape{b, n, vrows}, A.dtype()) : Tensor();
+    if (k > 0) {
+      cpu::lapack_svd(a, s, u, vt, compute_uv ? (full_matrices ? 'A' : 'S') : 'N', info);
+    } else if (compute_uv) {  // an empty matrix: the full factors are identities
+      if (full_matrices) {
+        copy_(u, expand(eye(m, m, A.dtype()), u.sizes()));
+        copy_(vt, expand(eye(n, n, A.dtype()), vt.sizes()));
+      }
+    }
+    S = reshape(s, with(batch, {k}));
+    if (compute_uv) {
+      U = from_colmajor(u, batch);
+      Vh = from_colmajor(vt, batch);
+    } else {
+      U = empty(Shape{0}, A.dtype());
+      Vh = empty(Shape{0}, A.dtype());
+    }
+  }
+  auto [code, index] = first_error(info);
+  EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(A, index),
+              "The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated "
+              "singular values (error code: ", code - 1, ").");
+  if (autograd::should_record({&A})) {
+    EMBER_CHECK(compute_uv, Runtime, op, ": the derivative needs the singular vectors (compute_uv=True)");
+    autograd::record_linalg_svd(A, U, S, Vh);
+  }
+  return {U, S, Vh};
+}
+
+// ---- symmetric eigendecomposition ----
+
+std::tuple<Tensor, Tensor> linalg_eigh(const Tensor& A, const std::string& uplo, bool compute_v, const char* op) {
+  EMBER_CHECK(uplo == "L" || uplo == "U" || uplo == "l" || uplo == "u", Runtime,
+              "Expected UPLO argument to be 'L' or 'U', but got ", uplo);
+  check_matrix(A, op);
+  check_dtype(A, op, "linalg_eigh_cpu", true);
+  check_square(A, op);
+  const int64_t n = A.size(-1), b = batch_count(A);
+  const Shape batch = batch_shape(A);
+  Tensor L, V, info = new_info(b);
+  {
+    autograd::GradModeGuard no_grad(false);
+    Tensor a = batch_copy(A);  // symmetric: the column-major view is A^T, whose upper triangle is A's lower
+    Tensor w = zeros(Shape{b, n}, A.dtype());
+    const bool upper_rowmajor = uplo == "U" || uplo == "u";
+    if (a.numel() > 0) cpu::lapack_eigh(a, w, compute_v, !upper_rowmajor, info);
+    L = reshape(w, with(batch, {n}));
+    V = compute_v ? from_colmajor(a, batch) : empty(Shape{0}, A.dtype());
+  }
+  auto [code, index] = first_error(info);
+  EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(A, index),
+              "The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated "
+              "eigenvalues (error code: ", code, ").");
+  if (autograd::should_record({&A})) {
+    EMBER_CHECK(compute_v, Runtime, op, ": the derivative needs the eigenvectors");
+    autograd::record_linalg_eigh(A, L, V);
+  }
+  return {L, V};
+}
+
+// ---- least squares ----
+
+std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_lstsq(const Tensor& A, const Tensor& B, double rcond,
+                                                        const std::string& driver) {
+  const char* op = "torch.linalg.lstsq";
+  EMBER_CHECK(driver == "gels" || driver == "gelsy" || driver == "gelsd" || driver == "gelss", Runtime, op,
+              ": parameter `driver` should be one of (gels, gelsy, gelsd, gelss)");
+  EMBER_CHECK(A.dtype() == ScalarType::Float32 || A.dtype() == ScalarType::Float64, Runtime,
+              "This function doesn't handle types other than float and double");
+  EMBER_CHECK(A.dtype() == B.dtype(), Runtime, op, ": Expected input and other to have the same dtype, but got input's dtype ",
+              torch_name(A.dtype()), " and other's dtype ", torch_name(B.dtype()));
+  EMBER_CHECK(A.dim() >= 2, Runtime, op, ": input must have at least 2 dimensions.");
+  const bool vector = B.dim() == A.dim() - 1;
+  Tensor B2 = vector ? unsqueeze(B, -1) : B;
+  EMBER_CHECK(B2.dim() >= 2, Runtime, op, ": other must have at least 1 dimension.");
+  const int64_t m = A.size(-2), n = A.size(-1), nrhs = B2.size(-1);
+  EMBER_CHECK(B2.size(-2) == m, Runtime, op, ": input.size(-2) should match other.size(-2)");
+  Shape batch = broadcast_shapes(batch_shape(A), batch_shape(B2), op);
+  Tensor Ab = expand(A, with(batch, {m, n}));
+  Tensor Bb = expand(B2, with(batch, {m, nrhs}));
+  int64_t b = 1;
+  for (int64_t v : batch) b *= v;
+  const int64_t k = std::min(m, n), ldb = std::max(m, n);
+  if (rcond < 0) rcond = (A.dtype() == ScalarType::Float32 ? std::numeric_limits<float>::epsilon()
+                                                           : std::numeric_limits<double>::epsilon()) *
+                         static_cast<double>(std::max(m, n));
+  const bool has_rank = driver != "gels", has_sv = driver == "gelsd" || driver == "gelss";
+  Tensor solution, residuals, rank, sv, info = new_info(b);
+  autograd::GradModeGuard no_grad(false);
+  Tensor a = colmajor_copy(Ab);
+  Tensor rhs = zeros(Shape{b, nrhs, ldb}, A.dtype());
+  if (rhs.numel() > 0 && m > 0) {
+    Tensor head = narrow(rhs, 2, 0, m);
+    copy_(head, colmajor_copy(Bb));
+  }
+  Tensor rk = has_rank ? zeros(Shape{b}, ScalarType::Int64) : Tensor();
+  Tensor s = has_sv ? zeros(Shape{b, k}, A.dtype()) : Tensor();
+  if (b > 0 && m > 0 && n > 0 && nrhs > 0) cpu::lapack_lstsq(a, rhs, rk, s, rcond, driver, info);
+  auto [code, index] = first_error(info);
+  EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(Ab, index),
+              driver == "gels" ? "The least squares solution could not be computed because the input matrix does not have full rank (error code: "
+                               : "The algorithm failed to converge (error code: ",
+              code, ").");
+  solution = from_colmajor(narrow(rhs, 2, 0, n), batch);
+  // torch gives the squared residuals when m > n, the driver is not gelsy and every matrix has full rank
+  bool full_rank = true;
+  if (has_rank) {
+    const int64_t* r = rk.data<int64_t>();
+    for (int64_t i = 0; i < b; ++i) full_rank = full_rank && r[i] == n;
+  }
+  if (m > n && driver != "gelsy" && full_rank) {
+    Tensor tail = from_colmajor(narrow(rhs, 2, n, m - n), batch);  // (..., m - n, nrhs)
+    residuals = sum(binary(BinaryOp::Mul, tail, tail), {-2}, false, std::nullopt);
+  } else {
+    residuals = empty(Shape{0}, A.dtype());
+  }
+  rank = has_rank ? reshape(rk, batch) : empty(Shape{0}, ScalarType::Int64);
+  sv = has_sv ? reshape(s, with(batch, {k})) : empty(Shape{0}, A.dtype());
+  if (vector) solution = squeeze(solution, {-1}, false);
+  return {solution, residuals, rank, sv};
+}
+
+}  // namespace ember

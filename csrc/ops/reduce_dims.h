@@ -1,0 +1,54 @@
+// Dim bookkeeping shared by the reductions (reduce.cpp, reduce_stats.cpp, sort.cpp).
+#pragma once
+#include <vector>
+
+#include "core/error.h"
+#include "core/shape.h"
+#include "core/tensor.h"
+
+namespace ember {
+
+// Marks the dims to reduce (all when `dims` is empty) and checks for repeats.
+inline std::vector<bool> reduce_mask(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {
+  std::vector<bool> mask(x.dim(), dims.empty());
+  for (int64_t d : dims) {
+    int64_t w = wrap_dim(d, x.dim());
+    if (x.dim() == 0) continue;
+    EMBER_CHECK(!mask[w], Runtime, op, ": dim ", w, " appears multiple times in the list of dims");
+    mask[w] = true;
+  }
+  return mask;
+}
+
+// x's shape with every reduced dim set to 1.
+inline Shape kept_shape(const Tensor& x, const std::vector<bool>& mask) {
+  Shape s = x.sizes();
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    if (mask[d]) s[d] = 1;
+  }
+  return s;
+}
+
+// A keepdim-shaped result viewed without its reduced dims (unless keepdim).
+inline Tensor drop_reduced(const Tensor& t, const std::vector<bool>& mask, bool keepdim) {
+  if (keepdim) return t;
+  Shape sizes, strides;
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (!mask[d]) {
+      sizes.push_back(t.sizes()[d]);
+      strides.push_back(t.strides()[d]);
+    }
+  }
+  return make_view(t, sizes, strides, t.storage_offset());
+}
+
+// Number of elements each output folds.
+inline int64_t reduced_count(const Tensor& x, const std::vector<bool>& mask) {
+  int64_t n = 1;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    if (mask[d]) n *= x.sizes()[d];
+  }
+  return n;
+}
+
+}  // namespace ember
