@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cpu/vec_reduce.h"
 #include "iter/parallel.h"
 
 namespace ember::cpu {
@@ -72,6 +73,12 @@ struct ExtremumReducer {
     if (better(other, acc)) acc = other;
   }
   static void run(Acc& acc, const T* p, int64_t n, int64_t stride, int64_t base) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (stride == 1) {
+        if (acc == acc) acc = extremum_f32<IsMax>(p, n, acc);  // a NaN accumulator stays NaN
+        return;
+      }
+    }
     for (int64_t i = 0; i < n; ++i) update(acc, p[i * stride], base + i);
   }
 };
@@ -319,6 +326,28 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
         offsets_of(outer, ob, in_off, out_off);
         int64_t c0 = cb * kCols, cn = std::min(kCols, m - c0);
         for (int64_t j = 0; j < cn; ++j) acc[j] = r.identity();
+        if constexpr (std::is_same_v<R, SumReducer<float>>) {
+          if (s_in == 1) {
+            // float partial sums over blocks of rows (8 lanes per add), folded into the double
+            // accumulators: as accurate as the row sums' blocks and twice the lanes of double
+            constexpr int64_t kRows = 128;
+            float part[kCols];
+            for (int64_t rb = 0; rb < n_red; rb += kRows) {
+              for (int64_t j = 0; j < cn; ++j) part[j] = 0.f;
+              const int64_t re = std::min(n_red, rb + kRows);
+              for (int64_t ri = rb; ri < re; ++ri) {
+                int64_t roff, unused;
+                offsets_of(red, ri, roff, unused);
+                const float* p = src + in_off + roff + c0;
+#pragma omp simd
+                for (int64_t j = 0; j < cn; ++j) part[j] += p[j];
+              }
+              for (int64_t j = 0; j < cn; ++j) acc[j] += part[j];
+            }
+            for (int64_t j = 0; j < cn; ++j) store(out_off + (c0 + j) * s_out, acc[j]);
+            continue;
+          }
+        }
         for (int64_t ri = 0; ri < n_red; ++ri) {
           int64_t roff, unused;
           offsets_of(red, ri, roff, unused);

@@ -5,7 +5,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "cpu/avx512_kernels.h"
 #include "cpu/vec_math.h"
+#include "cpu/vec_reduce.h"
 #include "iter/parallel.h"
 
 namespace ember::cpu {
@@ -25,6 +27,9 @@ void split_dims(const Tensor& t, int64_t dim, int64_t& outer, int64_t& n, int64_
 template <typename A>
 void exp_inplace(A* p, int64_t n) {
   int64_t i = 0;
+  if constexpr (std::is_same_v<A, float>) {
+    if (avx512::available()) return avx512::map_f32(avx512::Fn::Exp, p, p, n);
+  }
 #if defined(EMBER_HAVE_VEC_MATH)
   if constexpr (std::is_same_v<A, float>) {
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, _ZGVdN8v_expf(_mm256_loadu_ps(p + i)));
@@ -36,8 +41,29 @@ void exp_inplace(A* p, int64_t n) {
 }
 
 // One row along the last dim (stride 1).
+// float32 rows: vectorized max, shift, exp and sum (a NaN or an all -inf row gives NaN, as torch).
+void softmax_row_f32(float* out, const float* in, int64_t n, bool log, std::vector<float>& buf) {
+  const float m = extremum_f32<true>(in, n, -std::numeric_limits<float>::infinity());
+  if (log) {
+    buf.resize(n);
+    subtract_f32(out, in, n, m);  // out keeps x - max
+    for (int64_t i = 0; i < n; ++i) buf[i] = out[i];
+    exp_inplace(buf.data(), n);
+    const float ls = std::log(sum_f32(buf.data(), n));
+    for (int64_t i = 0; i < n; ++i) out[i] -= ls;
+    return;
+  }
+  subtract_f32(out, in, n, m);
+  exp_inplace(out, n);
+  const float inv = 1.0f / sum_f32(out, n);
+  for (int64_t i = 0; i < n; ++i) out[i] *= inv;
+}
+
 template <typename T, typename A>
 void softmax_row(T* out, const T* in, int64_t n, bool log, std::vector<A>& buf) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (out != in) return softmax_row_f32(out, in, n, log, buf);
+  }
   A m = -std::numeric_limits<A>::infinity();
   for (int64_t i = 0; i < n; ++i) {
     A v = static_cast<A>(in[i]);

@@ -179,3 +179,21 @@ def test_forked_child_runs_one_thread():
     got = os.read(r, 1)
     os.waitpid(pid, 0)
     assert got == b"1"
+
+
+@pytest.mark.parametrize("pos", [0, 31, 32, 100, 999])
+def test_vectorized_folds_propagate_nan_and_inf(pos):
+    """Long float32 rows take the AVX2 max/min/sum and softmax paths: NaN anywhere must show."""
+    x = np.random.default_rng(pos).standard_normal((3, 1000)).astype(np.float32)
+    x[1, pos] = np.nan
+    x[2, pos] = np.inf
+    t = ember.from_numpy(x)
+    np.testing.assert_array_equal(t.amax(1).numpy(), np.max(x, axis=1))
+    np.testing.assert_array_equal(t.amin(1).numpy(), np.min(x, axis=1))
+    np.testing.assert_allclose(t.sum(0).numpy(), x.sum(0, dtype=np.float64), rtol=1e-5, atol=1e-4)
+    s = t.softmax(1).numpy()
+    assert np.isnan(s[1]).all() and not np.isnan(s[0]).any()
+    assert s[2, pos] == 1.0 or np.isnan(s[2, pos])  # inf - inf: torch gives NaN as well
+    np.testing.assert_allclose(s[0].sum(), 1.0, rtol=1e-5)
+    ls = t.log_softmax(1).numpy()
+    np.testing.assert_allclose(np.exp(ls[0]), s[0], rtol=1e-5, atol=1e-7)

@@ -1,0 +1,79 @@
+// AVX2 loops for the folds that the compiler will not vectorize by itself: a NaN-propagating
+// max/min (the select on NaN defeats it) and a float sum in several accumulators (without
+// -ffast-math it must keep the scalar order).
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace ember::cpu {
+
+// max (IsMax) or min of `init` and p[0..n); NaN if any element is NaN.
+template <bool IsMax>
+inline float extremum_f32(const float* p, int64_t n, float init) {
+  int64_t i = 0;
+  float r = init;
+#if defined(__AVX2__)
+  if (n >= 32) {
+    __m256 a0 = _mm256_set1_ps(init), a1 = a0, a2 = a0, a3 = a0;
+    __m256 nan = _mm256_setzero_ps();
+    for (; i + 32 <= n; i += 32) {
+      __m256 v0 = _mm256_loadu_ps(p + i), v1 = _mm256_loadu_ps(p + i + 8);
+      __m256 v2 = _mm256_loadu_ps(p + i + 16), v3 = _mm256_loadu_ps(p + i + 24);
+      nan = _mm256_or_ps(nan, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q), _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
+      if constexpr (IsMax) {
+        a0 = _mm256_max_ps(a0, v0), a1 = _mm256_max_ps(a1, v1), a2 = _mm256_max_ps(a2, v2), a3 = _mm256_max_ps(a3, v3);
+      } else {
+        a0 = _mm256_min_ps(a0, v0), a1 = _mm256_min_ps(a1, v1), a2 = _mm256_min_ps(a2, v2), a3 = _mm256_min_ps(a3, v3);
+      }
+    }
+    if (!_mm256_testz_ps(nan, nan)) return std::numeric_limits<float>::quiet_NaN();
+    if constexpr (IsMax) {
+      a0 = _mm256_max_ps(_mm256_max_ps(a0, a1), _mm256_max_ps(a2, a3));
+    } else {
+      a0 = _mm256_min_ps(_mm256_min_ps(a0, a1), _mm256_min_ps(a2, a3));
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, a0);
+    for (float v : lanes) r = IsMax ? (v > r ? v : r) : (v < r ? v : r);
+  }
+#endif
+  for (; i < n; ++i) {
+    float v = p[i];
+    if (v != v) return v;
+    r = IsMax ? (v > r ? v : r) : (v < r ? v : r);
+  }
+  return r;
+}
+
+// Sum of p[0..n) in 32 float lanes (blocks stay short enough that float partials are accurate).
+inline float sum_f32(const float* p, int64_t n) {
+  int64_t i = 0;
+  float r = 0.f;
+#if defined(__AVX2__)
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  for (; i + 32 <= n; i += 32) {
+    a0 = _mm256_add_ps(a0, _mm256_loadu_ps(p + i));
+    a1 = _mm256_add_ps(a1, _mm256_loadu_ps(p + i + 8));
+    a2 = _mm256_add_ps(a2, _mm256_loadu_ps(p + i + 16));
+    a3 = _mm256_add_ps(a3, _mm256_loadu_ps(p + i + 24));
+  }
+  a0 = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, a0);
+  for (float v : lanes) r += v;
+#endif
+  for (; i < n; ++i) r += p[i];
+  return r;
+}
+
+// p[i] = (p[i] - shift) and returns nothing; vectorized by the compiler.
+inline void subtract_f32(float* out, const float* in, int64_t n, float shift) {
+  for (int64_t i = 0; i < n; ++i) out[i] = in[i] - shift;
+}
+
+}  // namespace ember::cpu
