@@ -20,6 +20,16 @@ inline To convert(From v) {
 }  // namespace
 
 void copy_kernel(const Tensor& dst, const Tensor& src) {
+  if (dst.numel() == 1 && src.numel() == 1) {  // a scalar (a Python number's dtype conversion): no iterator
+    dispatch_all(dst.dtype(), "copy_", [&](auto to_tag) {
+      using To = typename decltype(to_tag)::type;
+      dispatch_all(src.dtype(), "copy_", [&](auto from_tag) {
+        using From = typename decltype(from_tag)::type;
+        *reinterpret_cast<To*>(dst.data_ptr()) = convert<To, From>(*reinterpret_cast<const From*>(src.data_ptr()));
+      });
+    });
+    return;
+  }
   TensorIterator iter({dst, src}, dst.sizes());
   if (dst.dtype() == src.dtype() && iter.is_contiguous()) {
     const size_t isz = dst.itemsize();

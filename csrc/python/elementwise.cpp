@@ -150,15 +150,22 @@ void init_elementwise(py::module_& m) {
                      Operator{"__gt__", BinaryOp::Gt, false}, Operator{"__ge__", BinaryOp::Ge, false}}) {
     BinaryOp op = o.op;
     bool reflected = o.reflected;
-    cls.def(o.dunder, [op, reflected](const Tensor& self, const Tensor& other) {
-      // small ops keep the GIL: releasing and retaking it costs more than the work
-      if (self.numel() + other.numel() < 4096) return reflected ? binary(op, other, self) : binary(op, self, other);
-      py::gil_scoped_release nogil;
-      return reflected ? binary(op, other, self) : binary(op, self, other);
-    });
+    // One overload taking any `other`: a second (Tensor, Tensor) overload would make pybind11 try
+    // (and fail) a Tensor conversion of every Python number first, which doubled `a * 2`'s cost.
     cls.def(o.dunder, [op, reflected](const Tensor& self, py::handle other) -> py::object {
+      if (is_tensor(other)) {
+        const Tensor& t = other.cast<const Tensor&>();
+        // small ops keep the GIL: releasing and retaking it costs more than the work
+        if (self.numel() + t.numel() < 4096) return py::cast(reflected ? binary(op, t, self) : binary(op, self, t));
+        Tensor r;
+        {
+          py::gil_scoped_release nogil;
+          r = reflected ? binary(op, t, self) : binary(op, self, t);
+        }
+        return py::cast(std::move(r));
+      }
       const char* name = binary_op_name(op);
-      if (!is_tensor(other) && !is_python_number(other) && !py::isinstance<py::array>(other)) {
+      if (!is_python_number(other) && !py::isinstance<py::array>(other)) {
         // lets Python try the other operand (and fall back to identity for == and !=)
         return py::reinterpret_borrow<py::object>(Py_NotImplemented);
       }
