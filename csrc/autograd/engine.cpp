@@ -1,5 +1,7 @@
 #include "autograd/engine.h"
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <queue>
 #include <unordered_map>
@@ -55,7 +57,29 @@ bool has_nan(const Tensor& t) {
   return amax(nan_mask, {}, false).data<uint8_t>()[0] != 0;
 }
 
+std::atomic<InterruptCheck> g_interrupt_check{nullptr};
+
+// Calls the interrupt check once kInterruptPollMs have passed since the last call. The clock is
+// read before every node (tens of ns, next to a node's microseconds at least), so one slow node
+// among many fast ones cannot stretch the wait.
+class InterruptPoller {
+ public:
+  void poll() {
+    InterruptCheck check = g_interrupt_check.load(std::memory_order_relaxed);
+    if (!check) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(kInterruptPollMs)) return;
+    last_ = now;
+    check();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
+
+void set_interrupt_check(InterruptCheck check) { g_interrupt_check.store(check); }
 
 std::vector<Tensor> run_backward(const BackwardArgs& args) {
   EMBER_CHECK(args.roots.size() == args.root_grads.size(), Runtime, "backward: got ", args.roots.size(),
@@ -137,7 +161,9 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
     }
   }
 
+  InterruptPoller interrupts;
   while (!ready.empty()) {
+    interrupts.poll();
     Node* n = ready.top();
     ready.pop();
     NodeState& st = state[n];

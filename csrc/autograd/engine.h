@@ -19,4 +19,12 @@ struct BackwardArgs {
 // For grad() (accumulate=false), the gradients of `inputs`, in order.
 std::vector<Tensor> run_backward(const BackwardArgs& args);
 
+// A check the engine calls between nodes, at most once per kInterruptPollMs of walking: the
+// Python bindings install one that runs Python's pending signal handlers and throws what they
+// raise (KeyboardInterrupt on Ctrl-C), so a long backward stops. The walk unwinds like any other
+// error: its gradient buffers are freed, grad mode is restored.
+using InterruptCheck = void (*)();
+void set_interrupt_check(InterruptCheck check);
+constexpr int kInterruptPollMs = 5;
+
 }  // namespace ember::autograd

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <typeinfo>
 #include <mutex>
 #include <new>
 #include <string>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/output.h"
 #include "core/storage.h"
 
 namespace ember {
@@ -20,6 +23,13 @@ std::atomic<int64_t> g_allocated{0};
 std::atomic<int64_t> g_peak{0};
 std::atomic<int64_t> g_allocs{0};
 std::atomic<int64_t> g_frees{0};
+
+// The deleter of allocator-owned storage: returns the block to the cache. A named type, so
+// storage_is_resizable can tell our memory from borrowed memory.
+struct BlockDeleter {
+  size_t cls;
+  void operator()(void* q) const;
+};
 
 void note_alloc(int64_t n) {
   int64_t now = g_allocated.fetch_add(n) + n;
@@ -115,11 +125,19 @@ size_t allocation_size_class(size_t n) {
   return (n + step - 1) / step * step;
 }
 
+void BlockDeleter::operator()(void* q) const {
+  if (q == nullptr || cls == 0) return;
+  g_allocated.fetch_sub(static_cast<int64_t>(cls));
+  g_frees.fetch_add(1);
+  block_cache().give_back(q, cls);
+}
+
 Storage allocate_storage(size_t nbytes, Device device) {
   check_device_available(device, "allocate");
   auto s = std::make_shared<StorageImpl>();
   s->nbytes = nbytes;
   s->device = device;
+  s->deleter = BlockDeleter{0};  // marks the storage as ours (resizable), even when empty
   if (nbytes == 0) return s;
   EMBER_CHECK(nbytes <= (size_t(1) << 62), Runtime, "out of memory: cannot allocate ", nbytes, " bytes on the CPU");
   size_t cls = allocation_size_class(nbytes);
@@ -129,12 +147,23 @@ Storage allocate_storage(size_t nbytes, Device device) {
               nbytes / (1024.0 * 1024.0 * 1024.0), " GiB) on the CPU");
   note_alloc(static_cast<int64_t>(cls));
   s->data = p;
-  s->deleter = [cls](void* q) {
-    g_allocated.fetch_sub(static_cast<int64_t>(cls));
-    g_frees.fetch_add(1);
-    block_cache().give_back(q, cls);
-  };
+  s->deleter = BlockDeleter{cls};
   return s;
+}
+
+bool storage_is_resizable(const StorageImpl& s) {
+  return s.deleter && s.deleter.target_type() == typeid(BlockDeleter);
+}
+
+void grow_storage(StorageImpl& s, size_t nbytes) {
+  if (nbytes <= s.nbytes) return;
+  EMBER_CHECK(storage_is_resizable(s), Runtime, "Trying to resize storage that is not resizable");
+  Storage fresh = allocate_storage(nbytes, s.device);
+  if (s.nbytes) std::memcpy(fresh->data, s.data, s.nbytes);
+  // swap the memory, not the StorageImpl: every view of `s` sees the new block; `fresh` frees the old
+  std::swap(fresh->data, s.data);
+  std::swap(fresh->nbytes, s.nbytes);
+  std::swap(fresh->deleter, s.deleter);
 }
 
 Storage borrow_storage(void* data, size_t nbytes, Device device, std::function<void(void*)> deleter,

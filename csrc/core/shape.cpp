@@ -23,9 +23,12 @@ Shape contiguous_strides(const Shape& sizes) {
 }
 
 bool is_contiguous_geometry(const Shape& sizes, const Shape& strides) {
+  // as torch: an empty tensor is contiguous whatever its strides (no element to misplace)
+  for (int64_t s : sizes) {
+    if (s == 0) return true;
+  }
   int64_t expected = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
-    if (sizes[i] == 0) return true;
     if (sizes[i] != 1) {
       if (strides[i] != expected) return false;
       expected *= sizes[i];
@@ -102,6 +105,7 @@ Shape infer_size(const Shape& sizes, int64_t numel, const char* op) {
     EMBER_CHECK(known == numel, Runtime, op, ": shape '", shape_to_string(sizes), "' is invalid for input of size ",
                 numel);
   }
+  check_sizes(out, op);  // `known` may have wrapped around to match numel
   return out;
 }
 

@@ -42,11 +42,18 @@ Tensor empty_strided(const Shape& sizes, const Shape& strides, ScalarType dtype,
     EMBER_CHECK(strides[i] >= 0, Runtime, "empty_strided: negative strides are not supported");
     if (sizes[i] == 0) extent = 0;
   }
-  if (extent != 0) {
-    for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
+  // checked arithmetic: a wrapped extent would allocate a small buffer behind huge strides
+  int64_t nbytes = 0;
+  bool overflow = false;
+  for (size_t i = 0; extent != 0 && i < sizes.size(); ++i) {
+    int64_t span;
+    overflow = overflow || __builtin_mul_overflow(sizes[i] - 1, strides[i], &span) ||
+               __builtin_add_overflow(extent, span, &extent);
   }
-  return make_tensor(allocate_storage(static_cast<size_t>(extent) * itemsize(dtype), device), 0, sizes, strides,
-                     dtype);
+  overflow = overflow || __builtin_mul_overflow(extent, static_cast<int64_t>(itemsize(dtype)), &nbytes);
+  EMBER_CHECK(!overflow, Runtime, "out of memory: empty_strided: storage size calculation overflowed with sizes=",
+              shape_to_string(sizes), " and strides=", shape_to_string(strides));
+  return make_tensor(allocate_storage(static_cast<size_t>(nbytes), device), 0, sizes, strides, dtype);
 }
 
 Tensor make_view(const Tensor& base, Shape sizes, Shape strides, int64_t offset) {
@@ -57,6 +64,14 @@ void check_writable(const Tensor& t, const char* op) {
   EMBER_CHECK(t.storage()->writable, Runtime, op,
               ": cannot write to a tensor that shares memory with a read-only array "
               "(copy it with .clone() first)");
+  // A stride-0 dim of size > 1 (an expanded view) makes several elements one memory location:
+  // the result would depend on the write order, so torch refuses it and so do we.
+  if (t.numel() == 0) return;
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    EMBER_CHECK(t.strides()[d] != 0 || t.sizes()[d] <= 1, Runtime, op,
+                ": unsupported operation: more than one element of the written-to tensor refers to a single "
+                "memory location. Please clone() the tensor before performing the operation.");
+  }
 }
 
 }  // namespace ember

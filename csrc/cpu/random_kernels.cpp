@@ -12,7 +12,7 @@
 
 namespace ember::cpu {
 
-void dropout_kernel(const Tensor& x, Tensor& out, Tensor& mask, double p, const Generator& gen, uint64_t base) {
+void dropout_kernel(const Tensor& x, Tensor& out, Tensor& mask, double p, const PhiloxDraw& gen, uint64_t base) {
   const int64_t n = x.numel();
   bool* m = mask.data<bool>();
   // keep = u >= p with u = word / 2^32: one Philox call gives the words of 4 elements
@@ -38,7 +38,7 @@ void dropout_kernel(const Tensor& x, Tensor& out, Tensor& mask, double p, const 
   });
 }
 
-void multinomial_kernel(const Tensor& probs, Tensor& out, int64_t n, bool replacement, const Generator& gen,
+void multinomial_kernel(const Tensor& probs, Tensor& out, int64_t n, bool replacement, const PhiloxDraw& gen,
                         uint64_t base) {
   const int64_t rows = probs.sizes()[0], k = probs.sizes()[1];
   const double* p = probs.data<double>();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "cpu/vec_reduce.h"
 #include "iter/parallel.h"
@@ -263,6 +264,9 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
   };
 
   if (n_out == 0) return;
+  // one long reduction runs as a single task when threads are few: give up the GIL for it too
+  std::optional<NoGilScope> nogil;
+  if (n_out * std::max<int64_t>(n_red, 1) > kGrainSize) nogil.emplace();
   const bool inner_is_reduced =
       !red.sizes.empty() && (kept.sizes.empty() || std::llabs(red.in_strides.back()) <= std::llabs(kept.in_strides.back()));
   const int threads = get_num_threads();

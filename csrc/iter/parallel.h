@@ -35,6 +35,26 @@ class DenormalGuard {
 // Elements per chunk below which an op runs on the calling thread.
 constexpr int64_t kGrainSize = 32768;
 
+// Kernels over more than one grain of work run without the GIL, so other Python threads run
+// meanwhile, whatever binding called them. The Python module installs the hooks: release()
+// gives up the GIL when this thread holds it and returns what restore() needs to take it back
+// (nullptr when there was nothing to release: a worker thread, or a binding that released it).
+struct GilHooks {
+  void* (*release)() = nullptr;
+  void (*restore)(void*) = nullptr;
+};
+void set_gil_hooks(GilHooks hooks);
+class NoGilScope {
+ public:
+  NoGilScope();
+  ~NoGilScope();
+  NoGilScope(const NoGilScope&) = delete;
+  NoGilScope& operator=(const NoGilScope&) = delete;
+
+ private:
+  void* state_;
+};
+
 // Calls f(begin, end) on disjoint pieces of [begin, end), in parallel when the range holds
 // more than `grain` items. An exception thrown by any piece is re-thrown on the caller.
 template <typename F>
@@ -45,6 +65,11 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
   int threads = omp_in_parallel() ? 1 : get_num_threads();
   int64_t max_chunks = grain > 0 ? (n + grain - 1) / grain : n;
   int64_t chunks = std::min<int64_t>(threads, max_chunks);
+  if (max_chunks <= 1) {
+    f(begin, end);
+    return;
+  }
+  NoGilScope nogil;
   if (chunks <= 1) {
     f(begin, end);
     return;

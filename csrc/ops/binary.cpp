@@ -1,6 +1,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/output.h"
 #include "autograd/derivatives/activation.h"
 #include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
@@ -83,13 +84,40 @@ BinaryPlan plan(BinaryOp op, const Tensor& a, const Tensor& b) {
   return {common, returns_bool(op) ? ScalarType::Bool : common};
 }
 
+// Whether the kernels have `op` for `compute`: checked before the empty-tensor shortcut so that an
+// empty float tensor & 1 fails as a non-empty one does (torch checks the dtype first too).
+bool has_kernel(BinaryOp op, ScalarType compute) {
+  switch (op) {
+    case BinaryOp::BitAnd:
+    case BinaryOp::BitOr:
+    case BinaryOp::BitXor: return !is_floating(compute);
+    case BinaryOp::ShiftLeft:
+    case BinaryOp::ShiftRight: return !is_floating(compute) && compute != ScalarType::Bool;
+    case BinaryOp::DivTrunc:
+    case BinaryOp::DivFloor:
+    case BinaryOp::Remainder:
+    case BinaryOp::Pow:
+    case BinaryOp::Fmod: return compute != ScalarType::Bool;
+    case BinaryOp::Atan2:
+    case BinaryOp::Hypot:
+    case BinaryOp::LogAddExp:
+    case BinaryOp::LogAddExp2:
+    case BinaryOp::Xlogy:
+    case BinaryOp::Copysign: return is_floating(compute);
+    default: return true;
+  }
+}
+
 void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, ScalarType compute, const Scalar& alpha) {
-  if (out.numel() == 0) return;
   if (op == BinaryOp::Add || op == BinaryOp::Sub) {
     EMBER_CHECK(is_floating(compute) || !alpha.is_floating(), Runtime, binary_op_name(op),
                 ": for integral input tensors, argument alpha must not be a floating point number");
   }
-  if (op == BinaryOp::Pow && compute == ScalarType::Bool && b.is_wrapped_number()) {
+  const bool bool_pow_number = op == BinaryOp::Pow && compute == ScalarType::Bool && b.is_wrapped_number();
+  EMBER_CHECK(bool_pow_number || has_kernel(op, compute), NotImplemented, binary_op_name(op),
+              ": not implemented for '", dtype_name(compute), "'");
+  if (out.numel() == 0) return;
+  if (bool_pow_number) {
     // bool has no pow kernel, but torch answers x ** True (x) and x ** False (all true)
     if (*b.data<bool>()) {
       cpu::copy_kernel(out, a);
@@ -128,6 +156,9 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, c
   BinaryPlan p = plan(op, a, b);
   EMBER_CHECK(can_cast(p.result, out.dtype()), Runtime, name, ": result type ", dtype_name(p.result),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
+  if (out.impl() != a.impl() && out.impl() != b.impl() && !autograd::requires_grad(out)) {
+    resize_output(out, shape, name);  // a separate out= tensor takes the result's shape
+  }
   EMBER_CHECK(out.sizes() == shape, Runtime, name, ": output with shape ", out.shape_str(),
               " doesn't match the broadcast shape ", shape_to_string(shape));
   if (autograd::should_record({&a, &b, &out})) {
@@ -187,12 +218,13 @@ Shape broadcast3(const Tensor& a, const Tensor& b, const Tensor& c, const char* 
 
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
   const ScalarType dt = start.dtype();
-  EMBER_CHECK(is_floating(dt), NotImplemented, "lerp: not implemented for '", dtype_name(dt), "'");
+  // torch checks the dtypes agree before it looks for a kernel
   EMBER_CHECK(end.dtype() == dt, Runtime, "lerp: expected dtype ", dtype_name(dt), " for `end` but got dtype ",
               dtype_name(end.dtype()));
   // a Python number or a 0-d tensor of another dtype is taken as a number
   EMBER_CHECK(weight.dtype() == dt || weight.is_wrapped_number() || weight.dim() == 0, Runtime,
               "lerp: expected dtype ", dtype_name(dt), " for `weight` but got dtype ", dtype_name(weight.dtype()));
+  EMBER_CHECK(is_floating(dt), NotImplemented, "lerp: not implemented for '", dtype_name(dt), "'");
   broadcast3(start, end, weight, "lerp");
   const ScalarType c = opmath(dt);
   Tensor s = to_dtype(start, c), e = to_dtype(end, c);
@@ -211,6 +243,8 @@ Tensor addc(BinaryOp op, const Tensor& self, const Tensor& t1, const Tensor& t2,
   EMBER_CHECK(dt != ScalarType::Bool, NotImplemented, name, ": not implemented for 'Bool'");
   broadcast3(self, t1, t2, name);
   const ScalarType c = opmath(dt);
+  EMBER_CHECK(scalar_fits(value, c), Runtime, name, ": value cannot be converted to type ", dtype_name(c),
+              " without overflow");
   // an integer result takes the value as an integer (torch converts it to the tensor's type)
   Scalar v = is_floating(c) ? Scalar(value.to_double()) : Scalar(value.to_int());
   Tensor prod = binary(op, to_dtype(t1, c), to_dtype(t2, c));
@@ -276,8 +310,7 @@ Tensor& write_out(Tensor& out, const std::vector<Tensor>& inputs, const char* op
   Tensor r = f();
   EMBER_CHECK(can_cast(r.dtype(), out.dtype()), Runtime, op, ": result type ", dtype_name(r.dtype()),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
-  EMBER_CHECK(r.sizes() == out.sizes(), Runtime, op, ": output with shape ", out.shape_str(),
-              " doesn't match the result shape ", r.shape_str());
+  resize_output(out, r.sizes(), op);
   cpu::copy_kernel(out, r);
   out.bump_version();
   return out;

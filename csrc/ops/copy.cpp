@@ -79,7 +79,8 @@ std::optional<Shape> dense_strides(const Tensor& t) {
 
 Tensor clone(const Tensor& t) {
   // like torch's preserve_format: a dense permuted layout (a transpose) keeps its strides
-  auto st = t.is_contiguous() ? std::nullopt : dense_strides(t);
+  std::optional<Shape> st = t.is_contiguous() ? std::nullopt : dense_strides(t);
+  if (t.numel() == 0) st = t.strides();  // as torch: an empty tensor counts as dense, its strides are kept
   Tensor out = st ? empty_strided(t.sizes(), *st, t.dtype(), t.device()) : empty(t.sizes(), t.dtype(), t.device());
   cpu::copy_kernel(out, t);
   if (autograd::should_record({&t})) autograd::record_to_copy(t, out);

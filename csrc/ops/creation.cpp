@@ -1,7 +1,9 @@
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "cpu/kernels.h"
+#include "iter/parallel.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -16,7 +18,12 @@ Tensor full(const Shape& sizes, const Scalar& value, ScalarType dtype, Device de
 
 Tensor zeros(const Shape& sizes, ScalarType dtype, Device device) {
   Tensor t = empty(sizes, dtype, device);
-  if (t.numel() > 0) std::memset(t.data_ptr(), 0, static_cast<size_t>(t.numel()) * t.itemsize());
+  if (t.numel() > kGrainSize) {
+    NoGilScope nogil;  // a large memset: let other Python threads run
+    std::memset(t.data_ptr(), 0, static_cast<size_t>(t.numel()) * t.itemsize());
+  } else if (t.numel() > 0) {
+    std::memset(t.data_ptr(), 0, static_cast<size_t>(t.numel()) * t.itemsize());
+  }
   return t;
 }
 
@@ -53,6 +60,8 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::o
   if (!any_float) {
     // integer ranges in exact int64 arithmetic
     const int64_t si = start.to_int(), sti = step.to_int();
+    std::optional<NoGilScope> nogil;
+    if (out.numel() > kGrainSize) nogil.emplace();  // a long serial fill: let other Python threads run
     dispatch_all(dt, "arange", [&](auto tag) {
       using T = typename decltype(tag)::type;
       T* p = out.data<T>();

@@ -48,7 +48,8 @@ std::vector<int> parse_term(const std::string& eq, size_t begin, size_t end, con
 }  // namespace
 
 Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) {
-  EMBER_CHECK(!operands.empty(), Runtime, "einsum(): must provide at least one operand");
+  EMBER_CHECK(!operands.empty(), Value, "einsum(): must specify the equation string and at least one operand, or at "
+              "least one operand and its subscripts list");
   // ---- parse ----
   const size_t arrow = equation.find("->");
   const size_t lhs_end = arrow == std::string::npos ? equation.size() : arrow;

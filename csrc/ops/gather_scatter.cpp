@@ -1,6 +1,7 @@
 // index_select, gather, scatter (src / value), scatter_add and their in-place forms.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "autograd/derivatives/derivatives.h"
 #include "cpu/gather_scatter_kernels.h"
@@ -27,6 +28,7 @@ int64_t check_gather_shapes(const Tensor& self, int64_t dim, const Tensor& index
                             const char* op) {
   const int64_t nd = std::max<int64_t>(self.dim(), 1);
   dim = wrap_dim(dim, self.dim());
+  if (index.numel() == 0) return dim;  // as torch: an empty index selects nothing, whatever its dtype or rank
   check_index_dtype(index, op);
   EMBER_CHECK(std::max<int64_t>(index.dim(), 1) == nd, Runtime,
               "Index tensor must have the same number of dimensions as ", src ? "self tensor" : "input tensor");
@@ -34,7 +36,6 @@ int64_t check_gather_shapes(const Tensor& self, int64_t dim, const Tensor& index
     EMBER_CHECK(std::max<int64_t>(src->dim(), 1) == nd, Runtime,
                 "Index tensor must have the same number of dimensions as src tensor");
   }
-  if (index.numel() == 0) return dim;
   Shape ss = sizes1(self), is = sizes1(index);
   for (int64_t d = 0; d < nd; ++d) {
     if (!src) {
@@ -98,6 +99,20 @@ void scatter_forward(Tensor& self, int64_t dim, const Tensor& index, const Tenso
                 accumulate ? "scatter_add" : "scatter");
 }
 
+// torch refuses an input that shares memory with the tensor a scatter writes to; like torch, this is
+// decided only for contiguous tensors (their memory is one range), other layouts are let through.
+void check_no_overlap(const Tensor& self, const Tensor& in, const char* op) {
+  if (!in.defined() || !in.same_storage(self) || in.numel() == 0 || self.numel() == 0) return;
+  if (!in.is_contiguous() || !self.is_contiguous()) return;
+  const char* a = self.data_ptr();
+  const char* b = in.data_ptr();
+  const bool disjoint = a + self.numel() * static_cast<int64_t>(self.itemsize()) <= b ||
+                        b + in.numel() * static_cast<int64_t>(in.itemsize()) <= a;
+  EMBER_CHECK(disjoint, Runtime, op,
+              "(): unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+              "single memory location. Please clone() the tensor before performing the operation.");
+}
+
 // The shared body of scatter / scatter_ / scatter_add(_) with a tensor src or a value (src undefined).
 Tensor& scatter_impl(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src_in, const Scalar* value,
                      bool accumulate, const char* op) {
@@ -106,6 +121,8 @@ Tensor& scatter_impl(Tensor& self, int64_t dim, const Tensor& index, const Tenso
   if (srcp) {
     EMBER_CHECK(src_in.dtype() == self.dtype(), Runtime, accumulate ? "scatter_add" : "scatter", "(): Expected self.dtype to be equal to src.dtype");
   }
+  check_no_overlap(self, index, op);
+  check_no_overlap(self, src_in, op);
   auto run = [&](Tensor& target) {
     autograd::GradModeGuard no_grad(false);
     Tensor src = srcp ? src_in : scalar_tensor(*value, self.dtype());
@@ -138,7 +155,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
     }
   }
   if (x.dim() == 0) {
-    EMBER_CHECK(index.numel() == 1, Index, "index_select(): Index to scalar can have only 1 value, got ",
+    EMBER_CHECK(index.numel() == 1, Runtime, "index_select(): Index to scalar can have only 1 value, got ",
                 index.numel(), " value(s)");
     return clone(x);
   }
@@ -256,6 +273,8 @@ Tensor& scatter_reduce_impl(Tensor& self, int64_t dim, const Tensor& index, cons
               dtype_name(self.dtype()), " and ", dtype_name(src.dtype()));
   EMBER_CHECK(!(r == Reduce::Mean && self.dtype() == ScalarType::Bool), NotImplemented, op,
               "(): reduce='mean' is not implemented for 'Bool'");
+  check_no_overlap(self, index, op);
+  check_no_overlap(self, src, op);
   auto run = [&](Tensor& target) {
     autograd::GradModeGuard no_grad(false);
     scatter_reduce_forward(target, dim, index, src, r, include_self);
@@ -330,12 +349,24 @@ DimIndex check_index_source(const Tensor& x, int64_t dim, const Tensor& index, c
   EMBER_CHECK(source.dtype() == x.dtype(), Runtime, op, "(): self (", dtype_name(x.dtype()), ") and source (",
               dtype_name(source.dtype()), ") must have the same scalar type");
   Shape xs = sizes1(x), ss = sizes1(source);
-  bool same = x.dim() == source.dim() || (x.dim() <= 1 && source.dim() <= 1);
+  // index_copy reports a rank or count mismatch as IndexError (torch's class), the others RuntimeError
+  const bool copy = std::strncmp(op, "index_copy", 10) == 0;
+  // index_reduce with a 0-d source and a non-0-d self: torch reads source's size along dim 0 (an
+  // IndexError) unless the index has one element; then the shapes simply mismatch
+  const bool reduce_0d = std::strncmp(op, "index_reduce", 12) == 0 && source.dim() == 0 && x.dim() > 0 && dim == 0;
+  EMBER_CHECK(!reduce_0d || idx.numel() == 1, Index, "Dimension specified as ", dim,
+              " but tensor has no dimensions");
+  EMBER_CHECK(!copy || x.dim() == 0 || source.dim() == 0 || x.dim() == source.dim(), Index, op,
+              "(): When source and destination are not scalars, their dimensionality must match. Source "
+              "dimensionality (", source.dim(), "), destination dimensionality (", x.dim(), ")");
+  bool same = !reduce_0d && (x.dim() == source.dim() || (x.dim() <= 1 && source.dim() <= 1));
   for (int64_t d = 0; same && d < static_cast<int64_t>(xs.size()); ++d) same = d == dim || xs[d] == ss[d];
   EMBER_CHECK(same, Runtime, op, "(): source tensor shape must match self tensor shape, excluding the specified "
               "dimension. Got self.shape = ", x.shape_str(), " source.shape = ", source.shape_str());
-  EMBER_CHECK(ss[dim] == idx.numel(), Runtime, op, "(): Number of indices (", idx.numel(),
+  if (ss[dim] != idx.numel()) {
+    detail::fail(copy ? ErrorKind::Index : ErrorKind::Runtime, op, "(): Number of indices (", idx.numel(),
               ") should be equal to source.size(dim): (", ss[dim], "), for dim: ", dim);
+  }
   idx = check_index_values(idx, xs[dim], dim, op, range_kind, false);
   return {dim, spread_index(idx, ss, dim)};
 }
@@ -391,9 +422,10 @@ namespace {
 std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& value,
                                       const char* op) {
   dim = wrap_dim(dim, x.dim());
-  EMBER_CHECK(index.dim() <= 1, Runtime, op, "(): Index has to be a vector/scalar, got ", index.shape_str());
+  // the dtype first, as torch
   EMBER_CHECK(index.dtype() == ScalarType::Int64, Index, op, "(): Expected dtype int64 for index, got ",
               dtype_name(index.dtype()));
+  EMBER_CHECK(index.dim() <= 1, Runtime, op, "(): Index has to be a vector/scalar, got ", index.shape_str());
   EMBER_CHECK(value.dim() == 0, Runtime, op, " only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
   Shape xs = sizes1(x);

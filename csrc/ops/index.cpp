@@ -115,7 +115,18 @@ Shape broadcast_indices(const std::vector<Tensor>& indices) {
   return out;
 }
 
-IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices) {
+// values (index_put_) must broadcast to the result shape; checked before the indices' bounds, as torch.
+void check_values_fit(const Tensor& values, const Shape& result_shape) {
+  bool fits = values.dim() <= static_cast<int64_t>(result_shape.size());
+  for (int64_t i = 1; fits && i <= values.dim(); ++i) {
+    const int64_t vs = values.sizes()[values.dim() - i];
+    fits = vs == 1 || vs == result_shape[result_shape.size() - i];
+  }
+  EMBER_CHECK(fits, Runtime, "shape mismatch: value tensor of shape ", values.shape_str(),
+              " cannot be broadcast to indexing result of shape ", shape_to_string(result_shape));
+}
+
+IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices, const Tensor* values = nullptr) {
   std::vector<int64_t> idx_pos, rest_pos;
   Shape ishape;
   Tensor off;  // contiguous int64 byte offsets, of shape ishape
@@ -143,6 +154,14 @@ IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices) {
     for (size_t d = 0; d < indices.size(); ++d) (indices[d].defined() ? idx_pos : rest_pos).push_back(d);
     EMBER_CHECK(!idx_pos.empty(), Runtime, "index: expected at least one tensor index");
     ishape = broadcast_indices(indices);
+    if (values) {
+      const bool adj = idx_pos.back() - idx_pos.front() + 1 == static_cast<int64_t>(idx_pos.size());
+      Shape rs;
+      for (int64_t d : rest_pos) if (adj && d < idx_pos.front()) rs.push_back(x.sizes()[d]);
+      for (int64_t s : ishape) rs.push_back(s);
+      for (int64_t d : rest_pos) if (!(adj && d < idx_pos.front())) rs.push_back(x.sizes()[d]);
+      check_values_fit(*values, rs);
+    }
     // One pass per index tensor adds its (bounds-checked) byte offset: any number of indices, and each
     // index value is checked once rather than once per element of the remaining dims.
     off = zeros(ishape, ScalarType::Int64);
@@ -227,15 +246,9 @@ Tensor index_forward(const Tensor& x, const std::vector<Tensor>& indices) {
 }
 
 void index_put_forward(Tensor& x, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
-  IndexPlan p = make_plan(x, indices);
+  IndexPlan p = make_plan(x, indices, &values);
   // values broadcast to the result shape, then laid out in iteration order
-  bool fits = values.dim() <= static_cast<int64_t>(p.result_shape.size());
-  for (int64_t i = 1; fits && i <= values.dim(); ++i) {
-    const int64_t vs = values.sizes()[values.dim() - i];
-    fits = vs == 1 || vs == p.result_shape[p.result_shape.size() - i];
-  }
-  EMBER_CHECK(fits, Runtime, "shape mismatch: value tensor of shape ", values.shape_str(),
-              " cannot be broadcast to indexing result of shape ", shape_to_string(p.result_shape));
+  check_values_fit(values, p.result_shape);
   Tensor v = to_dtype(values, x.dtype());
   if (v.same_storage(x)) v = clone(v);
   Tensor v_view = permute(expand(v, p.result_shape), p.result_perm);
@@ -317,8 +330,21 @@ Tensor nonzero(const Tensor& x) {
   dispatch_all(x.dtype(), "nonzero", [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* p = xc.data<T>();
-    for (int64_t i = 0; i < xc.numel(); ++i) {
-      if (static_cast<acc_t<T>>(p[i]) != acc_t<T>(0)) hits.push_back(i);
+    auto nz = [](T v) { return static_cast<acc_t<T>>(v) != acc_t<T>(0); };
+    const int64_t n = xc.numel();
+    constexpr int64_t kBlock = 64;
+    int64_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+      // test a whole block first (the compiler vectorizes this): sparse inputs skip most elements
+      bool any = false;
+      for (int64_t j = 0; j < kBlock; ++j) any |= nz(p[i + j]);
+      if (!any) continue;
+      for (int64_t j = 0; j < kBlock; ++j) {
+        if (nz(p[i + j])) hits.push_back(i + j);
+      }
+    }
+    for (; i < n; ++i) {
+      if (nz(p[i])) hits.push_back(i);
     }
   });
   const int64_t n = static_cast<int64_t>(hits.size());

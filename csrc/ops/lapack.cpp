@@ -106,8 +106,9 @@ std::string batch_prefix(const Tensor& A, int64_t index) {
 std::tuple<Tensor, Tensor> linalg_inv_ex(const Tensor& A, bool check_errors) {
   const char* op = "linalg.inv";
   check_matrix(A, op);
-  check_dtype(A, op);
   check_square(A, op);
+  // the dtype after the shape, as torch
+  check_dtype(A, op);
   Tensor out, info = new_info(batch_count(A));
   {
     autograd::GradModeGuard no_grad(false);
@@ -146,8 +147,9 @@ std::tuple<Tensor, Tensor, Tensor> lu_det(const Tensor& A) {
 Tensor linalg_det(const Tensor& A) {
   const char* op = "linalg.det";
   check_matrix(A, op);
-  check_dtype(A, op, "lu_cpu");
   check_square(A, op);
+  // the dtype after the shape, as torch
+  check_dtype(A, op, "lu_cpu");
   Tensor det = std::get<0>(lu_det(A));
   if (autograd::should_record({&A})) autograd::record_linalg_det(A, det);
   return det;
@@ -156,8 +158,9 @@ Tensor linalg_det(const Tensor& A) {
 std::tuple<Tensor, Tensor> linalg_slogdet(const Tensor& A) {
   const char* op = "linalg.slogdet";
   check_matrix(A, op);
-  check_dtype(A, op);
   check_square(A, op);
+  // the dtype after the shape, as torch
+  check_dtype(A, op);
   auto [det, sign, logabs] = lu_det(A);
   if (autograd::should_record({&A})) autograd::record_linalg_slogdet(A, sign, logabs);
   return {sign, logabs};
@@ -166,8 +169,9 @@ std::tuple<Tensor, Tensor> linalg_slogdet(const Tensor& A) {
 Tensor logdet(const Tensor& A) {
   const char* op = "logdet";
   check_matrix(A, op);
-  check_dtype(A, op);
   check_square(A, op);
+  // the dtype after the shape, as torch
+  check_dtype(A, op);
   auto [sign, logabs] = linalg_slogdet(A);
   // log(sign) is nan for a negative determinant and -inf (added to -inf) for a zero one
   Tensor s;
@@ -205,10 +209,12 @@ Tensor solve_core(const Tensor& A, const Tensor& B) {
 Tensor linalg_solve(const Tensor& A, const Tensor& B, bool left) {
   const char* op = "linalg.solve";
   check_matrix(A, op);
-  check_dtype(A, op, "lu_cpu");
-  check_square(A, op);
+  // torch's order: a floating A, then A and B of one dtype, then square, then the kernel's dtypes
+  if (!is_floating(A.dtype())) check_dtype(A, op, "lu_cpu");
   EMBER_CHECK(A.dtype() == B.dtype(), Runtime, op, ": Expected A and B to have the same dtype, but found A of type ",
               torch_name(A.dtype()), " and B of type ", torch_name(B.dtype()), " instead");
+  check_square(A, op);
+  check_dtype(A, op, "lu_cpu");
   // B is a (batch of) vector(s) when 1-D or when its shape is A's without the last dim
   const bool vector = B.dim() == 1 || (B.dim() == A.dim() - 1 && B.sizes() == Shape(A.sizes().begin(), A.sizes().end() - 1));
   if (!left) {
@@ -233,8 +239,9 @@ Tensor linalg_solve(const Tensor& A, const Tensor& B, bool left) {
 std::tuple<Tensor, Tensor> linalg_cholesky_ex(const Tensor& A, bool upper, bool check_errors) {
   const char* op = "linalg.cholesky";
   check_matrix(A, op);
-  check_dtype(A, op, "cholesky_cpu");
   check_square(A, op);
+  // the dtype after the shape, as torch
+  check_dtype(A, op, "cholesky_cpu");
   Tensor L, info = new_info(batch_count(A));
   {
     autograd::GradModeGuard no_grad(false);
@@ -322,6 +329,17 @@ std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrice
   {
     autograd::GradModeGuard no_grad(false);
     Tensor a = colmajor_copy(A);
+    // gesdd does not converge on NaN/inf (it may return zeros): refuse them, as torch
+    bool finite = true;
+    if (a.dtype() == ScalarType::Float64) {
+      const double* p = a.data<double>();
+      for (int64_t i = 0; i < a.numel() && finite; ++i) finite = std::isfinite(p[i]);
+    } else {
+      const float* p = a.data<float>();
+      for (int64_t i = 0; i < a.numel() && finite; ++i) finite = std::isfinite(p[i]);
+    }
+    EMBER_CHECK(finite, Runtime, op, ": The algorithm failed to converge because the input matrix contained "
+                "non-finite values.");
     Tensor s = zeros(Shape{b, k}, A.dtype());
     Tensor u = compute_uv ? zeros(Shape{b, ucols, m}, A.dtype()) : Tensor();
     Tensor vt = compute_uv ? zeros(Shape{b, n, vrows}, A.dtype()) : Tensor();
@@ -359,8 +377,9 @@ std::tuple<Tensor, Tensor> linalg_eigh(const Tensor& A, const std::string& uplo,
   EMBER_CHECK(uplo == "L" || uplo == "U" || uplo == "l" || uplo == "u", Runtime,
               "Expected UPLO argument to be 'L' or 'U', but got ", uplo);
   check_matrix(A, op);
-  check_dtype(A, op, "linalg_eigh_cpu", true);
   check_square(A, op);
+  // the dtype after the shape, as torch
+  check_dtype(A, op, "linalg_eigh_cpu", true);
   const int64_t n = A.size(-1), b = batch_count(A);
   const Shape batch = batch_shape(A);
   Tensor L, V, info = new_info(b);
@@ -396,7 +415,10 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_lstsq(const Tensor& A, const T
   EMBER_CHECK(A.dtype() == B.dtype(), Runtime, op, ": Expected input and other to have the same dtype, but got input's dtype ",
               torch_name(A.dtype()), " and other's dtype ", torch_name(B.dtype()));
   EMBER_CHECK(A.dim() >= 2, Runtime, op, ": input must have at least 2 dimensions.");
-  const bool vector = B.dim() == A.dim() - 1;
+  EMBER_CHECK(A.dim() >= B.dim() && A.dim() - B.dim() <= 1, Runtime, op,
+              ": input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) <= 1");
+  // B is a batch of vectors only when its shape is exactly A's without the last dim (no broadcasting)
+  const bool vector = B.dim() == A.dim() - 1 && B.sizes() == Shape(A.sizes().begin(), A.sizes().end() - 1);
   Tensor B2 = vector ? unsqueeze(B, -1) : B;
   EMBER_CHECK(B2.dim() >= 2, Runtime, op, ": other must have at least 1 dimension.");
   const int64_t m = A.size(-2), n = A.size(-1), nrhs = B2.size(-1);

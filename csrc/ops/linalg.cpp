@@ -146,6 +146,13 @@ void check_broadcasts_to(const Tensor& input, const Shape& out, const char* op) 
 Tensor addmm_core(const Tensor& input, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
   const bool batched = m1.dim() == 3;
   const ScalarType dt = m1.dtype();
+  // as torch: alpha and beta must fit the dtype the product is computed in (float32 for 16-bit floats)
+  const bool half = dt == ScalarType::Float16 || dt == ScalarType::BFloat16;
+  const ScalarType scalar_dt = half ? ScalarType::Float32 : dt;
+  for (const Scalar* s : {&beta, &alpha}) {
+    EMBER_CHECK(scalar_fits(*s, scalar_dt), Runtime, "value cannot be converted to type ", dtype_name(scalar_dt),
+                " without overflow");
+  }
   const bool use_input = input.defined() && beta.to_double() != 0.0;
   Tensor out;
   {
@@ -341,7 +348,8 @@ Tensor tensordot(const Tensor& a, const Tensor& b, std::vector<int64_t> dims_a, 
   std::vector<bool> ca(a.dim(), false), cb(b.dim(), false);
   int64_t K = 1;
   for (size_t i = 0; i < dims_a.size(); ++i) {
-    const int64_t da = wrap_dim(dims_a[i], a.dim()), db = wrap_dim(dims_b[i], b.dim());
+    // a 0-d input has no dim to contract (no scalar-as-1-d wrapping here)
+    const int64_t da = wrap_dim(dims_a[i], a.dim(), false), db = wrap_dim(dims_b[i], b.dim(), false);
     EMBER_CHECK(!ca[da], Runtime, "tensordot: dim ", da, " appears multiple times in the list of dims");
     EMBER_CHECK(!cb[db], Runtime, "tensordot: dim ", db, " appears multiple times in the list of dims");
     EMBER_CHECK(a.sizes()[da] == b.sizes()[db], Runtime, "tensordot: contracted dimensions need to match, but first has size ",
@@ -413,6 +421,7 @@ Tensor index3(int64_t a, int64_t b, int64_t c) {
 }
 
 Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, int64_t shown_dim) {
+  check_not_bool(a, "cross");  // first, as torch
   EMBER_CHECK(a.dim() == b.dim(), Runtime, "linalg.cross: inputs must have the same number of dimensions, got ",
               a.shape_str(), " and ", b.shape_str());
   EMBER_CHECK(a.dtype() == b.dtype(), Runtime, "linalg.cross: expected both inputs to have the same dtype, got ",
@@ -448,8 +457,8 @@ Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim) {
 Tensor linalg_cross(const Tensor& a, const Tensor& b, int64_t dim) { return cross_impl(a, b, dim, dim); }
 
 Tensor trace(const Tensor& x) {
+  check_not_bool(x, "trace");  // first, as torch
   EMBER_CHECK(x.dim() == 2, Runtime, "trace: expected a matrix, but got tensor with dim ", x.dim());
-  check_not_bool(x, "trace");
   const int64_t n = std::min(x.sizes()[0], x.sizes()[1]);
   Tensor diag = as_strided(x, Shape{n}, Shape{x.strides()[0] + x.strides()[1]}, x.storage_offset());
   return sum(diag, {}, false, std::nullopt);
@@ -525,10 +534,7 @@ Tensor chain_matmul(const std::vector<Tensor>& matrices) {
   for (const Tensor& t : matrices) {
     EMBER_CHECK(t.dim() == 2, Runtime, "chain_matmul: Tensor dimension is ", t.dim(), ", expected 2 instead.");
   }
-  if (matrices.size() == 1) {
-    check_not_bool(matrices[0], "chain_matmul");
-    return clone(matrices[0]);
-  }
+  if (matrices.size() == 1) return clone(matrices[0]);  // no product: any dtype, bool too (as torch)
   return multi_dot(matrices);
 }
 
@@ -588,6 +594,8 @@ Tensor bilinear(const Tensor& x1, const Tensor& x2, const Tensor& weight, const 
               "bilinear(): expected input1, input2 and weight to have the same dtype, but got ", dtype_name(x1.dtype()),
               ", ", dtype_name(x2.dtype()), " and ", dtype_name(weight.dtype()));
   if (bias) {
+    // torch reads bias.size(0) first: a 0-d bias is an IndexError
+    EMBER_CHECK(bias->dim() > 0, Index, "bilinear(): Dimension specified as 0 but bias has no dimensions");
     EMBER_CHECK(bias->dim() == 1 && bias->sizes()[0] == O, Runtime, "bilinear(): bias size does not match weight size: got ",
                 bias->shape_str(), " but expected [", O, "]");
     EMBER_CHECK(bias->dtype() == x1.dtype(), Runtime, "bilinear(): expected bias to have dtype ", dtype_name(x1.dtype()));

@@ -30,9 +30,9 @@ inline double to_unit(uint32_t hi, uint32_t lo) {
 // Fills `t` (contiguous) with f(words of counter base+i), in parallel.
 template <typename F>
 void fill_random(const Tensor& t, Generator* g, const char* op, const F& f) {
-  Generator& gen = gen_or_default(g);
   const int64_t n = t.numel();
-  const uint64_t base = gen.reserve(static_cast<uint64_t>(n));
+  const PhiloxDraw gen = gen_or_default(g).reserve(static_cast<uint64_t>(n));
+  const uint64_t base = gen.base;
   dispatch_all(t.dtype(), op, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* p = t.data<T>();
@@ -45,9 +45,9 @@ void fill_random(const Tensor& t, Generator* g, const char* op, const F& f) {
 // Fills `t` (contiguous) with f(i, words of counter base+i), in parallel.
 template <typename F>
 void fill_indexed(const Tensor& t, Generator* g, const char* op, const F& f) {
-  Generator& gen = gen_or_default(g);
   const int64_t n = t.numel();
-  const uint64_t base = gen.reserve(static_cast<uint64_t>(n));
+  const PhiloxDraw gen = gen_or_default(g).reserve(static_cast<uint64_t>(n));
+  const uint64_t base = gen.base;
   dispatch_all(t.dtype(), op, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* p = t.data<T>();
@@ -141,8 +141,8 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes, ScalarType dtype, 
               " >= to=", high);
   Tensor t = empty(sizes, dtype);
   const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
-  Generator& g = gen_or_default(gen);
-  const uint64_t base = g.reserve(static_cast<uint64_t>(t.numel()));
+  const PhiloxDraw g = gen_or_default(gen).reserve(static_cast<uint64_t>(t.numel()));
+  const uint64_t base = g.base;
   dispatch_all(dtype, "randint", [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* p = t.data<T>();
@@ -159,10 +159,10 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes, ScalarType dtype, 
 
 Tensor randperm(int64_t n, ScalarType dtype, Generator* gen) {
   EMBER_CHECK(n >= 0, Runtime, "randperm: n must be non-negative, got", n);
-  Generator& g = gen_or_default(gen);
   std::vector<int64_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
-  const uint64_t base = g.reserve(static_cast<uint64_t>(n));
+  const PhiloxDraw g = gen_or_default(gen).reserve(static_cast<uint64_t>(n));
+  const uint64_t base = g.base;
   for (int64_t i = n - 1; i > 0; --i) {  // Fisher-Yates
     auto w = g.philox(base + i);
     uint64_t r = (static_cast<uint64_t>(w[0]) << 32) | w[1];
@@ -350,8 +350,8 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
     EMBER_CHECK(s > 0.0, Runtime, "multinomial: invalid multinomial distribution (sum of probabilities <= 0)");
   }
   Tensor out = empty(Shape{rows, num_samples}, ScalarType::Int64);
-  Generator& g = gen_or_default(gen);
-  const uint64_t base = g.reserve(static_cast<uint64_t>(rows * (replacement ? num_samples : k)));
+  const PhiloxDraw g = gen_or_default(gen).reserve(static_cast<uint64_t>(rows * (replacement ? num_samples : k)));
+  const uint64_t base = g.base;
   cpu::multinomial_kernel(p, out, num_samples, replacement, g, base);
   return probs.dim() == 1 ? reshape(out, Shape{num_samples}) : out;
 }
@@ -489,8 +489,8 @@ Tensor dropout(const Tensor& x, double p, bool train, Generator* gen) {
   Tensor xc = contiguous(x);
   Tensor out = empty(x.sizes(), x.dtype());
   Tensor mask = empty(x.sizes(), ScalarType::Bool);
-  Generator& g = gen_or_default(gen);
-  const uint64_t base = g.reserve(static_cast<uint64_t>((x.numel() + 3) / 4));
+  const PhiloxDraw g = gen_or_default(gen).reserve(static_cast<uint64_t>((x.numel() + 3) / 4));
+  const uint64_t base = g.base;
   cpu::dropout_kernel(xc, out, mask, p, g, base);
   if (autograd::should_record({&x})) autograd::record_dropout(x, mask, p < 1.0 ? 1.0 / (1.0 - p) : 0.0, out);
   return out;

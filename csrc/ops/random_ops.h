@@ -44,10 +44,10 @@ inline double philox_unit(uint32_t hi, uint32_t lo) {
 namespace cpu {
 // out = keep ? x * scale : 0 with keep = (uniform >= p); mask (bool) records keep. x, out and
 // mask are contiguous; `base` is the first of the ceil(n / 4) Philox counters reserved.
-void dropout_kernel(const Tensor& x, Tensor& out, Tensor& mask, double p, const Generator& gen, uint64_t base);
+void dropout_kernel(const Tensor& x, Tensor& out, Tensor& mask, double p, const PhiloxDraw& gen, uint64_t base);
 // Samples `n` categories per row of `probs` (float64, contiguous, rows x k, validated) into
 // `out` (int64, rows x n); counters from `base`: rows*n with replacement, rows*k without.
-void multinomial_kernel(const Tensor& probs, Tensor& out, int64_t n, bool replacement, const Generator& gen,
+void multinomial_kernel(const Tensor& probs, Tensor& out, int64_t n, bool replacement, const PhiloxDraw& gen,
                         uint64_t base);
 }  // namespace cpu
 

@@ -15,10 +15,14 @@ namespace ember {
 
 namespace {
 
+void check_nonempty_dim(const Tensor& x, int64_t d, const char* op) {
+  EMBER_CHECK(x.sizes()[d] != 0, Index, op, ": Expected reduction dim ", d, " to have non-zero size (input shape ",
+              x.shape_str(), ")");
+}
+
 void check_nonempty(const Tensor& x, const std::vector<bool>& mask, const char* op) {
   for (int64_t d = 0; d < x.dim(); ++d) {
-    EMBER_CHECK(!(mask[d] && x.sizes()[d] == 0), Index, op, ": Expected reduction dim ", d,
-                " to have non-zero size (input shape ", x.shape_str(), ")");
+    if (mask[d]) check_nonempty_dim(x, d, op);
   }
 }
 
@@ -35,6 +39,13 @@ std::tuple<Tensor, Tensor> extremum_dim(const Tensor& x, int64_t dim, bool keepd
 
 Tensor extremum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool is_max) {
   const char* op = is_max ? "amax" : "amin";
+  // reducing everything (no dims) has no identity to return for an empty tensor
+  EMBER_CHECK(!dims.empty() || x.numel() > 0, Runtime, op,
+              "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim "
+              "with the 'dim' argument.");
+  for (int64_t d : dims) {  // torch checks each named dim's size before repeats
+    if (x.dim() > 0) check_nonempty_dim(x, wrap_dim(d, x.dim()), op);
+  }
   std::vector<bool> mask = reduce_mask(x, dims, op);
   check_nonempty(x, mask, op);
   Tensor values = empty(kept_shape(x, mask), x.dtype());
@@ -68,7 +79,10 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std:
   // (and float data summed as int64 truncates each element, not the total)
   {
     autograd::GradModeGuard no_grad(false);  // the conversion is part of sum, not a node
-    const Tensor& in = (dtype && out_dt != x.dtype()) ? to_dtype(x, out_dt) : x;
+    // integers (and bools) summed into int64 need no conversion: the kernel accumulates them in
+    // int64 anyway, and a converted copy of a big uint8/bool tensor would be 8 times its size
+    const bool widen_only = out_dt == ScalarType::Int64 && is_integral(x.dtype(), true);
+    const Tensor& in = (dtype && out_dt != x.dtype() && !widen_only) ? to_dtype(x, out_dt) : x;
     cpu::reduce_kernel(cpu::ReduceOp::Sum, out, Tensor(), in, mask);
   }
   Tensor result = drop_reduced(out, mask, keepdim);
@@ -153,8 +167,8 @@ Tensor any(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) { re
 Tensor count_nonzero(const Tensor& x, const std::vector<int64_t>& dims) {
   reduce_mask(x, dims, "count_nonzero");  // checks repeats
   autograd::GradModeGuard no_grad(false);
-  Tensor nz = binary(BinaryOp::Ne, x, wrapped_scalar(Scalar(int64_t(0))));
-  return sum(nz, dims, false, ScalarType::Int64);
+  Tensor nz = x.dtype() == ScalarType::Bool ? x : binary(BinaryOp::Ne, x, wrapped_scalar(Scalar(int64_t(0))));
+  return sum(nz, dims, false, ScalarType::Int64);  // bools are summed into int64 without a copy
 }
 
 std::tuple<Tensor, Tensor> aminmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {

@@ -11,11 +11,16 @@ namespace ember {
 // Marks the dims to reduce (all when `dims` is empty) and checks for repeats.
 inline std::vector<bool> reduce_mask(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {
   std::vector<bool> mask(x.dim(), dims.empty());
+  bool scalar_seen = false;  // a 0-d tensor takes dim 0 (or -1) once, as in torch
   for (int64_t d : dims) {
     int64_t w = wrap_dim(d, x.dim());
-    if (x.dim() == 0) continue;
-    EMBER_CHECK(!mask[w], Runtime, op, ": dim ", w, " appears multiple times in the list of dims");
-    mask[w] = true;
+    const bool seen = x.dim() == 0 ? scalar_seen : mask[w];
+    EMBER_CHECK(!seen, Runtime, op, ": dim ", w, " appears multiple times in the list of dims");
+    if (x.dim() == 0) {
+      scalar_seen = true;
+    } else {
+      mask[w] = true;
+    }
   }
   return mask;
 }

@@ -4,6 +4,7 @@
 
 #include "autograd/derivatives/derivatives.h"
 #include "cpu/kernels.h"
+#include "ops/shape_ops.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -88,10 +89,14 @@ Tensor as_strided(const Tensor& x, const Shape& sizes, const Shape& strides, std
   // every element the view can reach must lie inside the storage
   int64_t lo = off, hi = off;
   bool empty_view = shape_numel(sizes) == 0;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    int64_t span = (sizes[i] - 1) * strides[i];
-    if (span < 0) lo += span; else hi += span;
+  bool overflow = false;  // a wrapped-around span could pass the check and reach any address
+  for (size_t i = 0; i < sizes.size() && !empty_view; ++i) {
+    int64_t span = 0;
+    overflow |= __builtin_mul_overflow(sizes[i] - 1, strides[i], &span);
+    overflow |= span < 0 ? __builtin_add_overflow(lo, span, &lo) : __builtin_add_overflow(hi, span, &hi);
   }
+  EMBER_CHECK(!overflow, Runtime, "as_strided: storage size calculation overflowed with sizes=", shape_to_string(sizes),
+              " and strides=", shape_to_string(strides));
   int64_t capacity = static_cast<int64_t>(x.storage()->nbytes / x.itemsize());
   EMBER_CHECK(empty_view || (lo >= 0 && hi < capacity), Runtime, "as_strided: setStorage: sizes ",
               shape_to_string(sizes), ", strides ", shape_to_string(strides), " and storage offset ", off,
@@ -134,6 +139,7 @@ Tensor transpose(const Tensor& x, int64_t d0, int64_t d1) {
 }
 
 Tensor matrix_transpose(const Tensor& x) {
+  if (x.dim() == 0) return alias(x);  // as torch (which deprecates it): the identity on 0-d tensors
   EMBER_CHECK(x.dim() >= 2, Runtime, "tensor.mT is only supported on matrices or batches of matrices. Got ", x.dim(),
               "-D tensor.");
   return transpose(x, -2, -1);
@@ -169,6 +175,7 @@ Tensor expand(const Tensor& x, const Shape& sizes) {
       out_strides[i] = have == want ? x.strides()[xi] : 0;
     }
   }
+  check_sizes(out_sizes, "expand");  // a wrapped element count would pass later size checks
   return finish_view(x, make_view(x, out_sizes, out_strides, x.storage_offset()),
                      [&](const Tensor& out) { autograd::record_expand(x, out); });
 }
@@ -272,9 +279,19 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
                      [&](const Tensor& out) { autograd::record_slice(x, d, b, step, out); });
 }
 
+// Every piece of split/chunk/unbind/tensor_split is a view (~200 bytes); beyond this count the
+// list alone would exhaust memory (and the process be killed), so it is refused up front.
+constexpr int64_t kMaxPieces = int64_t(1) << 26;
+
+void check_piece_count(int64_t pieces, const char* op) {
+  EMBER_CHECK(pieces <= kMaxPieces, Runtime, op, ": out of memory: the result would be ", pieces,
+              " tensors (at most ", kMaxPieces, " are supported)");
+}
+
 std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
   EMBER_CHECK(x.dim() > 0, Index, "unbind: dimension specified as 0 but tensor has no dimensions");
   int64_t d = wrap_dim(dim, x.dim());
+  check_piece_count(x.sizes()[d], "unbind");
   std::vector<Tensor> out;
   for (int64_t i = 0; i < x.sizes()[d]; ++i) out.push_back(select(x, d, i));
   return out;
@@ -291,6 +308,7 @@ std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
     out.push_back(x);
     return out;
   }
+  check_piece_count(size / split_size + 1, "split");
   for (int64_t b = 0; b < size; b += split_size) out.push_back(slice(x, d, b, std::min(size, b + split_size), 1));
   return out;
 }
@@ -319,6 +337,7 @@ std::vector<Tensor> split_with_sizes(const Tensor& x, const std::vector<int64_t>
 std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   EMBER_CHECK(x.dim() > 0, Runtime, "chunk expects at least a 1-dimensional tensor");
   EMBER_CHECK(chunks > 0, Runtime, "chunk expects `chunks` to be greater than 0, got: ", chunks);
+  check_piece_count(chunks, "chunk");
   int64_t d = wrap_dim(dim, x.dim());
   int64_t size = x.sizes()[d];
   int64_t split_size = (size + chunks - 1) / chunks;

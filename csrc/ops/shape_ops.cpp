@@ -35,6 +35,8 @@ void zero_outside_triangle(const Tensor& t, int64_t k, bool lower) {
   const int64_t n = t.numel();
   if (n == 0) return;
   const int64_t batches = n / (rows * cols);
+  // a diagonal beyond the matrix acts like one just past its edge; clamping keeps i + k from overflowing
+  k = std::clamp<int64_t>(k, -rows - 1, cols + 1);
   const int64_t isz = static_cast<int64_t>(t.itemsize());
   char* base = t.data_ptr();
   parallel_for(0, batches, std::max<int64_t>(1, kGrainSize / (rows * cols)), [&](int64_t b0, int64_t b1) {
@@ -101,7 +103,8 @@ Tensor& triu_(Tensor& x, int64_t diagonal) { return triangle_(x, diagonal, false
 
 Tensor diagonal(const Tensor& x, int64_t offset, int64_t dim1, int64_t dim2) {
   const int64_t nd = x.dim();
-  int64_t d1 = wrap_dim(dim1, nd, false), d2 = wrap_dim(dim2, nd, false);
+  // a 0-d input wraps dims as if 1-d (as torch), so it always fails one of the two checks below
+  int64_t d1 = wrap_dim(dim1, nd), d2 = wrap_dim(dim2, nd);
   EMBER_CHECK(d1 != d2, Runtime, "diagonal dimensions cannot be identical ", dim1, ", ", dim2);
   const int64_t s1 = x.sizes()[d1], s2 = x.sizes()[d2];
   int64_t len = offset >= 0 ? std::min(s1, s2 - offset) : std::min(s1 + offset, s2);
@@ -193,7 +196,8 @@ Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const std::vect
   for (size_t i = 0; i < dims.size(); ++i) {
     int64_t d = wrap_dim(dims[i], x.dim(), false);
     int64_t n = x.sizes()[d];
-    if (n > 0) shift[d] = (((shift[d] + shifts[i]) % n) + n) % n;
+    // reduce the shift first: shift[d] + shifts[i] could overflow int64
+    if (n > 0) shift[d] = (shift[d] + ((shifts[i] % n) + n) % n) % n;
   }
   std::vector<int64_t> rolled;
   for (int64_t d = 0; d < x.dim(); ++d) {
@@ -304,7 +308,8 @@ Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_si
   int64_t total = 0;
   for (int64_t i = 0; i < r.numel(); ++i) {
     EMBER_CHECK(rp[i] >= 0, Runtime, "repeats can not be negative");
-    total += rp[i];
+    EMBER_CHECK(!__builtin_add_overflow(total, rp[i], &total), Runtime,
+                "repeat_interleave: the sum of repeats overflows int64");
   }
   check_output_size(output_size, total);
   Tensor out = empty({total}, ScalarType::Int64, repeats.device());
@@ -385,6 +390,7 @@ std::vector<Tensor> tensor_split(const Tensor& x, int64_t sections, int64_t dim)
   EMBER_CHECK(x.dim() > 0, Runtime, "tensor_split expected at least a 1-dimensional tensor, but got a tensor with ",
               x.dim(), " dims");
   EMBER_CHECK(sections > 0, Runtime, "number of sections must be larger than 0, got ", sections);
+  check_piece_count(sections, "tensor_split");
   int64_t d = wrap_dim(dim, x.dim());
   const int64_t n = x.sizes()[d], base = n / sections, extra = n % sections;
   std::vector<Tensor> out;
@@ -483,11 +489,12 @@ Shape channels_last_strides(const Shape& s) {
   const int64_t nd = static_cast<int64_t>(s.size());
   Shape st(nd);
   int64_t acc = 1;
+  // as torch: plain products, so a zero size gives zero strides outside it
   st[1] = acc;
-  acc *= std::max<int64_t>(s[1], 1);
+  acc *= s[1];
   for (int64_t d = nd - 1; d >= 2; --d) {
     st[d] = acc;
-    acc *= std::max<int64_t>(s[d], 1);
+    acc *= s[d];
   }
   st[0] = acc;
   return st;
@@ -556,16 +563,36 @@ const char* pad_mode_name(PadMode m) {
 
 Tensor as_4d(const Tensor& x, int64_t np);
 
+// The padded shape in checked arithmetic: an enormous pad must raise, not wrap around or reach the
+// allocator. Negative sizes are left for the callers' own checks.
+Shape padded_shape(const Shape& in, const std::vector<int64_t>& pad, const char* mode) {
+  Shape out = in;
+  const int64_t np = static_cast<int64_t>(pad.size()) / 2, nd = static_cast<int64_t>(in.size());
+  bool overflow = false;
+  for (int64_t i = 0; i < np; ++i) {
+    int64_t& o = out[nd - 1 - i];
+    overflow = overflow || __builtin_add_overflow(o, pad[2 * i], &o) || __builtin_add_overflow(o, pad[2 * i + 1], &o);
+  }
+  int64_t numel = 1;
+  bool has_zero = false;
+  for (int64_t s : out) {
+    if (s <= 0) has_zero = true;
+    else overflow = overflow || __builtin_mul_overflow(numel, s, &numel);
+  }
+  EMBER_CHECK(has_zero || !overflow, Runtime, "pad (", mode, "): Storage size calculation overflowed padding input of ",
+              "shape ", shape_to_string(in), " with pad ", shape_to_string(Shape(pad.begin(), pad.end())));
+  return out;
+}
+
 Tensor constant_pad(const Tensor& x, const std::vector<int64_t>& pad, const Scalar& value) {
   const int64_t np = static_cast<int64_t>(pad.size()) / 2;
-  Shape sizes = x.sizes();
+  const Shape sizes = padded_shape(x.sizes(), pad, "constant");
   for (int64_t i = 0; i < np; ++i) {
     int64_t d = x.dim() - 1 - i;
-    int64_t n = sizes[d] + pad[2 * i] + pad[2 * i + 1];
+    int64_t n = sizes[d];
     EMBER_CHECK(n >= 0, Runtime, "The input size ", sizes[d], ", plus negative padding ", pad[2 * i], " and ",
                 pad[2 * i + 1], " resulted in a negative output size, which is invalid. Check dimension ", d,
                 " of your input.");
-    sizes[d] = n;
   }
   EMBER_CHECK(scalar_fits(value, x.dtype()), Runtime, "pad: value cannot be converted to type ",
               dtype_name(x.dtype()), " without overflow");
@@ -665,6 +692,7 @@ void check_index_pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode m
     return;
   }
   EMBER_CHECK(x.dtype() != ScalarType::Bool, NotImplemented, "\"", name, "_pad\" not implemented for 'Bool'");
+  const Shape out_sizes = padded_shape(x.sizes(), pad, name);
   const bool batched = x.dim() == np + 2;
   for (int64_t d = batched ? 1 : 0; d < x.dim(); ++d) {
     EMBER_CHECK(x.sizes()[d] != 0, Runtime, "Expected ", np + 1, "D or ", np + 2,
@@ -678,8 +706,8 @@ void check_index_pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode m
                   "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (",
                   l, ", ", r, ") at dimension ", d, " of input ", x.shape_str());
     }
-    EMBER_CHECK(n + l + r >= 1, Runtime, name, " pad: input (size ", n, " at dimension ", d,
-                ") is too small. Calculated output size: ", n + l + r);
+    EMBER_CHECK(out_sizes[d] >= 1, Runtime, name, " pad: input (size ", n, " at dimension ", d,
+                ") is too small. Calculated output size: ", out_sizes[d]);
   }
 }
 
@@ -705,10 +733,11 @@ Tensor pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode mode, std::
               "\" doesn't take in value argument");
   check_index_pad(x, pad, mode);
   const int64_t np = static_cast<int64_t>(pad.size()) / 2;
-  Shape out_sizes;
-  cpu::PadMaps maps = pad_maps(x.sizes(), pad, mode, &out_sizes);
-  Tensor out = empty(out_sizes, x.dtype(), x.device());
-  {
+  // allocate first: an empty batch with an enormous pad needs no index maps (nor memory for them)
+  Tensor out = empty(padded_shape(x.sizes(), pad, pad_mode_name(mode)), x.dtype(), x.device());
+  if (out.numel() > 0) {
+    Shape out_sizes;
+    cpu::PadMaps maps = pad_maps(x.sizes(), pad, mode, &out_sizes);
     autograd::GradModeGuard no_grad(false);
     Tensor in4 = as_4d(x, np);
     cpu::pad_gather_kernel(as_4d(out, np), in4, maps);

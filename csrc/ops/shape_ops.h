@@ -42,6 +42,8 @@ Tensor movedim(const Tensor& x, const std::vector<int64_t>& source, const std::v
 
 // ---- splits and stacks ----
 std::vector<Tensor> meshgrid(const std::vector<Tensor>& tensors, const std::string& indexing);
+// Refuses results of more views than memory can hold (defined in ops/shape.cpp).
+void check_piece_count(int64_t pieces, const char* op);
 std::vector<Tensor> tensor_split(const Tensor& x, int64_t sections, int64_t dim);
 std::vector<Tensor> tensor_split_indices(const Tensor& x, const std::vector<int64_t>& indices, int64_t dim);
 // hsplit/vsplit/dsplit: `which` is 'h', 'v' or 'd'

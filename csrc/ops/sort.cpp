@@ -140,11 +140,12 @@ std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool la
 }
 
 std::tuple<Tensor, Tensor> kthvalue(const Tensor& x, int64_t k, int64_t dim, bool keepdim) {
-  check_sortable(x, "kthvalue");
   int64_t d = wrap_dim(dim, x.dim());
   const int64_t n = dim_size(x, d);
+  EMBER_CHECK(n > 0 || x.dim() == 0, Index, "kthvalue(): Expected reduction dim ", d, " to have non-zero size.");
   EMBER_CHECK(k >= 1 && k <= n, Runtime, "kthvalue(): selected number k out of range for dimension ", d,
               " (k = ", k, ", size ", n, ")");
+  check_sortable(x, "kthvalue");  // after the dim and k checks, as torch
   auto r = select_along(x, d, cpu::SelectKind::Kth, k - 1, keepdim);
   if (autograd::should_record({&x})) {
     autograd::record_index_values("KthvalueBackward0", x, d, keepdim, std::get<0>(r), std::get<1>(r));

@@ -1,4 +1,5 @@
 #include "autograd/derivatives/derivatives.h"
+#include "core/output.h"
 #include "cpu/kernels.h"
 #include "cpu/unary_math_kernels.h"
 #include "ops/ops.h"
@@ -162,20 +163,48 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
   return x;
 }
 
+namespace {
+// torch's unary ops without type promotion take an out= of exactly the input's dtype.
+bool same_dtype_out(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg:
+    case UnaryOp::Abs:
+    case UnaryOp::BitwiseNot:
+    case UnaryOp::Sign:
+    case UnaryOp::Sgn:
+    case UnaryOp::Floor:
+    case UnaryOp::Ceil:
+    case UnaryOp::Round:
+    case UnaryOp::Trunc:
+    case UnaryOp::Frac: return true;
+    default: return false;
+  }
+}
+
+void check_same_dtype_out(const Tensor& x, const Tensor& out) {
+  EMBER_CHECK(out.dtype() == x.dtype(), Runtime, "Found dtype ", dtype_name(out.dtype()), " but expected ",
+              dtype_name(x.dtype()));
+}
+}  // namespace
+
 Tensor& unary_out(UnaryOp op, const Tensor& x, Tensor& out) {
   const char* name = unary_name(op);
+  if (op == UnaryOp::IsPosInf || op == UnaryOp::IsNegInf || op == UnaryOp::Signbit) {
+    // torch: these write bool only, even where a cast would do
+    EMBER_CHECK(out.dtype() == ScalarType::Bool, Runtime, name, " does not support non-boolean outputs.");
+  }
+  if (same_dtype_out(op)) check_same_dtype_out(x, out);
   if (out.impl() == x.impl()) return unary_(op, out);
   check_writable(out, name);
   check_unary_dtype(op, x.dtype());
   ScalarType dt = unary_result_dtype(op, x.dtype());
   EMBER_CHECK(can_cast(dt, out.dtype()), Runtime, name, ": result type ", dtype_name(dt),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
-  EMBER_CHECK(out.sizes() == x.sizes(), Runtime, name, ": output with shape ", out.shape_str(),
-              " doesn't match the input shape ", x.shape_str());
   EMBER_CHECK(!autograd::should_record({&x, &out}), Runtime, name,
               "(): functions with out=... arguments don't support automatic differentiation, but one of the "
               "arguments requires grad.");
   Tensor r = unary(op, x);
+  resize_output(out, r.sizes(), name);
   cpu::copy_kernel(out, r);  // a temporary: out may overlap x
   out.bump_version();
   return out;
@@ -213,16 +242,16 @@ Tensor& round_decimals_(Tensor& x, int64_t decimals) {
 
 Tensor& round_decimals_out(const Tensor& x, int64_t decimals, Tensor& out) {
   if (out.impl() == x.impl()) return round_decimals_(out, decimals);
+  check_same_dtype_out(x, out);
   check_writable(out, "round");
   check_round_decimals_dtype(x.dtype());
   EMBER_CHECK(can_cast(x.dtype(), out.dtype()), Runtime, "round: result type ", dtype_name(x.dtype()),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
-  EMBER_CHECK(out.sizes() == x.sizes(), Runtime, "round: output with shape ", out.shape_str(),
-              " doesn't match the input shape ", x.shape_str());
   EMBER_CHECK(!autograd::should_record({&x, &out}), Runtime,
               "round(): functions with out=... arguments don't support automatic differentiation, but one of the "
               "arguments requires grad.");
   Tensor r = round_decimals(x, decimals);
+  resize_output(out, r.sizes(), "round");
   cpu::copy_kernel(out, r);
   out.bump_version();
   return out;

@@ -145,6 +145,36 @@ void set_requires_grad(const Tensor& t, bool flag) {
 
 Tensor detach(const Tensor& t) { return make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
 
+// The collector's view of a Tensor: besides its __dict__, the ctx of a Python Function reached
+// through grad_fn. Without it `ctx.out = out` (out -> node -> ctx -> out) is a cycle that Python
+// cannot see and never frees; torch collects it. The ctx is reported only when this Python object
+// is the sole owner all along the chain (tensor, node, ctx), so the collector's counts stay exact.
+traverseproc g_tensor_base_traverse = nullptr;
+int tensor_traverse(PyObject* self, visitproc visit, void* arg) {
+  if (int r = g_tensor_base_traverse(self, visit, arg)) return r;
+  auto vh = reinterpret_cast<py::detail::instance*>(self)->get_value_and_holder();
+  if (!vh.holder_constructed()) return 0;
+  const Tensor& t = *static_cast<const Tensor*>(vh.value_ptr());
+  if (!t.defined() || t.impl_ptr().use_count() != 1 || !t.impl()->autograd) return 0;
+  const std::shared_ptr<Node>& fn = t.impl()->autograd->grad_fn;
+  if (!fn || fn.use_count() != 1) return 0;
+  auto* py_node = dynamic_cast<PyFunctionNode*>(fn.get());
+  if (py_node == nullptr || !py_node->ctx || py_node->ctx.use_count() != 1) return 0;
+  Py_VISIT(py_node->ctx->ptr());
+  return 0;
+}
+
+// The engine's interrupt check: Ctrl-C during a long backward. Signal handlers run only in the
+// main thread, so other threads never take the GIL for it; the main thread takes it briefly (the
+// engine asks every few ms) and throws what a handler raised (KeyboardInterrupt), which pybind11
+// hands back to Python once the engine has unwound.
+unsigned long g_main_thread = 0;
+void check_python_signals() {
+  if (PyThread_get_thread_ident() != g_main_thread || !Py_IsInitialized()) return;
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
 // A Python wrapper for a node (grad_fn): its name, next_functions and hooks.
 py::object node_object(const std::shared_ptr<Node>& n) {
   if (!n) return py::none();
@@ -155,6 +185,12 @@ py::object node_object(const std::shared_ptr<Node>& n) {
 
 void init_autograd(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
+  auto* tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  g_tensor_base_traverse = tensor_type->tp_traverse;  // pybind11's: __dict__ and the type
+  tensor_type->tp_traverse = tensor_traverse;
+
+  g_main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+  autograd::set_interrupt_check(&check_python_signals);
 
   // anomaly detection: a node made by a C++ op remembers the Python stack of its forward call
   autograd::set_anomaly_trace_provider([]() -> std::string {

@@ -90,6 +90,8 @@ Scalar to_scalar(py::handle h, const char* op) {
   if (py::isinstance<py::array>(h) && py::reinterpret_borrow<py::array>(h).ndim() == 0) {
     return to_scalar(h.attr("item")(), op);
   }
+  EMBER_CHECK(!PyComplex_Check(h.ptr()), NotImplemented, op,
+              ": complex numbers are not supported (ember has no complex dtypes yet)");
   EMBER_FAIL(Type, op, ": expected a number, got ", type_name(h));
 }
 
@@ -105,12 +107,20 @@ Tensor to_operand(py::handle h, const char* op) {
   }
   // a NumPy array operand takes part as a tensor sharing its memory, as torch converts it
   if (py::isinstance<py::array>(h)) return tensor_from_numpy_shared(h);
+  EMBER_CHECK(!PyComplex_Check(h.ptr()), NotImplemented, op,
+              ": complex numbers are not supported (ember has no complex dtypes yet)");
   EMBER_FAIL(Type, op, "(): argument 'other' must be Tensor or Number, not ",
              type_name(h));
 }
 
 int64_t to_int(py::handle h, const char* what) {
-  if (PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr())) return h.cast<int64_t>();
+  if (PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr())) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+    EMBER_CHECK(!overflow, Value, what, ": Overflow when unpacking long long (", py::str(h).cast<std::string>(),
+                " is outside int64)");
+    return static_cast<int64_t>(v);
+  }
   if (is_tensor(h)) {
     const Tensor& t = h.cast<const Tensor&>();
     if (t.numel() == 1 && is_integral(t.dtype(), false)) return to_scalar(h, what).to_int();
@@ -130,6 +140,8 @@ Shape to_shape(py::handle h, const char* op) {
 }
 
 Shape shape_from_args(const py::args& args, const char* op) {
+  // f() is not f(()): torch wants the size (f(()) gives a 0-d tensor)
+  EMBER_CHECK(args.size() > 0, Type, op, "() missing 1 required positional arguments: \"size\"");
   if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return to_shape(args[0], op);
   Shape s;
   for (py::handle item : args) s.push_back(to_int(item, op));
@@ -215,6 +227,12 @@ void check_not_text(py::handle h) {
   EMBER_CHECK(!PyUnicode_Check(h.ptr()) && !PyBytes_Check(h.ptr()), Value, "too many dimensions '", type_name(h), "'");
 }
 
+// tensor("a") itself: torch names the type (TypeError); a string inside a list is "too many dimensions"
+void check_not_text_data(py::handle h) {
+  EMBER_CHECK(!PyUnicode_Check(h.ptr()) && !PyBytes_Check(h.ptr()), Type, "new(): invalid data type '", type_name(h),
+              "'");
+}
+
 }  // namespace
 
 Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
@@ -226,7 +244,7 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
     Tensor t = tensor_from_numpy_shared(data);
     return to_dtype(t, dtype.value_or(t.dtype()), true);  // always a copy
   }
-  check_not_text(data);
+  check_not_text_data(data);
   // The shape comes from the first element at each depth; the walk checks every other element.
   Shape shape;
   for (py::object probe = py::reinterpret_borrow<py::object>(data); is_nested(probe);) {
@@ -240,16 +258,21 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
   leaves.reserve(static_cast<size_t>(shape_numel(shape)));
   std::function<void(py::handle, size_t)> walk = [&](py::handle obj, size_t depth) {
     if (depth == shape.size()) {
-      check_not_text(obj);
+      check_not_text_data(obj);  // past the first-element probe torch calls it a bad type
       EMBER_CHECK(!is_nested(obj), Type, "tensor(): expected a number at dim ", depth, ", got a sequence (",
                   type_name(obj), ")");
+      if (obj.is_none()) {  // torch's classes and words: no dtype to infer, or one None can't be converted to
+        EMBER_CHECK(dtype, Runtime, "Could not infer dtype of NoneType");
+        EMBER_CHECK(!is_floating(*dtype), Type, "must be real number, not NoneType");
+        EMBER_FAIL(Type, "'NoneType' object cannot be interpreted as an integer");
+      }
       EMBER_CHECK(PyBool_Check(obj.ptr()) || PyLong_Check(obj.ptr()) || PyFloat_Check(obj.ptr()) ||
                       is_python_number(obj) || is_tensor(obj) || is_numpy_array(obj),
                   Type, "new(): invalid data type '", type_name(obj), "'");
       leaves.push_back(py::reinterpret_borrow<py::object>(obj));
       return;
     }
-    check_not_text(obj);
+    check_not_text_data(obj);  // past the first-element probe torch calls it a bad type
     EMBER_CHECK(is_nested(obj), Type, "tensor(): expected a sequence at dim ", depth, ", got ", type_name(obj));
     const int64_t n = static_cast<int64_t>(py::len(obj));
     EMBER_CHECK(n == shape[depth], Value, "expected sequence of length ", shape[depth], " at dim ", depth, " (got ",
@@ -277,6 +300,9 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
       if constexpr (std::is_same_v<T, bool>) {
         out[i] = s.is_floating() ? s.to_double() != 0.0 : s.to_int() != 0;
       } else if constexpr (std::is_integral_v<T>) {
+        // as torch: a number outside the integer dtype's range (NaN and inf included) is refused
+        EMBER_CHECK(scalar_fits(s, dt), Runtime, "value cannot be converted to type ", dtype_name(dt),
+                    " without overflow");
         out[i] = static_cast<T>(s.is_floating() ? static_cast<int64_t>(s.to_double()) : s.to_int());
       } else {
         out[i] = s.to<T>();

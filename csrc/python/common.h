@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <type_traits>
 
 #include "core/generator.h"
 #include "ops/ops.h"
@@ -51,10 +52,87 @@ ember::Generator* to_generator(py::handle h);  // None -> default
 // Builds a tensor from nested sequences / numbers / arrays (ember.tensor's parser).
 Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);
 
+// Ops run without the GIL once their tensor arguments hold this many elements (other Python
+// threads run meanwhile); below it, releasing and retaking the GIL costs more than the op.
+constexpr int64_t kGilFreeElements = 4096;
+
+namespace gil_detail {
+template <typename T>
+constexpr bool is_py = std::is_base_of_v<py::handle, std::decay_t<T>>;
+template <typename Sig>
+struct cpp_only;
+template <typename R, typename... A>
+struct cpp_only<R(A...)> : std::bool_constant<!is_py<R> && !(is_py<A> || ...)> {};
+
+inline int64_t elements(const Tensor& t) { return t.defined() ? t.numel() : 0; }
+inline int64_t elements(const std::optional<Tensor>& t) { return t ? elements(*t) : 0; }
+inline int64_t elements(const std::vector<Tensor>& ts) {
+  int64_t n = 0;
+  for (const Tensor& t : ts) n += elements(t);
+  return n;
+}
+template <typename T>
+int64_t elements(const T&) { return 0; }
+
+template <typename Sig>
+struct tag {};
+template <typename F, typename R, typename... A>
+auto release_when_large(F f, tag<R(A...)>) {
+  return [f = std::move(f)](A... a) -> R {
+    if ((int64_t{0} + ... + elements(a)) < kGilFreeElements) return f(std::forward<A>(a)...);
+    py::gil_scoped_release nogil;
+    return f(std::forward<A>(a)...);
+  };
+}
+
+// A bool argument that takes only True or False: torch raises TypeError for keepdim=None, 1 or 1.5,
+// where pybind11's bool caster would take None as False and call __bool__ on anything else.
+struct StrictBool {
+  bool value;
+};
+template <typename A>
+using strict_t = std::conditional_t<std::is_same_v<std::decay_t<A>, bool>, StrictBool, A>;
+template <typename A, typename P>
+decltype(auto) unstrict(P&& p) {
+  if constexpr (std::is_same_v<std::decay_t<P>, StrictBool>) {
+    return p.value;
+  } else {
+    return std::forward<P>(p);
+  }
+}
+template <typename F, typename R, typename... A>
+auto strict_bools(F f, tag<R(A...)>) {
+  return [f = std::move(f)](strict_t<A>... a) -> R { return f(unstrict<A>(std::forward<strict_t<A>>(a))...); };
+}
+template <typename Sig>
+struct has_bool;
+template <typename R, typename... A>
+struct has_bool<R(A...)> : std::bool_constant<(std::is_same_v<std::decay_t<A>, bool> || ...)> {};
+}  // namespace gil_detail
+
 // Registers `f` as ember._C.<name> and as the Tensor method of the same name (self = input).
+// When f's arguments and result are all C++ values (no py::handle/object), f runs without the GIL
+// on large inputs (kGilFreeElements), so such a lambda must not release the GIL itself.
+// f's bool parameters take only True/False (gil_detail::StrictBool).
 template <typename F, typename... Extra>
 void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F&& f, const Extra&... extra) {
-  py::cpp_function fn(std::forward<F>(f), py::name(name), py::scope(m), py::sibling(py::getattr(m, name, py::none())),
+  using Fn = std::decay_t<F>;
+  using Sig = py::detail::function_signature_t<Fn>;
+  auto released = [&]() {
+    if constexpr (gil_detail::cpp_only<Sig>::value) {
+      return gil_detail::release_when_large(Fn(std::forward<F>(f)), gil_detail::tag<Sig>{});
+    } else {
+      return Fn(std::forward<F>(f));
+    }
+  }();
+  auto wrapped = [&]() {
+    if constexpr (gil_detail::has_bool<Sig>::value) {
+      return gil_detail::strict_bools(std::move(released), gil_detail::tag<Sig>{});
+    } else {
+      return std::move(released);
+    }
+  }();
+  py::cpp_function fn(std::move(wrapped), py::name(name), py::scope(m), py::sibling(py::getattr(m, name, py::none())),
                       extra...);
   m.add_object(name, fn, true);
   cls.attr(name) = py::reinterpret_steal<py::object>(PyInstanceMethod_New(fn.ptr()));
@@ -75,3 +153,18 @@ void init_reduce_stats(py::module_& m);
 void init_gather_scatter(py::module_& m);
 
 }  // namespace ember::python
+
+namespace pybind11::detail {
+template <>
+struct type_caster<ember::python::gil_detail::StrictBool> {
+  PYBIND11_TYPE_CASTER(ember::python::gil_detail::StrictBool, const_name("bool"));
+  bool load(handle src, bool) {
+    if (src.ptr() != Py_True && src.ptr() != Py_False) return false;  // pybind11 raises TypeError
+    value.value = src.ptr() == Py_True;
+    return true;
+  }
+  static handle cast(ember::python::gil_detail::StrictBool b, return_value_policy, handle) {
+    return handle(b.value ? Py_True : Py_False).inc_ref();
+  }
+};
+}  // namespace pybind11::detail

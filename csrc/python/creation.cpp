@@ -171,11 +171,23 @@ void init_creation(py::module_& m) {
       py::arg("start"), py::arg("end"), py::arg("steps"));
   m.def(
       "eye",
-      [](int64_t n, py::handle m_, py::kwargs kw) {
-        FactoryArgs f = parse_factory_kwargs(kw, "eye");
-        return finish(f, eye(n, m_.is_none() ? n : to_int(m_, "eye"), float_dtype(f)));
+      [](int64_t n, py::args rest, py::kwargs kw) {
+        // eye(n) or eye(n, m): m may be left out but not None (torch raises TypeError)
+        EMBER_CHECK(rest.size() <= 1, Type, "eye() takes at most 2 positional arguments (", rest.size() + 1, " given)");
+        py::handle m_ = rest.size() == 1 ? rest[0] : py::handle();
+        py::dict others;
+        for (auto kv : kw) {
+          if (kv.first.cast<std::string>() == "m") {
+            EMBER_CHECK(!m_, Type, "eye() got multiple values for argument 'm'");
+            m_ = kv.second;
+          } else {
+            others[kv.first] = kv.second;
+          }
+        }
+        FactoryArgs f = parse_factory_kwargs(others, "eye");
+        return finish(f, eye(n, m_ ? to_int(m_, "eye") : n, float_dtype(f)));
       },
-      py::arg("n"), py::arg("m") = py::none());
+      py::arg("n"));
 
   // ---- random ----
   m.def("rand", [](py::args args, py::kwargs kw) {
@@ -255,7 +267,8 @@ void init_creation(py::module_& m) {
       .def("get_state",
            [](const ember::Generator& g) {
              Tensor st = empty(Shape{16}, ScalarType::UInt8);
-             uint64_t words[2] = {g.initial_seed(), g.offset()};
+             auto [seed, offset] = g.state();  // one read: another thread may be drawing
+             uint64_t words[2] = {seed, offset};
              std::memcpy(st.data_ptr(), words, 16);
              return st;
            })

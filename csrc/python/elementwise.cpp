@@ -39,6 +39,14 @@ BinaryOp div_op(py::handle rounding_mode) {
   EMBER_FAIL(Runtime, "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", mode, "'");
 }
 
+// torch's clamp with number bounds and lerp with a tensor weight write out= only in the exact result
+// dtype (no cast), unlike other ops
+void check_exact_out(py::handle out, const std::vector<Tensor>& inputs, const char* op) {
+  if (!out || out.is_none() || !is_tensor(out)) return;
+  const ScalarType want = result_type(inputs), got = out.cast<const Tensor&>().dtype();
+  EMBER_CHECK(got == want, Runtime, op, ": Found dtype ", dtype_name(got), " but expected ", dtype_name(want));
+}
+
 std::optional<Tensor> optional_bound(py::handle h) {
   if (!h || h.is_none()) return std::nullopt;
   return to_operand(h, "clamp");
@@ -74,6 +82,17 @@ void init_elementwise(py::module_& m) {
           const bool tensors_only = is_logical(op) || op == BinaryOp::Maximum || op == BinaryOp::Minimum;
           if (tensors_only || is_comparison(op)) check_tensor_arg(input, name, "input", 1);
           if (tensors_only) check_tensor_arg(other, name, "other", 2);
+          if (op == BinaryOp::Pow || op == BinaryOp::Remainder || op == BinaryOp::BitAnd || op == BinaryOp::BitOr ||
+              op == BinaryOp::BitXor) {
+            // torch has no (Number, Number) overload of these (add and mul have one)
+            EMBER_CHECK(is_tensor(input) || is_tensor(other), Type, name,
+                        "() received an invalid combination of arguments - got (", type_name(input), ", ",
+                        type_name(other), "): one of them must be a Tensor");
+            // nor (pow aside) an out= overload of the (Number, Tensor) form
+            EMBER_CHECK(op == BinaryOp::Pow || is_tensor(input) || !out || out.is_none(), Type, name,
+                        "() received an invalid combination of arguments - got (", type_name(input),
+                        ", Tensor, out=Tensor): a Number input takes no out=");
+          }
           return binary_with_out(op, input, other, out, Scalar(int64_t(1)), name);
         },
         py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none());
@@ -165,6 +184,8 @@ void init_elementwise(py::module_& m) {
         return py::cast(std::move(r));
       }
       const char* name = binary_op_name(op);
+      EMBER_CHECK(!PyComplex_Check(other.ptr()), NotImplemented, name,
+                  ": complex numbers are not supported (ember has no complex dtypes yet)");
       if (!is_python_number(other) && !py::isinstance<py::array>(other)) {
         // lets Python try the other operand (and fall back to identity for == and !=)
         return py::reinterpret_borrow<py::object>(Py_NotImplemented);
@@ -287,7 +308,7 @@ Example::
            Unary{"exp", UnaryOp::Exp, nullptr}, Unary{"log", UnaryOp::Log, nullptr},
            Unary{"sqrt", UnaryOp::Sqrt, nullptr}, Unary{"sin", UnaryOp::Sin, nullptr},
            Unary{"cos", UnaryOp::Cos, nullptr}, Unary{"tanh", UnaryOp::Tanh, nullptr},
-           Unary{"sigmoid", UnaryOp::Sigmoid, nullptr}, Unary{"relu", UnaryOp::Relu, nullptr},
+           Unary{"sigmoid", UnaryOp::Sigmoid, nullptr}, Unary{"relu", UnaryOp::Relu, nullptr, true, false},
            Unary{"logical_not", UnaryOp::LogicalNot, nullptr}, Unary{"bitwise_not", UnaryOp::BitwiseNot, nullptr},
            Unary{"sign", UnaryOp::Sign, sign_doc}, Unary{"sgn", UnaryOp::Sgn, sign_doc},
            Unary{"exp2", UnaryOp::Exp2, R"(exp2(input, *, out=None) -> Tensor
@@ -524,7 +545,9 @@ Example::
           },
           py::arg("input"), py::kw_only(), py::arg("out") = py::none(), u.doc ? u.doc : "");
     } else {
-      def_op(m, cls, u.name, compute, py::arg("input"), u.doc);
+      // def_op releases the GIL on large inputs itself
+      def_op(m, cls, u.name, [op](const Tensor& input) { return unary(op, input); }, py::arg("input"),
+             u.doc ? u.doc : "");
     }
     if (u.inplace) {
       cls.def((std::string(u.name) + "_").c_str(), [op](py::object self) {
@@ -592,6 +615,9 @@ Example::
             std::vector<Tensor> inputs{input};
             if (lo) inputs.push_back(*lo);
             if (hi) inputs.push_back(*hi);
+            if ((!lo || lo->is_wrapped_number()) && (!hi || hi->is_wrapped_number())) {
+              check_exact_out(out, inputs, name);
+            }
             write_out(o, inputs, name, [&] { return clamp(input, lo, hi); });
             return py::reinterpret_borrow<py::object>(out);
           }

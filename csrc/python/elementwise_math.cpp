@@ -10,6 +10,14 @@ namespace ember::python {
 
 namespace {
 
+// torch's clamp with number bounds and lerp with a tensor weight write out= only in the exact result
+// dtype (no cast), unlike other ops
+void check_exact_out(py::handle out, const std::vector<Tensor>& inputs, const char* op) {
+  if (!out || out.is_none() || !is_tensor(out)) return;
+  const ScalarType want = result_type(inputs), got = out.cast<const Tensor&>().dtype();
+  EMBER_CHECK(got == want, Runtime, op, ": Found dtype ", dtype_name(got), " but expected ", dtype_name(want));
+}
+
 // How a binary op takes Python numbers: never (atan2, hypot, logaddexp), as `other` only (fmod,
 // copysign), or on either side but not both (xlogy, the shifts).
 enum class Numbers { None, OtherOnly, Either };
@@ -75,6 +83,11 @@ void check_lambd(double lambd, const char* name) {
   EMBER_CHECK(lambd >= 0, Runtime, name, ": lambda must be greater or equal to 0, but found to be ", lambd, ".");
 }
 
+// as torch: alpha divides the input, so 0 is refused (torch words it as a ZeroDivisionError inside a RuntimeError)
+void check_celu_alpha(double alpha) {
+  EMBER_CHECK(alpha != 0, Runtime, "celu: ZeroDivisionError: alpha cannot be 0 for CELU");
+}
+
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
@@ -131,7 +144,18 @@ void init_elementwise_math(py::module_& m) {
     def_op(
         m, cls, name,
         [op, name, numbers](py::handle input, py::handle other, py::handle out) {
+          // torch has no out= overload of the shifts' (Number, Tensor) form
+          const bool shift = op == BinaryOp::ShiftLeft || op == BinaryOp::ShiftRight;
+          EMBER_CHECK(!shift || is_tensor(input) || !out || out.is_none(), Type, name,
+                      "() received an invalid combination of arguments - got (", type_name(input),
+                      ", Tensor, out=Tensor): a Number input takes no out=");
           auto [a, b] = operands(input, other, name, numbers);
+          if (out && !out.is_none()) {
+            // binary_out checks the out dtype before the kernel's dtypes, as torch does
+            Tensor o = out.cast<Tensor>();
+            binary_out(op, a, b, o);
+            return py::reinterpret_borrow<py::object>(out);
+          }
           return result_or_out(out, {a, b}, name, [&] { return binary(op, a, b); });
         },
         py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none(), r.doc);
@@ -172,6 +196,7 @@ void init_elementwise_math(py::module_& m) {
       m, cls, "lerp",
       [](const Tensor& input, const Tensor& end, py::handle weight, py::handle out) {
         Tensor w = to_operand(weight, "lerp");
+        if (!w.is_wrapped_number()) check_exact_out(out, {input, end, w}, "lerp");
         return result_or_out(out, {input, end, w}, "lerp", [&] { return lerp(input, end, w); });
       },
       py::arg("input"), py::arg("end"), py::arg("weight"), py::kw_only(), py::arg("out") = py::none(),
@@ -222,6 +247,11 @@ void init_elementwise_math(py::module_& m) {
       m, cls, "nan_to_num",
       [](const Tensor& input, py::handle nan, py::handle posinf, py::handle neginf, py::handle out) {
         std::optional<double> n = opt_double(nan), p = opt_double(posinf), q = opt_double(neginf);
+        if (out && !out.is_none()) {
+          const ScalarType odt = out.cast<const Tensor&>().dtype();
+          EMBER_CHECK(odt == input.dtype(), Runtime, "nan_to_num: dtype of out: ", dtype_name(odt),
+                      " should be same as input: ", dtype_name(input.dtype()));
+        }
         return result_or_out(out, {input}, "nan_to_num", [&] { return nan_to_num(input, n, p, q); });
       },
       py::arg("input"), py::arg("nan") = 0.0, py::arg("posinf") = py::none(), py::arg("neginf") = py::none(),
@@ -244,6 +274,7 @@ void init_elementwise_math(py::module_& m) {
         m, cls, name,
         [is_min, name](const Tensor& input, py::handle b, py::handle out) {
           std::optional<Tensor> lim = to_operand(b, name);
+          if (lim->is_wrapped_number()) check_exact_out(out, {input, *lim}, name);
           return result_or_out(out, {input, *lim}, name, [&] {
             return is_min ? clamp(input, lim, std::nullopt) : clamp(input, std::nullopt, lim);
           });
@@ -347,6 +378,7 @@ void init_elementwise_math(py::module_& m) {
   m.def(
       "celu",
       [](const Tensor& input, double alpha) {
+        check_celu_alpha(alpha);
         return act(ActivationOp::Elu, input, {alpha, 1.0, 1.0 / alpha});
       },
       py::arg("input"), py::arg("alpha") = 1.0,
@@ -355,6 +387,7 @@ void init_elementwise_math(py::module_& m) {
   m.def(
       "celu_",
       [](py::object self, double alpha) {
+        check_celu_alpha(alpha);
         return inplace_self(self, [&](Tensor& t) { activation_(ActivationOp::Elu, t, {alpha, 1.0, 1.0 / alpha}); });
       },
       py::arg("input"), py::arg("alpha") = 1.0, "In-place :func:`ember.celu`.");
@@ -375,7 +408,8 @@ void init_elementwise_math(py::module_& m) {
   def_op(
       m, cls, "hardshrink",
       [](const Tensor& input, double lambd) {
-        return act(ActivationOp::Hardshrink, input, {lambd, 0, 0});
+        // not act(): def_op already runs this without the GIL on large inputs
+        return activation(ActivationOp::Hardshrink, input, {lambd, 0, 0});
       },
       py::arg("input"), py::arg("lambd") = 0.5,
       "hardshrink(input, lambd=0.5) -> Tensor\n\n0 where |input| <= lambd, else input.\n\nExample::\n\n    >>> "

@@ -6,13 +6,26 @@ namespace ember::python {
 
 namespace {
 
+// The default of scatter's src and value: an explicit None there is refused, as torch does.
+py::handle unset() {
+  static py::object* u = new py::object(py::module_::import("builtins").attr("object")());  // lives for the process
+  return *u;
+}
+
 // scatter's 4th argument: src (a tensor) or value (a number), positionally or by keyword; reduce=
 // 'add' / 'multiply' is scatter_reduce's sum / prod including self.
 Tensor& scatter_dispatch(Tensor& self, int64_t dim, const Tensor& index, py::handle src, py::handle value,
                          py::handle reduce, const char* op) {
-  if (src.is_none() && value.is_none()) EMBER_FAIL(Type, op, "() missing required argument 'src' or 'value'");
-  EMBER_CHECK(src.is_none() || value.is_none(), Type, op, "() got both 'src' and 'value'");
-  py::handle a = src.is_none() ? value : src;
+  EMBER_CHECK(!src.is_none() && !value.is_none(), Type, op,
+              "() received an invalid combination of arguments: src and value must not be None");
+  if (src.is(unset()) && value.is(unset())) EMBER_FAIL(Type, op, "() missing required argument 'src' or 'value'");
+  EMBER_CHECK(src.is(unset()) || value.is(unset()), Type, op, "() got both 'src' and 'value'");
+  py::handle a = src.is(unset()) ? value : src;
+  if (!is_tensor(a)) {
+    // as torch: a number the tensor's dtype can't hold is refused, not wrapped
+    EMBER_CHECK(scalar_fits(to_scalar(a, op), self.dtype()), Runtime, op, ": value cannot be converted to type ",
+                dtype_name(self.dtype()), " without overflow");
+  }
   if (!reduce.is_none()) {
     std::string r = reduce.cast<std::string>();
     EMBER_CHECK(r == "add" || r == "multiply", Runtime, op, "(): reduce argument must be either add or multiply.");
@@ -44,14 +57,14 @@ void init_gather_scatter(py::module_& m) {
                                py::object value, py::object reduce) {
     Tensor out = clone(x);
     return scatter_dispatch(out, dim, index, src, value, reduce, "scatter");
-  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src") = py::none(),
-     py::arg("value") = py::none(), py::kw_only(), py::arg("reduce") = py::none());
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src") = unset(),
+     py::arg("value") = unset(), py::kw_only(), py::arg("reduce") = py::none());
   cls.def("scatter_", [](py::object self, int64_t dim, const Tensor& index, py::object src, py::object value,
                          py::object reduce) {
     Tensor x = self.cast<Tensor>();
     scatter_dispatch(x, dim, index, src, value, reduce, "scatter_");
     return self;  // in-place ops return the same Python object, as torch
-  }, py::arg("dim"), py::arg("index"), py::arg("src") = py::none(), py::arg("value") = py::none(),
+  }, py::arg("dim"), py::arg("index"), py::arg("src") = unset(), py::arg("value") = unset(),
      py::kw_only(), py::arg("reduce") = py::none());
   def_op(m, cls, "scatter_add", [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
     return scatter_add(x, dim, index, src);

@@ -40,7 +40,6 @@ void init_index_ops(py::module_& m) {
   "In-place index_add.");
 
   def_op(m, cls, "index_copy", [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
-    py::gil_scoped_release nogil;
     return index_copy(x, dim, index, source);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("source"),
   "index_copy(input, dim, index, source) -> Tensor\n\n"
@@ -77,7 +76,6 @@ void init_index_ops(py::module_& m) {
 
   def_op(m, cls, "index_reduce", [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source,
                                     const std::string& reduce, bool include_self) {
-    py::gil_scoped_release nogil;
     return index_reduce(x, dim, index, source, reduce, include_self);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("source"), py::arg("reduce"), py::kw_only(),
   py::arg("include_self") = true,
@@ -99,7 +97,6 @@ void init_index_ops(py::module_& m) {
 
   def_op(m, cls, "scatter_reduce", [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src,
                                       const std::string& reduce, bool include_self) {
-    py::gil_scoped_release nogil;
     return scatter_reduce(x, dim, index, src, reduce, include_self);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"), py::arg("reduce"), py::kw_only(),
   py::arg("include_self") = true,
@@ -120,7 +117,6 @@ void init_index_ops(py::module_& m) {
   py::arg("include_self") = true, "In-place scatter_reduce.");
 
   def_op(m, cls, "masked_scatter", [](const Tensor& x, const Tensor& mask, const Tensor& source) {
-    py::gil_scoped_release nogil;
     return masked_scatter(x, mask, source);
   }, py::arg("input"), py::arg("mask"), py::arg("source"),
   "masked_scatter(input, mask, source) -> Tensor\n\n"
@@ -137,7 +133,6 @@ void init_index_ops(py::module_& m) {
   }, py::arg("mask"), py::arg("source"), "In-place masked_scatter.");
 
   def_op(m, cls, "take", [](const Tensor& x, const Tensor& index) {
-    py::gil_scoped_release nogil;
     return take(x, index);
   }, py::arg("input"), py::arg("index"),
   "take(input, index) -> Tensor\n\n"
@@ -146,7 +141,6 @@ void init_index_ops(py::module_& m) {
   "Example::\n\n    >>> ember.tensor([[1, 2], [3, 4]]).take(ember.tensor([0, -1]))\n    tensor([1, 4])");
 
   def_op(m, cls, "take_along_dim", [](const Tensor& x, const Tensor& indices, std::optional<int64_t> dim) {
-    py::gil_scoped_release nogil;
     return take_along_dim(x, indices, dim);
   }, py::arg("input"), py::arg("indices"), py::arg("dim") = py::none(),
   "take_along_dim(input, indices, dim=None) -> Tensor\n\n"
@@ -156,9 +150,8 @@ void init_index_ops(py::module_& m) {
   "    >>> ember.take_along_dim(x, x.argmax(1, keepdim=True), 1)\n    tensor([[30],\n            [60]])");
 
   def_op(m, cls, "put", [](const Tensor& x, const Tensor& index, const Tensor& source, bool accumulate) {
-    py::gil_scoped_release nogil;
     return put(x, index, source, accumulate);
-  }, py::arg("input"), py::arg("index"), py::arg("source"), py::arg("accumulate") = false,
+  }, py::arg("input"), py::arg("index"), py::arg("source"), py::arg("accumulate").noconvert() = false,
   "put(input, index, source, accumulate=False) -> Tensor\n\n"
   "A copy of input with source's elements written at the flat indices index (added when "
   "accumulate).\n\n"
@@ -171,10 +164,9 @@ void init_index_ops(py::module_& m) {
       put_(x, index, source, accumulate);
     }
     return self;
-  }, py::arg("index"), py::arg("source"), py::arg("accumulate") = false, "In-place put.");
+  }, py::arg("index"), py::arg("source"), py::arg("accumulate").noconvert() = false, "In-place put.");
 
   def_op(m, cls, "argwhere", [](const Tensor& x) {
-    py::gil_scoped_release nogil;
     return argwhere(x);
   }, py::arg("input"),
   "argwhere(input) -> Tensor\n\n"

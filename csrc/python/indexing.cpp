@@ -2,6 +2,7 @@
 // Ellipsis fills, integer/boolean tensors and lists index (advanced indexing copies).
 #include <cmath>
 
+#include "core/output.h"
 #include "autograd/function.h"
 #include "python/common.h"
 
@@ -16,6 +17,8 @@ struct Item {
   py::handle obj;
   Tensor tensor;      // Index / Mask
   int64_t value = 0;  // Int
+  std::exception_ptr error;  // a key item that failed to convert: raised when apply_key reaches it
+  Item(ItemKind k, py::handle o, Tensor t = Tensor(), int64_t v = 0) : kind(k), obj(o), tensor(std::move(t)), value(v) {}
 };
 
 // A Python int as an index; ValueError on overflow, as torch.
@@ -59,6 +62,26 @@ Scalar setitem_scalar(py::handle value, ScalarType dt) {
   return s;
 }
 
+// Whether a (nested) list/tuple key item holds a string, which torch's data conversion refuses.
+bool holds_text(py::handle h, int depth = 0) {
+  if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr())) return true;
+  if (depth > 32 || !(PyList_Check(h.ptr()) || PyTuple_Check(h.ptr()))) return false;
+  for (py::handle e : h) {
+    if (holds_text(e, depth + 1)) return true;
+  }
+  return false;
+}
+
+[[noreturn]] void text_key(py::handle h, int depth = 0) {
+  if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr())) {
+    EMBER_FAIL(Type, "new(): invalid data type '", type_name(h), "'");
+  }
+  for (py::handle e : h) {
+    if (holds_text(e, depth + 1)) text_key(e, depth + 1);
+  }
+  EMBER_FAIL(Type, "new(): invalid data type");
+}
+
 Item classify(py::handle h) {
   if (PyBool_Check(h.ptr())) {
     return {ItemKind::Mask, h, scalar_tensor(Scalar(h.ptr() == Py_True), ScalarType::Bool)};
@@ -79,6 +102,7 @@ Item classify(py::handle h) {
     t = from_numpy(h).cast<Tensor>();
     if (t.numel() == 0 && !is_integral(t.dtype(), true)) t = to_dtype(t, ScalarType::Int64);
   } else if (PyList_Check(h.ptr()) || PyTuple_Check(h.ptr())) {
+    if (holds_text(h)) text_key(h);
     t = tensor_from_data(h, std::nullopt);
     if (t.numel() == 0 && !is_integral(t.dtype(), true)) t = to_dtype(t, ScalarType::Int64);
   } else if (py::hasattr(h, "__index__")) {
@@ -95,17 +119,47 @@ Item classify(py::handle h) {
   return {ItemKind::Index, h, t};
 }
 
-std::vector<Item> parse_key(py::handle key) {
-  std::vector<Item> items;
+// Converts the key's items. As torch: first "too many indices" is checked on the raw items (a
+// bool/uint8 tensor takes its dims, None/Ellipsis/True/False none, anything else one), then the
+// items are converted and applied left to right, so an item's error surfaces in its turn.
+std::vector<Item> parse_key(const Tensor& x, py::handle key) {
+  std::vector<py::handle> raw;
   if (PyTuple_Check(key.ptr())) {
-    for (py::handle h : key) items.push_back(classify(h));
+    for (py::handle h : key) raw.push_back(h);
   } else {
-    items.push_back(classify(key));
+    if (PySlice_Check(key.ptr())) {
+      // a bare slice key has its step checked before the dims (torch's ValueError, even on a 0-d tensor)
+      Py_ssize_t b, e, st;
+      if (PySlice_Unpack(key.ptr(), &b, &e, &st) < 0) throw py::error_already_set();
+      EMBER_CHECK(st > 0, Value, "step must be greater than zero");
+    }
+    raw.push_back(key);
+  }
+  int64_t specified = 0;
+  for (py::handle h : raw) {
+    if (is_tensor(h)) {
+      const Tensor& t = h.cast<const Tensor&>();
+      specified += (t.dtype() == ScalarType::Bool || t.dtype() == ScalarType::UInt8) ? t.dim() : 1;
+    } else if (!h.is_none() && h.ptr() != Py_Ellipsis && !PyBool_Check(h.ptr())) {
+      ++specified;
+    }
+  }
+  EMBER_CHECK(specified <= x.dim(), Index, "too many indices for tensor of dimension ", x.dim());
+  std::vector<Item> items;
+  for (py::handle h : raw) {
+    try {
+      items.push_back(classify(h));
+    } catch (...) {
+      Item bad{ItemKind::Int, h, Tensor()};
+      bad.error = std::current_exception();
+      items.push_back(bad);
+    }
   }
   return items;
 }
 
 int64_t dims_consumed(const Item& it) {
+  if (it.error) return 1;
   switch (it.kind) {
     case ItemKind::Int:
     case ItemKind::Slice:
@@ -130,6 +184,7 @@ Applied apply_key(const Tensor& x, const std::vector<Item>& items) {
   int64_t dim = 0;
   std::vector<std::pair<int64_t, Tensor>> advanced;  // (dim of r, index or mask)
   for (const Item& it : items) {
+    if (it.error) std::rethrow_exception(it.error);
     switch (it.kind) {
       case ItemKind::Int:
         EMBER_CHECK(r.dim() > 0, Index, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
@@ -151,6 +206,7 @@ Applied apply_key(const Tensor& x, const std::vector<Item>& items) {
         break;
       case ItemKind::Ellipsis: dim += x.dim() - consumed; break;  // the dims no other item takes
       case ItemKind::Index:
+        EMBER_CHECK(dim < r.dim(), Index, "too many indices for tensor of dimension ", x.dim());
         advanced.emplace_back(dim, it.tensor);
         ++dim;
         break;
@@ -163,6 +219,7 @@ Applied apply_key(const Tensor& x, const std::vector<Item>& items) {
           advanced.emplace_back(dim, idx);
           ++dim;
         } else {
+          EMBER_CHECK(dim + it.tensor.dim() <= r.dim(), Index, "too many indices for tensor of dimension ", x.dim());
           advanced.emplace_back(dim, it.tensor);
           dim += it.tensor.dim();
         }
@@ -198,7 +255,7 @@ void init_indexing(py::module_& m) {
                                       "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
       return select(x, 0, key_int(key));
     }
-    Applied a = apply_key(x, parse_key(key));
+    Applied a = apply_key(x, parse_key(x, key));
     if (a.indices.empty()) {
       // a basic index always returns a new view, never the same object
       return alias(a.view);
@@ -207,7 +264,7 @@ void init_indexing(py::module_& m) {
     return index(a.view, a.indices);
   });
   cls.def("__setitem__", [](Tensor& x, py::handle key, py::handle value) {
-    check_writable(x, "__setitem__");
+    check_not_read_only(x, "__setitem__");  // the written view is checked for overlap itself
     Tensor v = is_tensor(value) ? value.cast<Tensor>() : scalar_tensor(setitem_scalar(value, x.dtype()), x.dtype());
     // leading dims of size 1 never matter: torch drops them, so x[0] = y[None] works
     while (v.dim() > 0 && v.sizes()[0] == 1) v = select(v, 0, 0);
@@ -219,7 +276,7 @@ void init_indexing(py::module_& m) {
         autograd::GradModeGuard no_grad(false);
         Tensor positions = reshape(arange(Scalar(int64_t(0)), Scalar(x.numel()), Scalar(int64_t(1)), ScalarType::Int64),
                                    x.sizes());
-        Applied p = apply_key(positions, parse_key(key));
+        Applied p = apply_key(positions, parse_key(positions, key));
         Tensor flat = p.indices.empty() ? p.view : index(p.view, p.indices);
         for (int64_t d = x.dim() - 1; d >= 0; --d) {
           Tensor size = wrapped_scalar(Scalar(x.sizes()[d]));
@@ -230,7 +287,18 @@ void init_indexing(py::module_& m) {
       index_put_(x, per_dim, v, false);
       return;
     }
-    Applied a = apply_key(x, parse_key(key));
+    Applied a = apply_key(x, parse_key(x, key));
+    int n_index = 0, n_mask = 0;
+    for (const Tensor& t : a.indices) {
+      n_index += t.defined();
+      n_mask += t.defined() && (t.dtype() == ScalarType::Bool || t.dtype() == ScalarType::UInt8);
+    }
+    if (n_index == 1 && n_mask == 1 && v.dim() == 0 && v.dtype() != x.dtype() && is_tensor(value)) {
+      // x[mask] = 0-d tensor of another dtype writes the number it holds, refusing values the
+      // destination cannot hold, as torch (its masked_fill path); other advanced keys convert
+      // the value (torch refuses any other dtype there)
+      v = scalar_tensor(setitem_scalar(value.attr("item")(), x.dtype()), x.dtype());
+    }
     py::gil_scoped_release nogil;
     if (a.indices.empty()) {
       Tensor target = a.view;
@@ -242,19 +310,21 @@ void init_indexing(py::module_& m) {
   });
   // index_put_ / index_put (torch's functional form): values must have self's dtype, as in torch
   // (x[key] = v converts v; that path calls the C++ index_put_ directly)
-  auto index_list = [](py::handle indices, const Tensor& x, const Tensor& values, const char* op) {
-    EMBER_CHECK(values.dtype() == x.dtype(), Runtime, op, "(): Index put requires the source and destination dtypes "
-                "match, got ", dtype_name(x.dtype()), " for the destination and ", dtype_name(values.dtype()),
-                " for the source.");
+  // (a single boolean mask without accumulate is a masked fill in torch: it converts the values)
+  auto index_list = [](py::handle indices, const Tensor& x, const Tensor& values, bool accumulate, const char* op) {
     std::vector<Tensor> idx;
     for (py::handle h : indices) idx.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+    bool masked_fill = !accumulate && idx.size() == 1 && idx[0].defined() && idx[0].dtype() == ScalarType::Bool;
+    EMBER_CHECK(masked_fill || values.dtype() == x.dtype(), Runtime, op, "(): Index put requires the source and "
+                "destination dtypes match, got ", dtype_name(x.dtype()), " for the destination and ",
+                dtype_name(values.dtype()), " for the source.");
     return idx;
   };
   def_op(
       m, cls, "index_put_",
       [index_list](py::object self, py::handle indices, const Tensor& values, bool accumulate) {
         Tensor x = self.cast<Tensor>();
-        std::vector<Tensor> idx = index_list(indices, x, values, "index_put_");
+        std::vector<Tensor> idx = index_list(indices, x, values, accumulate, "index_put_");
         {
           py::gil_scoped_release nogil;
           index_put_(x, idx, values, accumulate);
@@ -270,7 +340,7 @@ void init_indexing(py::module_& m) {
   def_op(
       m, cls, "index_put",
       [index_list](const Tensor& x, py::handle indices, const Tensor& values, bool accumulate) {
-        std::vector<Tensor> idx = index_list(indices, x, values, "index_put");
+        std::vector<Tensor> idx = index_list(indices, x, values, accumulate, "index_put");
         py::gil_scoped_release nogil;
         Tensor out = clone(x);
         index_put_(out, idx, values, accumulate);

@@ -60,7 +60,6 @@ void init_lapack(py::module_& m) {
   }, py::arg("A"), py::arg("B"), py::arg("rcond") = -1.0, py::arg("driver") = "gelsy");
 
   def_op(m, cls, "det", [](const Tensor& A) {
-    py::gil_scoped_release nogil;
     return linalg_det(A);
   }, py::arg("input"), R"doc(det(input) -> Tensor
 
@@ -72,7 +71,6 @@ Example::
     tensor(6.)
 )doc");
   def_op(m, cls, "logdet", [](const Tensor& A) {
-    py::gil_scoped_release nogil;
     return logdet(A);
   }, py::arg("input"), R"doc(logdet(input) -> Tensor
 
@@ -102,7 +100,6 @@ Example::
     slogdet(sign=tensor(-1.), logabsdet=tensor(0.))
 )doc");
   def_op(m, cls, "inverse", [](const Tensor& A) {
-    py::gil_scoped_release nogil;
     return linalg_inv(A);
   }, py::arg("input"), R"doc(inverse(input) -> Tensor
 
@@ -115,9 +112,11 @@ Example::
             [-0.2000,  0.4000]])
 )doc");
   def_op(m, cls, "cholesky", [](const Tensor& A, bool upper) {
-    EMBER_CHECK(A.dtype() == ScalarType::Float32 || A.dtype() == ScalarType::Float64 || A.dim() < 2, NotImplemented,
+    // the shape errors of linalg.cholesky come first, as torch
+    EMBER_CHECK(A.dtype() == ScalarType::Float32 || A.dtype() == ScalarType::Float64 || A.dim() < 2 ||
+                    A.size(-1) != A.size(-2),
+                NotImplemented,
                 "\"cholesky_cpu\" not implemented for '", dtype_name(A.dtype()), "'");
-    py::gil_scoped_release nogil;
     return linalg_cholesky(A, upper);
   }, py::arg("input"), py::arg("upper") = false, R"doc(cholesky(input, upper=False) -> Tensor
 

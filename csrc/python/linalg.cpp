@@ -1,4 +1,5 @@
 // Matrix products.
+#include "core/output.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -15,8 +16,7 @@ void init_linalg(py::module_& m) {
         }
         if (!out.is_none()) {
           Tensor o = out.cast<Tensor>();
-          EMBER_CHECK(o.sizes() == r.sizes(), Runtime, "matmul: out= tensor of shape ", o.shape_str(),
-                      " does not match the result shape ", r.shape_str());
+          resize_output(o, r.sizes(), "matmul");
           copy_(o, r);
           return py::reinterpret_borrow<py::object>(out);
         }

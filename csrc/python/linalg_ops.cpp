@@ -2,6 +2,7 @@
 // tensordot, einsum, kron, cross, trace, chain_matmul, and the underscore entry points behind
 // ember.linalg (cross, multi_dot) and ember.nn.functional (linear, bilinear).
 #include "ops/linalg_ops.h"
+#include "core/output.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -14,8 +15,7 @@ py::object finish(Tensor r, py::handle out, const char* op) {
   Tensor o = out.cast<Tensor>();
   EMBER_CHECK(o.dtype() == r.dtype(), Runtime, op, ": Expected out tensor to have dtype ", dtype_name(r.dtype()),
               ", but got ", dtype_name(o.dtype()), " instead");
-  EMBER_CHECK(o.sizes() == r.sizes(), Runtime, op, ": out= tensor of shape ", o.shape_str(),
-              " does not match the result shape ", r.shape_str());
+  resize_output(o, r.sizes(), op);
   copy_(o, r);
   return py::reinterpret_borrow<py::object>(out);
 }
@@ -105,9 +105,10 @@ std::vector<Tensor> tensor_list(const py::args& args, size_t from) {
 
 // einsum's sublist format: (op, [0, 1], op, [1, 2], [0, 2]) as the equation "ab,bc->ac".
 std::string sublist_term(py::handle sub) {
-  EMBER_CHECK(py::isinstance<py::sequence>(sub), Type, "einsum(): expected a sublist of ints, got ", type_name(sub));
+  EMBER_CHECK(py::isinstance<py::sequence>(sub) && !is_tensor(sub), Type, "einsum(): expected a sublist of ints, got ",
+              type_name(sub));
   std::string s;
-  for (py::handle x : sub.cast<py::sequence>()) {
+  for (py::object x : sub.cast<py::sequence>()) {  // an object: the item may be a new reference
     if (x.is(py::ellipsis())) {
       s += "...";
       continue;
@@ -228,8 +229,12 @@ void init_linalg_ops(py::module_& m) {
                       "tensordot(): dims must be an int, a pair of lists of dims or a tensor, got ", type_name(dims));
           py::object lists = is_tensor(dims) ? dims.attr("tolist")() : py::reinterpret_borrow<py::object>(dims);
           py::sequence seq = lists.cast<py::sequence>();
-          EMBER_CHECK(py::len(seq) == 2, Runtime, "tensordot expects dims to be a pair of lists of dims, got ",
-                      py::len(seq), " entries");
+          // a list that is not a pair fails to unpack in torch: ValueError
+          if (py::len(seq) != 2) {
+            detail::fail(is_tensor(dims) ? ErrorKind::Runtime : ErrorKind::Value,
+                         "tensordot expects dims to be a pair of lists of dims (", py::len(seq) < 2 ? "not enough" : "too many",
+                         " values to unpack: expected 2, got ", py::len(seq), ")");
+          }
           da = int_list(seq[0], "tensordot");
           db = int_list(seq[1], "tensordot");
           py::gil_scoped_release nogil;
@@ -282,7 +287,6 @@ void init_linalg_ops(py::module_& m) {
   def_op(
       m, cls, "trace",
       [](const Tensor& x) {
-        py::gil_scoped_release nogil;
         return trace(x);
       },
       py::arg("input"),

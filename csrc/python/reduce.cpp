@@ -15,17 +15,30 @@ py::object values_indices(const char* kind, const std::tuple<Tensor, Tensor>& r)
   return types->attr(kind)(std::get<0>(r), std::get<1>(r));
 }
 
-py::object extremum(const Tensor& input, py::handle dim_or_other, bool keepdim, bool is_max) {
+// The default of max/min's dim and keepdim: torch's max(input) overload is not max(input, None).
+py::handle missing() {
+  static py::object* m = new py::object(py::module_::import("builtins").attr("object")());  // lives for the process
+  return *m;
+}
+
+py::object extremum(const Tensor& input, py::handle dim_or_other, py::handle keepdim_arg, bool is_max) {
   const char* name = is_max ? "max" : "min";
-  if (dim_or_other.is_none()) {
+  const bool has_dim = !dim_or_other.is(missing()), has_keepdim = !keepdim_arg.is(missing());
+  if (!has_dim) {
+    EMBER_CHECK(!has_keepdim, Type, name, "() received an invalid combination of arguments: keepdim needs a dim");
     EMBER_CHECK(input.numel() > 0, Runtime, name,
                 "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the "
                 "'dim' argument.");
     return py::cast(is_max ? amax(input, {}, false) : amin(input, {}, false));
   }
   if (is_tensor(dim_or_other)) {
+    EMBER_CHECK(!has_keepdim, Type, name, "(): argument 'dim' (position 1) must be int, not Tensor");
     return py::cast(binary(is_max ? BinaryOp::Maximum : BinaryOp::Minimum, input, dim_or_other.cast<Tensor>()));
   }
+  EMBER_CHECK(!dim_or_other.is_none(), Type, name, "(): argument 'dim' (position 1) must be int, not NoneType");
+  EMBER_CHECK(!has_keepdim || PyBool_Check(keepdim_arg.ptr()), Type, name,
+              "(): argument 'keepdim' (position 2) must be bool, not ", type_name(keepdim_arg));
+  const bool keepdim = has_keepdim && keepdim_arg.ptr() == Py_True;
   int64_t dim = to_int(dim_or_other, name);
   return values_indices(name, is_max ? max_dim(input, dim, keepdim) : min_dim(input, dim, keepdim));
 }
@@ -83,12 +96,12 @@ void init_reduce(py::module_& m) {
       py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
   def_op(
       m, cls, "max",
-      [](const Tensor& input, py::handle dim, bool keepdim) { return extremum(input, dim, keepdim, true); },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+      [](const Tensor& input, py::handle dim, py::handle keepdim) { return extremum(input, dim, keepdim, true); },
+      py::arg("input"), py::arg("dim") = missing(), py::arg("keepdim") = missing());
   def_op(
       m, cls, "min",
-      [](const Tensor& input, py::handle dim, bool keepdim) { return extremum(input, dim, keepdim, false); },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+      [](const Tensor& input, py::handle dim, py::handle keepdim) { return extremum(input, dim, keepdim, false); },
+      py::arg("input"), py::arg("dim") = missing(), py::arg("keepdim") = missing());
   def_op(
       m, cls, "argmax",
       [](const Tensor& input, py::handle dim, bool keepdim) { return argmax(input, optional_dim(dim, "argmax"), keepdim); },
@@ -103,6 +116,13 @@ void init_reduce(py::module_& m) {
         m, cls, name,
         [is_all, name](const Tensor& input, py::handle dim, bool keepdim) {
           std::vector<int64_t> dims = to_dims(dim, name);
+          if (dims.empty() && !dim.is_none()) {
+            // as torch: an explicit empty dim list reduces nothing; the result is x != 0, same shape
+            Tensor nz = input.dtype() == ScalarType::Bool
+                            ? clone(input)
+                            : binary(BinaryOp::Ne, input, wrapped_scalar(Scalar(int64_t(0))));
+            return input.dtype() == ScalarType::UInt8 ? to_dtype(nz, ScalarType::UInt8) : nz;
+          }
           return is_all ? all(input, dims, keepdim) : any(input, dims, keepdim);
         },
         py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,

@@ -83,7 +83,8 @@ void init_reduce_stats(py::module_& m) {
         VarArgs a = parse_var(dim, unbiased, correction, "var_mean");
         return var_mean(input, a.dims, a.correction, keepdim);
       },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
+      py::arg("keepdim").noconvert() = false,  // True/False only (def_op does this for its ops)
       py::kw_only(), py::arg("correction") = py::none());
   m.def(
       "std_mean",
@@ -91,7 +92,8 @@ void init_reduce_stats(py::module_& m) {
         VarArgs a = parse_var(dim, unbiased, correction, "std_mean");
         return std_mean(input, a.dims, a.correction, keepdim);
       },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
+      py::arg("keepdim").noconvert() = false,  // True/False only (def_op does this for its ops)
       py::kw_only(), py::arg("correction") = py::none());
   def_op(
       m, cls, "cumsum",
@@ -111,13 +113,14 @@ void init_reduce_stats(py::module_& m) {
       py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
   def_op(
       m, cls, "prod",
+      [](const Tensor& input, py::handle dtype) { return prod(input, std::nullopt, false, optional_dtype(dtype)); },
+      py::arg("input"), py::kw_only(), py::arg("dtype") = py::none());
+  def_op(  // a second overload: prod(x, None) and prod(x, keepdim=True) raise TypeError, as in torch
+      m, cls, "prod",
       [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-        std::optional<int64_t> d;
-        if (!dim.is_none()) d = to_int(dim, "prod");
-        return prod(input, d, keepdim, optional_dtype(dtype));
+        return prod(input, to_int(dim, "prod"), keepdim, optional_dtype(dtype));
       },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-      py::arg("dtype") = py::none());
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
   for (bool is_max : {true, false}) {
     const char* name = is_max ? "cummax" : "cummin";
     def_op(
@@ -144,7 +147,6 @@ void init_reduce_stats(py::module_& m) {
   def_op(
       m, cls, "logcumsumexp",
       [](const Tensor& input, int64_t dim) {
-        py::gil_scoped_release nogil;
         return logcumsumexp(input, dim);
       },
       py::arg("input"), py::arg("dim"),

@@ -1,12 +1,22 @@
 // Views and shape ops.
+#include "core/output.h"
 #include "python/common.h"
 
 namespace ember::python {
 
 namespace {
 // Accepts dims given as f(0, 2, 1) or f((0, 2, 1)).
+// One dims argument: an int or a sequence of ints. None, a str or bytes is no list of dims
+// (to_dims would read None as "no dims").
+std::vector<int64_t> dims_arg(py::handle h, const char* op) {
+  EMBER_CHECK(PyLong_Check(h.ptr()) ||
+                  (py::isinstance<py::sequence>(h) && !py::isinstance<py::str>(h) && !PyBytes_Check(h.ptr())),
+              Type, op, "(): argument 'dims' must be tuple of ints, not ", type_name(h));
+  return to_dims(h, op);
+}
+
 std::vector<int64_t> dims_from_args(const py::args& args, const char* op) {
-  if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return to_dims(args[0], op);
+  if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return dims_arg(args[0], op);
   std::vector<int64_t> d;
   for (py::handle h : args) d.push_back(to_int(h, op));
   return d;
@@ -25,15 +35,23 @@ void init_shape(py::module_& m) {
       v.impl()->dtype = dt;
       return py::cast(v);
     }
+    EMBER_CHECK(args.size() > 0, Type, "view() received an invalid combination of arguments - got (), but expected "
+                "(dtype dtype) or (tuple of ints size)");
     return py::cast(view(t, shape_from_args(args, "view")));
   });
   cls.def("view_as", [](const Tensor& t, const Tensor& other) { return view(t, other.sizes()); });
-  cls.def("reshape", [](const Tensor& t, py::args args) { return reshape(t, shape_from_args(args, "reshape")); });
+  cls.def("reshape", [](const Tensor& t, py::args args) {
+    EMBER_CHECK(args.size() > 0, Type, "reshape() missing 1 required positional arguments: \"shape\"");
+    return reshape(t, shape_from_args(args, "reshape"));
+  });
   cls.def("reshape_as", [](const Tensor& t, const Tensor& other) { return reshape(t, other.sizes()); });
   m.def("reshape", [](const Tensor& t, py::handle shape) { return reshape(t, to_shape(shape, "reshape")); },
         py::arg("input"), py::arg("shape"));
-  cls.def("permute", [](const Tensor& t, py::args args) { return permute(t, dims_from_args(args, "permute")); });
-  m.def("permute", [](const Tensor& t, py::handle dims) { return permute(t, to_dims(dims, "permute")); },
+  cls.def("permute", [](const Tensor& t, py::args args) {
+    EMBER_CHECK(args.size() > 0, Type, "permute() missing 1 required positional arguments: \"dims\"");
+    return permute(t, dims_from_args(args, "permute"));
+  });
+  m.def("permute", [](const Tensor& t, py::handle dims) { return permute(t, dims_arg(dims, "permute")); },
         py::arg("input"), py::arg("dims"));
   for (const char* name : {"transpose", "swapdims", "swapaxes"}) {
     def_op(m, cls, name, [](const Tensor& t, int64_t d0, int64_t d1) { return transpose(t, d0, d1); },
@@ -109,11 +127,24 @@ void init_shape(py::module_& m) {
     m.def(
         name,
         [](py::handle tensors, int64_t dim, py::handle out) -> py::object {
-          Tensor r = cat(tensors_arg(tensors, "cat"), dim);
+          EMBER_CHECK(out.is_none() || is_tensor(out), Type, "cat(): argument 'out' must be Tensor, not ",
+                      type_name(out));
+          std::vector<Tensor> ts = tensors_arg(tensors, "cat");
+          if (!out.is_none() && !ts.empty() && is_tensor(out)) {
+            // out= must hold the promoted dtype: TypeError before any shape check but after the
+            // 0-d check, as torch
+            for (size_t i = 0; i < ts.size(); ++i) {
+              EMBER_CHECK(ts[i].dim() > 0, Runtime, "zero-dimensional tensor (at position ", i,
+                          ") cannot be concatenated");
+            }
+            const ScalarType ot = out.cast<const Tensor&>().dtype();
+            EMBER_CHECK(can_cast(result_type(ts), ot), Type, "cat(): input types can't be cast to the desired output type ",
+                        dtype_name(ot));
+          }
+          Tensor r = cat(ts, dim);
           if (!out.is_none()) {
             Tensor o = out.cast<Tensor>();
-            EMBER_CHECK(o.sizes() == r.sizes(), Runtime, "cat: out= tensor of shape ", o.shape_str(),
-                        " does not match the result shape ", r.shape_str());
+            resize_output(o, r.sizes(), "cat");
             copy_(o, r);
             return py::reinterpret_borrow<py::object>(out);
           }

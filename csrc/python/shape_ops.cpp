@@ -1,6 +1,7 @@
 // Bindings of the second batch of shape ops (ops/shape_ops.h): triangles, diagonals, flips,
 // rolls, repeats, moves, splits, stacks, memory formats and nn.functional.pad.
 #include "ops/shape_ops.h"
+#include "core/output.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -10,6 +11,8 @@ namespace {
 // Ints given as f(0, 1) or f((0, 1)) (Tensor.flip, Tensor.repeat, Tensor.tile).
 std::vector<int64_t> ints_from_args(const py::args& args, const char* op) {
   EMBER_CHECK(args.size() > 0, Type, op, "() missing 1 required positional argument");
+  EMBER_CHECK(args.size() > 1 || !args[0].is_none(), Type, op, "(): argument 'dims' (position 1) must be tuple of ints, "
+              "not NoneType");
   if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return to_dims(args[0], op);
   std::vector<int64_t> out;
   for (py::handle h : args) out.push_back(to_int(h, op));
@@ -19,7 +22,8 @@ std::vector<int64_t> ints_from_args(const py::args& args, const char* op) {
 // A tuple of ints; a bare int too where torch takes one (roll, movedim), not for flip/tile/rot90.
 std::vector<int64_t> int_list(py::handle h, const char* op, const char* what, bool int_ok = true) {
   if (int_ok && PyLong_Check(h.ptr()) && !PyBool_Check(h.ptr())) return {h.cast<int64_t>()};
-  EMBER_CHECK(py::isinstance<py::sequence>(h) && !py::isinstance<py::str>(h), Type, op, "(): argument '", what,
+  EMBER_CHECK(py::isinstance<py::sequence>(h) && !py::isinstance<py::str>(h) && !PyBytes_Check(h.ptr()), Type, op,
+              "(): argument '", what,
               "' must be tuple of ints, not ", type_name(h));
   std::vector<int64_t> out;
   for (py::handle item : h) {
@@ -50,11 +54,17 @@ MemoryFormat memory_format_arg(py::handle h, MemoryFormat dflt) {
 }
 
 // out= of the stacking functions: the result is written into `out` and `out` returned.
+// cat's out= must be able to hold the inputs' promoted dtype (TypeError, checked before the shapes, as torch).
+void check_cat_out(const std::vector<Tensor>& ts, py::handle out) {
+  if (out.is_none() || ts.empty() || !is_tensor(out)) return;
+  const ScalarType rt = result_type(ts), ot = out.cast<const Tensor&>().dtype();
+  EMBER_CHECK(can_cast(rt, ot), Type, "cat(): input types can't be cast to the desired output type ", dtype_name(ot));
+}
+
 py::object with_out(const Tensor& r, py::handle out, const char* op) {
   if (out.is_none()) return py::cast(r);
   Tensor o = out.cast<Tensor>();
-  EMBER_CHECK(o.sizes() == r.sizes(), Runtime, op, ": out= tensor of shape ", o.shape_str(),
-              " does not match the result shape ", r.shape_str());
+  resize_output(o, r.sizes(), op);
   copy_(o, r);
   return py::reinterpret_borrow<py::object>(out);
 }
@@ -218,6 +228,10 @@ void init_shape_ops(py::module_& m) {
   for (const char* name : {"movedim", "moveaxis"}) {
     def_op(m, cls, name,
            [name](const Tensor& x, py::handle source, py::handle destination) {
+             // torch's overloads take two ints or two tuples of ints, not one of each
+             EMBER_CHECK(PyLong_Check(source.ptr()) == PyLong_Check(destination.ptr()), Type, name,
+                         "(): source and destination must both be ints or both be tuples of ints, got ",
+                         type_name(source), " and ", type_name(destination));
              return movedim(x, int_list(source, name, "source"), int_list(destination, name, "destination"));
            },
            py::arg("input"), py::arg("source"), py::arg("destination"),
@@ -271,7 +285,14 @@ void init_shape_ops(py::module_& m) {
   for (Stacker s : {Stacker{"hstack", hstack}, Stacker{"vstack", vstack}, Stacker{"row_stack", vstack},
                     Stacker{"dstack", dstack}, Stacker{"column_stack", column_stack}}) {
     m.def(s.name,
-          [s](py::handle tensors, py::handle out) { return with_out(s.f(tensors_arg(tensors, s.name)), out, s.name); },
+          [s](py::handle tensors, py::handle out) {
+            // torch checks out='s type while parsing arguments, before looking at the tensors
+            EMBER_CHECK(out.is_none() || is_tensor(out), Type, s.name, "(): argument 'out' must be Tensor, not ",
+                        type_name(out));
+            std::vector<Tensor> ts = tensors_arg(tensors, s.name);
+            check_cat_out(ts, out);
+            return with_out(s.f(ts), out, s.name);
+          },
           py::arg("tensors"), py::kw_only(), py::arg("out") = py::none(),
           "hstack/vstack/row_stack/dstack/column_stack(tensors, *, out=None) -> Tensor\n\nConcatenates tensors "
           "horizontally (dim 1, or 0 for 1-D), vertically (dim 0 of at-least-2-D), in depth (dim 2 of "
@@ -300,7 +321,8 @@ void init_shape_ops(py::module_& m) {
   py::setattr(cls, "clone",
               py::cpp_function(
                   [](const Tensor& x, py::handle mf) { return clone(x, memory_format_arg(mf, MemoryFormat::Preserve)); },
-                  py::name("clone"), py::is_method(cls), py::arg("memory_format") = py::none(), clone_doc));
+                  py::name("clone"), py::is_method(cls), py::kw_only(), py::arg("memory_format") = py::none(),
+                  clone_doc));
   py::setattr(cls, "contiguous",
               py::cpp_function(
                   [](py::object self, py::handle mf) -> py::object {
@@ -308,7 +330,7 @@ void init_shape_ops(py::module_& m) {
                     Tensor r = contiguous(t, memory_format_arg(mf, MemoryFormat::Contiguous));
                     return r.impl() == t.impl() ? self : py::cast(r);
                   },
-                  py::name("contiguous"), py::is_method(cls), py::arg("memory_format") = py::none(),
+                  py::name("contiguous"), py::is_method(cls), py::kw_only(), py::arg("memory_format") = py::none(),
                   "contiguous(memory_format=ember.contiguous_format) -> Tensor\n\nThe tensor itself when it is "
                   "laid out in `memory_format` already, else a copy that is.\n\nExample::\n\n    >>> ember.zeros(2, "
                   "3).t().contiguous().is_contiguous()\n    True"));

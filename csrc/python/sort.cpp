@@ -52,7 +52,6 @@ void init_sort(py::module_& m) {
   def_op(
       m, cls, "argsort",
       [](const Tensor& input, int64_t dim, bool descending, bool stable) {
-        py::gil_scoped_release nogil;
         return argsort(input, dim, descending, stable);
       },
       py::arg("input"), py::arg("dim") = -1, py::arg("descending") = false, py::kw_only(), py::arg("stable") = false,
@@ -90,23 +89,25 @@ void init_sort(py::module_& m) {
       "Example::\n\n    >>> ember.kthvalue(ember.tensor([3., 1., 2.]), 2)\n"
       "    ember.return_types.kthvalue(values=tensor(2.), indices=tensor(2))\n");
   def_op(
+      m, cls, "median", [](const Tensor& input) { return median(input); }, py::arg("input"));
+  def_op(  // a second overload: median(x, None) and median(x, keepdim=True) raise TypeError, as in torch
       m, cls, "median",
       [](const Tensor& input, py::handle dim, bool keepdim) -> py::object {
-        if (dim.is_none()) return py::cast(median(input));
         return named_pair("median", median_dim(input, to_int(dim, "median"), keepdim));
       },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false,
       "median(input) -> Tensor\nmedian(input, dim, keepdim=False) -> (Tensor, LongTensor)\n\n"
       "The median of all elements, or of each slice along `dim` with its index. Of an even count,\n"
       "the lower of the two middle values. NaN is the median of a slice holding a NaN.\n\n"
       "Example::\n\n    >>> ember.median(ember.tensor([4., 1., 3., 2.]))\n    tensor(2.)\n");
   def_op(
+      m, cls, "nanmedian", [](const Tensor& input) { return nanmedian(input); }, py::arg("input"));
+  def_op(  // a second overload: nanmedian(x, None) and nanmedian(x, keepdim=True) raise TypeError, as in torch
       m, cls, "nanmedian",
       [](const Tensor& input, py::handle dim, bool keepdim) -> py::object {
-        if (dim.is_none()) return py::cast(nanmedian(input));
         return named_pair("nanmedian", nanmedian_dim(input, to_int(dim, "nanmedian"), keepdim));
       },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false,
       "nanmedian(input) -> Tensor\nnanmedian(input, dim, keepdim=False) -> (Tensor, LongTensor)\n\n"
       "median, ignoring NaNs (NaN only where a slice is all NaN).\n\n"
       "Example::\n\n    >>> ember.nanmedian(ember.tensor([1., float('nan'), 3.]))\n    tensor(1.)\n");
@@ -122,7 +123,12 @@ void init_sort(py::module_& m) {
   def_op(
       m, cls, "unique",
       [](const Tensor& input, bool sorted, bool return_inverse, bool return_counts, py::handle dim) {
-        auto r = unique(input, sorted, return_inverse, return_counts, optional_int(dim, "unique"));
+        std::optional<int64_t> d = optional_int(dim, "unique");
+        std::tuple<Tensor, Tensor, Tensor> r;
+        {
+          py::gil_scoped_release nogil;
+          r = unique(input, sorted, return_inverse, return_counts, d);
+        }
         return unique_result(r, return_inverse, return_counts);
       },
       py::arg("input"), py::arg("sorted") = true, py::arg("return_inverse") = false,

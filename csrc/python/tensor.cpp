@@ -33,30 +33,54 @@ py::object tolist_rec(const Tensor& t, int64_t dim, const char* base) {
   return out;
 }
 
-// Tensor.to(...): dtype, device, another tensor, or device and dtype; copy= forces a new tensor.
+// Tensor.to(...), torch's three forms: to(device=None, dtype=None, non_blocking, copy),
+// to(dtype, non_blocking, copy) and to(other, non_blocking, copy); copy= forces a new tensor.
 py::object to_method(py::object self, py::args args, py::kwargs kwargs) {
   Tensor t = self.cast<Tensor>();
   std::optional<ScalarType> dtype;
   bool copy = false;
-  for (py::handle a : args) {
-    if (py::isinstance<DType>(a)) {
+  auto bad = [&]() {
+    std::string got;
+    for (py::handle a : args) got += (got.empty() ? "" : ", ") + type_name(a);
+    EMBER_FAIL(Type, "to() received an invalid combination of arguments - got (", got,
+               "), but expected one of: (device, dtype, non_blocking, copy), (dtype, non_blocking, copy), "
+               "(Tensor other, non_blocking, copy)");
+  };
+  size_t i = 0;
+  if (args.size() > 0) {
+    py::handle a = args[0];
+    if (py::isinstance<DType>(a) || (PyType_Check(a.ptr()) && !py::isinstance<py::bool_>(a))) {
       dtype = to_dtype_arg(a);
     } else if (is_tensor(a)) {
       dtype = a.cast<const Tensor&>().dtype();
-    } else if (py::isinstance<py::bool_>(a)) {
-      // to(dtype, non_blocking, copy) positional flags: the last bool is copy
-      copy = a.cast<bool>();
-    } else {
+    } else if (py::isinstance<py::str>(a) || (PyLong_Check(a.ptr()) && !PyBool_Check(a.ptr())) ||
+               (py::hasattr(a, "type") && py::hasattr(a, "index"))) {
       check_device_available(to_device_arg(a), "to");
+      if (args.size() > 1 && py::isinstance<DType>(args[1])) dtype = to_dtype_arg(args[++i]);
+    } else if (!a.is_none()) {
+      // torch would take a Python bool or float as a 0-d tensor and convert to its dtype
+      bad();
     }
+    ++i;
+  }
+  // the rest: non_blocking, then copy, as bools
+  for (size_t k = 0; i < args.size(); ++i, ++k) {
+    if (k >= 2 || !PyBool_Check(args[i].ptr())) bad();
+    if (k == 1) copy = args[i].ptr() == Py_True;
   }
   for (auto kv : kwargs) {
     std::string k = kv.first.cast<std::string>();
-    if (k == "dtype") dtype = optional_dtype(kv.second);
-    else if (k == "device") check_device_arg(kv.second, "to");
-    else if (k == "copy") copy = kv.second.cast<bool>();
-    else if (k == "non_blocking" || k == "memory_format") continue;
-    else EMBER_FAIL(Type, "to() got an unexpected keyword argument '", k, "'");
+    if (k == "dtype") {
+      dtype = kv.second.is_none() ? dtype : optional_dtype(kv.second);
+    } else if (k == "device") {
+      check_device_arg(kv.second, "to");
+    } else if (k == "copy" || k == "non_blocking") {
+      EMBER_CHECK(PyBool_Check(kv.second.ptr()), Type, "to(): argument '", k, "' must be bool, not ",
+                  type_name(kv.second));
+      if (k == "copy") copy = kv.second.ptr() == Py_True;
+    } else if (k != "memory_format") {
+      EMBER_FAIL(Type, "to() got an unexpected keyword argument '", k, "'");
+    }
   }
   if (!copy && (!dtype || *dtype == t.dtype())) return self;
   return py::cast(to_dtype(t, dtype.value_or(t.dtype()), true));
@@ -118,7 +142,7 @@ void init_tensor(py::module_& m) {
              copy_(t, src);
              return self;
            },
-           py::arg("src"), py::arg("non_blocking") = false)
+           py::arg("src"), py::arg("non_blocking").noconvert() = false)  // as torch: a bool, not any number
       .def("fill_",
            [](py::object self, py::handle value) {
              Tensor t = self.cast<Tensor>();

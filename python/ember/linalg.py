@@ -53,7 +53,28 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return _C._linalg_vector_norm(x, ord, dim, keepdim, dtype=dtype)
 
 
+def _check_tensor(A, op):
+    """TypeError (as torch's argument parser) when `A` is not a tensor."""
+    if not isinstance(A, _C.Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
+
+
+def _check_flag(value, name, op):
+    """TypeError for a flag that is not a Python bool: torch's parser takes no int, None or tensor."""
+    if type(value) is not bool:
+        raise TypeError(f"{op}(): argument '{name}' must be bool, not {type(value).__name__}")
+
+
+def _check_dims(A, dims):
+    """IndexError for a dim out of A's range (0-d counts as 1-d), as torch's dim wrapping."""
+    n = max(A.dim(), 1)
+    for d in dims:
+        if not -n <= d < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+
+
 def _check_float(A, op, low_ok=True):
+    _check_tensor(A, op)
     name = _dtype_name(A)
     if not A.is_floating_point():
         torch_names = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
@@ -81,11 +102,13 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         tensor(6.)
     """
     op = "linalg.matrix_norm"
+    _check_flag(keepdim, "keepdim", "linalg_matrix_norm")
     _check_float(A, op, low_ok=ord not in ("nuc", 2, -2))
     if A.dim() < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
         raise RuntimeError(f"{op}: dim must be a 2-tuple. Got {dim}")
+    _check_dims(A, dim)
     d0, d1 = dim[0] % A.dim(), dim[1] % A.dim()
     if d0 == d1:
         raise RuntimeError(f"{op}: dims must be different. Got ({dim[0]}, {dim[1]})")
@@ -310,6 +333,7 @@ def _is_zero(v):
 
 
 def _check_pinv_input(A, op):
+    _check_tensor(A, op.replace(".", "_"))
     if A.dim() < 2 or _dtype_name(A) not in _FLOATS:
         t = {"float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
              "int8": "Char", "uint8": "Byte", "bool": "Bool", "float32": "Float", "float64": "Double"}
@@ -353,6 +377,8 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
         >>> ember.linalg.matrix_rank(ember.tensor([[1., 2.], [2., 4.]]))
         tensor(1)
     """
+    _check_tensor(A, "linalg_matrix_rank")
+    _check_flag(hermitian, "hermitian", "linalg_matrix_rank")
     if _dtype_name(A) not in _FLOATS:
         raise RuntimeError("This function doesn't handle types other than float and double")
     if A.dim() < 2:
@@ -360,7 +386,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     with _no_grad():
         s = eigvalsh(A, "L").abs() if hermitian else svdvals(A)
         if s.shape[-1] == 0:
-            return _C.zeros(*s.shape[:-1], dtype=_C.int64)
+            return _C.zeros(tuple(s.shape[:-1]), dtype=_C.int64)
         tol = _tolerance(A, s.amax(-1, keepdim=True), atol, rtol)
         return (s > tol).sum(-1)
 
@@ -415,6 +441,7 @@ def vecdot(x, y, *, dim=-1):
         >>> ember.linalg.vecdot(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
         tensor(11.)
     """
+    _check_float(x, "linalg.vecdot")
     return (x * y).sum(dim)
 
 

@@ -492,7 +492,8 @@ SCALARS = (3, 2.5, True)
 
 
 def unary(
-    name, ref, dtypes, *, domain=REAL, differentiable=True, aliases=(), special=True, tol=None, **kw
+    name, ref, dtypes, *, domain=REAL, differentiable=True, aliases=(), special=True, tol=None,
+    supports_out=True, **kw
 ):
     return OpInfo(
         name=name,
@@ -504,7 +505,7 @@ def unary(
         differentiable=differentiable,
         inplace=True,
         aliases=aliases,
-        supports_out=True,
+        supports_out=supports_out,
         special=special,
         tol=tol or {},
         **kw,
@@ -719,7 +720,7 @@ ELEMENTWISE = [
     unary("cos", floating(np.cos), ALL),
     unary("tanh", floating(np.tanh), ALL),
     unary("sigmoid", floating(_sigmoid_ref), ALL),
-    unary("relu", _relu_ref, NUMERIC),
+    unary("relu", _relu_ref, NUMERIC, supports_out=False),  # torch.relu has no out=
     unary("logical_not", np.logical_not, ALL, differentiable=False),
     unary("bitwise_not", _bitwise_not_ref, INTEGRAL, differentiable=False, special=False),
     # binary arithmetic

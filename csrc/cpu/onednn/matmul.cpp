@@ -1,10 +1,15 @@
 #include "cpu/onednn/matmul.h"
 
+#include <omp.h>
+
 #include <cstring>
 #include <list>
 #include <mutex>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <unordered_map>
+
+#include "iter/parallel.h"
+#include "ops/ops.h"
 
 namespace ember::cpu {
 
@@ -63,10 +68,19 @@ dnnl::memory::desc bias_md(const Tensor& b) {
   return dnnl::memory::desc({1, 1, b.sizes()[2]}, dnnl::memory::data_type::f32, {b.sizes()[2], b.sizes()[2], b.strides()[2]});
 }
 
+// A compiled primitive and the scratchpad it needs. The scratchpad is ours (user mode), one per
+// call: oneDNN's own (this build has no DNNL_ENABLE_CONCURRENT_EXEC) is tied to the thread that
+// created the primitive, so a cached primitive run from several Python threads at once gave
+// wrong results.
+struct Compiled {
+  dnnl::matmul prim;
+  dnnl::memory::desc scratchpad;
+};
+
 // An LRU of compiled primitives: creating one costs far more than running a small GEMM.
 class PrimitiveCache {
  public:
-  dnnl::matmul get(const Key& key, const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
+  Compiled get(const Key& key, const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = map_.find(key);
     if (it != map_.end()) {
@@ -74,6 +88,7 @@ class PrimitiveCache {
       return it->second.first;
     }
     dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (ep.alpha != 1.0f) attr.set_output_scales(0, {ep.alpha});
     if (ep.beta != 0.0f) {
       dnnl::post_ops po;
@@ -83,21 +98,21 @@ class PrimitiveCache {
     dnnl::matmul::desc desc = ep.bias ? dnnl::matmul::desc(md_of(a), md_of(w), bias_md(*ep.bias), md_of(c))
                                       : dnnl::matmul::desc(md_of(a), md_of(w), md_of(c));
     dnnl::matmul::primitive_desc pd(desc, attr, cpu_engine());
-    dnnl::matmul prim(pd);
+    Compiled compiled{dnnl::matmul(pd), pd.scratchpad_desc()};
     lru_.push_front(key);
-    map_.emplace(key, std::make_pair(prim, lru_.begin()));
+    map_.emplace(key, std::make_pair(compiled, lru_.begin()));
     if (map_.size() > kCapacity) {
       map_.erase(lru_.back());
       lru_.pop_back();
     }
-    return prim;
+    return compiled;
   }
 
  private:
   static constexpr size_t kCapacity = 512;
   std::mutex mu_;
   std::list<Key> lru_;
-  std::unordered_map<Key, std::pair<dnnl::matmul, std::list<Key>::iterator>, KeyHash> map_;
+  std::unordered_map<Key, std::pair<Compiled, std::list<Key>::iterator>, KeyHash> map_;
 };
 
 PrimitiveCache& cache() {
@@ -153,9 +168,12 @@ bool try_sgemm(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpil
 }  // namespace
 
 void onednn_matmul(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
+  // oneDNN sizes its OpenMP team from the calling thread's setting, which set_num_threads (an
+  // omp_set_num_threads in the thread that called it) leaves alone in other Python threads
+  if (omp_get_max_threads() != get_num_threads()) omp_set_num_threads(get_num_threads());
   if (try_sgemm(a, w, c, ep)) return;
   try {
-    dnnl::matmul prim = cache().get(key_of(a, w, c, ep), a, w, c, ep);
+    Compiled prim = cache().get(key_of(a, w, c, ep), a, w, c, ep);
     dnnl::engine& eng = cpu_engine();
     dnnl::memory am(md_of(a), eng, a.data_ptr());
     dnnl::memory wm(md_of(w), eng, w.data_ptr());
@@ -163,7 +181,12 @@ void onednn_matmul(const Tensor& a, const Tensor& w, const Tensor& c, const Gemm
     thread_local dnnl::stream strm(eng);
     std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, wm}, {DNNL_ARG_DST, cm}};
     if (ep.bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_md(*ep.bias), eng, ep.bias->data_ptr()));
-    prim.execute(strm, args);
+    Tensor scratch;
+    if (size_t bytes = prim.scratchpad.get_size(); bytes > 0) {
+      scratch = empty(Shape{static_cast<int64_t>(bytes)}, ScalarType::UInt8);
+      args.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory(prim.scratchpad, eng, scratch.data_ptr()));
+    }
+    prim.prim.execute(strm, args);
     strm.wait();
   } catch (const dnnl::error& e) {
     EMBER_FAIL(Runtime, "matmul: oneDNN failed for shapes ", a.shape_str(), " and ", w.shape_str(), ": ", e.what());

@@ -122,7 +122,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     if grad_outputs is None:
         def make(o):
             dtype = o.dtype if o.dtype in (_C.float32, _C.float64) else _C.float64
-            return _C.randn(*o.shape, dtype=_C.float64).to(dtype).requires_grad_(True)
+            return _C.randn(tuple(o.shape), dtype=_C.float64).to(dtype).requires_grad_(True)
 
         grad_outputs = tuple(make(outputs[k]) for k in diff_out)
     else:

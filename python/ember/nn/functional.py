@@ -443,7 +443,15 @@ def _vector_norm(x, p, dim, keepdim):
     return _C.where(nz, _C.pow(_C.where(nz, s, 1.0), 1.0 / p), 0.0)
 
 
+def _check_tensors(op, **args):
+    """TypeError (as torch's argument parser) for an argument that is not a tensor."""
+    for i, (name, v) in enumerate(args.items()):
+        if not isinstance(v, _C.Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {i + 1}) must be Tensor, not {type(v).__name__}")
+
+
 def _float_operands(x1, x2, op):
+    _check_tensors(op, x1=x1, x2=x2)
     dt = _C.result_type(x1, x2)
     if not dt.is_floating_point:
         raise RuntimeError(f"{op}: expected common dtype to be floating point, yet common dtype is {dt}")
@@ -492,6 +500,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
         >>> F.pairwise_distance(ember.tensor([[0.0, 0.0]]), ember.tensor([[3.0, 4.0]]), eps=0.0)
         tensor([5.])
     """
+    _check_tensors("pairwise_distance", x1=x1, x2=x2)
     diff = x1 - x2 + eps
     if not diff.is_floating_point():
         diff = diff.to(_C.get_default_dtype())
@@ -508,6 +517,7 @@ def pdist(input, p=2):
     """
     import numpy as np
 
+    _check_tensors("pdist", input=input)
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if not input.is_floating_point():
