@@ -442,6 +442,11 @@ def vecdot(x, y, *, dim=-1):
         tensor(11.)
     """
     _check_float(x, "linalg.vecdot")
+    if isinstance(y, _C.Tensor) and y.dtype != x.dtype:
+        raise RuntimeError(
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {x.dtype} "
+            f"and y of type {y.dtype} instead"
+        )
     return (x * y).sum(dim)
 
 

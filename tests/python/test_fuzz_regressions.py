@@ -676,3 +676,10 @@ def test_text_after_the_first_element_is_a_bad_type():
             ember.tensor(data)
     with pytest.raises(ValueError, match="too many dimensions"):
         ember.tensor(["a"])
+
+
+def test_vecdot_operands_share_a_dtype():
+    x = ember.ones(3)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        ember.linalg.vecdot(x, ember.ones(3, dtype=ember.int32))
+    assert float(ember.linalg.vecdot(x, x)) == 3.0
