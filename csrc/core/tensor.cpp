@@ -1,6 +1,7 @@
 #include "core/tensor.h"
 
 #include "autograd/node.h"
+#include "core/output.h"
 #include "core/shape.h"
 
 namespace ember {
@@ -61,9 +62,7 @@ Tensor make_view(const Tensor& base, Shape sizes, Shape strides, int64_t offset)
 }
 
 void check_writable(const Tensor& t, const char* op) {
-  EMBER_CHECK(t.storage()->writable, Runtime, op,
-              ": cannot write to a tensor that shares memory with a read-only array "
-              "(copy it with .clone() first)");
+  check_not_read_only(t, op);
   // A stride-0 dim of size > 1 (an expanded view) makes several elements one memory location:
   // the result would depend on the write order, so torch refuses it and so do we.
   if (t.numel() == 0) return;

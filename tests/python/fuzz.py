@@ -832,8 +832,9 @@ def run_index_case(case, torch=None):
 
     with np.errstate(all="ignore"):
         ares, aexc = run(ember)
-        if aexc is not None and _bad_error(None, aexc):
-            return _bad_error(None, aexc), aexc
+        bad = _bad_error(None, aexc) if aexc is not None else None
+        if bad:
+            return bad, aexc
         if torch is None:
             return None, aexc
         tres, texc = run(torch)
