@@ -166,6 +166,45 @@ def test_sigint_in_a_loop_of_large_ops_under_no_grad():
     assert r["latency"] < 0.25, r
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_signal_storm_during_large_matmuls(threads):
+    # oneDNN 2.x's JIT sgemm moves rsp into the heap, so a signal landing inside it used to corrupt
+    # memory ("corrupted size vs. prev_size", SIGSEGV); ember blocks asynchronous signals in its
+    # threads for the call. A no-op handler is hit every millisecond through 2-D products.
+    r = run_child(
+        f"""
+        ember.set_num_threads({threads})
+        hits = []
+        signal.signal(signal.SIGUSR1, lambda s, f: hits.append(s))
+        a = ember.randn(400, 400) / 20
+        w0 = ember.randn(400, 400)
+        expected = w0
+        for _ in range(30):
+            expected = a @ expected
+        stop = threading.Event()
+
+        def storm():
+            while not stop.is_set():
+                os.kill(os.getpid(), signal.SIGUSR1)
+                time.sleep(0.001)
+
+        t = threading.Thread(target=storm)
+        t.start()
+        same = True
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 1.0:
+            w = w0
+            for _ in range(30):
+                w = a @ w
+            same = same and bool(ember.equal(w, expected))
+        stop.set()
+        t.join()
+        print(json.dumps({{"hits": len(hits), "same": same}}))
+        """
+    )
+    assert r["hits"] > 50 and r["same"], r
+
+
 def test_sigint_handler_exception_propagates_from_backward():
     # a user handler's own exception (not KeyboardInterrupt) comes out of backward unchanged
     r = run_child(

@@ -1,7 +1,9 @@
 #include "cpu/onednn/matmul.h"
 
 #include <omp.h>
+#include <pthread.h>
 
+#include <csignal>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -147,6 +149,49 @@ BlasView blas_view(const Tensor& t) {
   return {};
 }
 
+// oneDNN 2.x's JIT sgemm kernels (jit_avx512_common_gemm_f32, and the AVX2 one) point rsp into
+// a heap workspace while they run, so a signal delivered to a thread inside one writes its frame
+// over the heap (oneDNN issue #4845, fixed upstream in 3.x; Debian ships 2.6). Any Ctrl-C, timer
+// or profiler signal could then corrupt memory. While sgemm runs, asynchronous signals are blocked
+// in the calling thread and in its OpenMP team, and restored after: a signal that arrives stays
+// pending, or goes to another thread, and Python sees it as usual once the product returns. Synchronous signals (SIGSEGV, SIGFPE, ...) are left alone.
+class AsyncSignalsBlocked {
+ public:
+  AsyncSignalsBlocked() : threads_(get_num_threads()) {
+    sigset_t block = async_signals();
+    // workers first, so that any the team has to start inherit the caller's usual mask
+    if (threads_ > 1) {
+#pragma omp parallel num_threads(threads_)
+      if (omp_get_thread_num() != 0) pthread_sigmask(SIG_BLOCK, &block, &worker_old());
+    }
+    pthread_sigmask(SIG_BLOCK, &block, &caller_old_);
+  }
+  ~AsyncSignalsBlocked() {
+    if (threads_ > 1) {
+#pragma omp parallel num_threads(threads_)
+      if (omp_get_thread_num() != 0) pthread_sigmask(SIG_SETMASK, &worker_old(), nullptr);
+    }
+    pthread_sigmask(SIG_SETMASK, &caller_old_, nullptr);
+  }
+  AsyncSignalsBlocked(const AsyncSignalsBlocked&) = delete;
+  AsyncSignalsBlocked& operator=(const AsyncSignalsBlocked&) = delete;
+
+ private:
+  static sigset_t async_signals() {
+    sigset_t s;
+    sigfillset(&s);
+    for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) sigdelset(&s, sync);
+    return s;
+  }
+  // Each worker's mask from before, restored by the same worker (libgomp keeps a caller's team).
+  static sigset_t& worker_old() {
+    thread_local sigset_t old;
+    return old;
+  }
+  int threads_;
+  sigset_t caller_old_;
+};
+
 // Large single (unbatched) products without a bias go to dnnl_sgemm, oneDNN's BLAS-like GEMM:
 // single-threaded at n = 1024-2048 it ran at ~1.0x torch's MKL, the matmul primitive (brgemm in
 // oneDNN 2.6) at ~0.8x. sgemm computes alpha * a @ w + beta * c itself.
@@ -157,9 +202,12 @@ bool try_sgemm(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpil
   if (c.strides()[2] != 1 || c.strides()[1] < std::max<int64_t>(1, N)) return false;
   const BlasView va = blas_view(a), vw = blas_view(w);
   if (va.ld == 0 || vw.ld == 0) return false;
-  dnnl_status_t st = dnnl_sgemm(va.trans, vw.trans, M, N, K, ep.alpha, a.data<float>(), va.ld,
-                                w.data<float>(), vw.ld, ep.beta,
-                                c.data<float>(), c.strides()[1]);
+  dnnl_status_t st;
+  {
+    AsyncSignalsBlocked no_signals;
+    st = dnnl_sgemm(va.trans, vw.trans, M, N, K, ep.alpha, a.data<float>(), va.ld, w.data<float>(), vw.ld, ep.beta,
+                    c.data<float>(), c.strides()[1]);
+  }
   EMBER_CHECK(st == dnnl_success, Runtime, "matmul: oneDNN sgemm failed (status ", static_cast<int>(st),
               ") for shapes ", a.shape_str(), " and ", w.shape_str());
   return true;
