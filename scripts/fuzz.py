@@ -73,7 +73,7 @@ def worker(args):
                 o = fuzz.run_case(case, torch)
                 problem, eexc, texc = o.problem, o.ember_exc, o.torch_exc
             names_op = None
-            if eexc is not None and row != -1:
+            if eexc is not None and row != -1 and not fuzz.raised_by_harness(eexc):
                 names_op = fuzz.message_names_op(rows[row], eexc)
             rec = {"end": [u, k], "desc": desc, "problem": problem, "names_op": names_op,
                    "ember": type(eexc).__name__ if eexc is not None else None,

@@ -1,5 +1,6 @@
 #include "python/common.h"
 
+#include <cstring>
 #include <functional>
 
 namespace ember::python {
@@ -326,5 +327,43 @@ void init_dtype(py::module_& m) {
     m.attr(dtype_name(t)) = *g_dtypes[i];
   }
 }
+
+namespace gil_detail {
+
+namespace {
+// "_qr" (a binding under a Python wrapper) is "qr" to the user.
+std::string public_name(const std::string& op) { return op.substr(std::min(op.find_first_not_of('_'), op.size())); }
+
+// Whether `msg` names `op` ("index_put_" counts as named by "index_put").
+bool names_op(const char* msg, const std::string& op) {
+  std::string name = public_name(op);
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  return name.empty() || std::strstr(msg, name.c_str()) != nullptr;
+}
+}  // namespace
+
+void rethrow_naming_op(const std::string& op) {
+  try {
+    throw;
+  } catch (const Error& e) {
+    if (names_op(e.what(), op)) throw;
+    throw Error(e.kind(), public_name(op) + ": " + e.what());
+  } catch (const py::cast_error& e) {
+    // a py::cast inside the binding met an argument of the wrong Python type (TypeError)
+    if (names_op(e.what(), op)) throw;
+    throw py::type_error(public_name(op) + "(): " + e.what());
+  } catch (const py::error_already_set& e) {
+    // a Python TypeError/ValueError/IndexError from inside the binding (a junk argument that
+    // failed to iterate or convert): the same type, named. The GIL is held here.
+    PyObject* type = e.type().ptr();
+    if (type != PyExc_TypeError && type != PyExc_ValueError && type != PyExc_IndexError) throw;
+    std::string msg = py::str(e.value());
+    if (names_op(msg.c_str(), op)) throw;
+    PyErr_SetString(type, (public_name(op) + "(): " + msg).c_str());
+    throw py::error_already_set();
+  }
+}
+
+}  // namespace gil_detail
 
 }  // namespace ember::python

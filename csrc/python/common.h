@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
 #include <optional>
 #include <type_traits>
 
@@ -104,6 +105,20 @@ template <typename F, typename R, typename... A>
 auto strict_bools(F f, tag<R(A...)>) {
   return [f = std::move(f)](strict_t<A>... a) -> R { return f(unstrict<A>(std::forward<strict_t<A>>(a))...); };
 }
+// Errors raised inside an op name it: "sum: Dimension out of range ..." (a message that already
+// names the op is left as it is). Called from a catch block; rethrows the exception in flight.
+[[noreturn]] void rethrow_naming_op(const std::string& op);
+template <typename F, typename R, typename... A>
+auto name_errors(F f, std::string op, tag<R(A...)>) {
+  return [f = std::move(f), op = std::move(op)](A... a) -> R {
+    try {
+      return f(std::forward<A>(a)...);
+    } catch (...) {
+      rethrow_naming_op(op);
+    }
+  };
+}
+
 template <typename Sig>
 struct has_bool;
 template <typename R, typename... A>
@@ -113,7 +128,8 @@ struct has_bool<R(A...)> : std::bool_constant<(std::is_same_v<std::decay_t<A>, b
 // Registers `f` as ember._C.<name> and as the Tensor method of the same name (self = input).
 // When f's arguments and result are all C++ values (no py::handle/object), f runs without the GIL
 // on large inputs (kGilFreeElements), so such a lambda must not release the GIL itself.
-// f's bool parameters take only True/False (gil_detail::StrictBool).
+// f's bool parameters take only True/False (gil_detail::StrictBool); errors it raises name the op
+// (gil_detail::name_errors).
 template <typename F, typename... Extra>
 void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F&& f, const Extra&... extra) {
   using Fn = std::decay_t<F>;
@@ -125,17 +141,27 @@ void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F&& f, co
       return Fn(std::forward<F>(f));
     }
   }();
+  auto named = gil_detail::name_errors(std::move(released), name, gil_detail::tag<Sig>{});
   auto wrapped = [&]() {
     if constexpr (gil_detail::has_bool<Sig>::value) {
-      return gil_detail::strict_bools(std::move(released), gil_detail::tag<Sig>{});
+      return gil_detail::strict_bools(std::move(named), gil_detail::tag<Sig>{});
     } else {
-      return std::move(released);
+      return std::move(named);
     }
   }();
   py::cpp_function fn(std::move(wrapped), py::name(name), py::scope(m), py::sibling(py::getattr(m, name, py::none())),
                       extra...);
   m.add_object(name, fn, true);
   cls.attr(name) = py::reinterpret_steal<py::object>(PyInstanceMethod_New(fn.ptr()));
+}
+
+// target.def(name, f, extra...) (a module or a class) with f's errors naming the op, as def_op's.
+// Dunders (x + y runs __add__) are left alone: their errors name the op they call ("add: ...").
+template <typename Target, typename F, typename... Extra>
+Target& def_named(Target& target, const char* name, F&& f, const Extra&... extra) {
+  using Sig = py::detail::function_signature_t<std::decay_t<F>>;
+  if (std::strncmp(name, "__", 2) == 0) return target.def(name, std::forward<F>(f), extra...);
+  return target.def(name, gil_detail::name_errors(std::forward<F>(f), name, gil_detail::tag<Sig>{}), extra...);
 }
 
 // Binding entry points, one per family.

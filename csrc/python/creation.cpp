@@ -57,7 +57,7 @@ ScalarType float_dtype(const FactoryArgs& f) { return f.dtype.value_or(default_d
 }  // namespace
 
 void init_creation(py::module_& m) {
-  m.def(
+  def_named(m, 
       "tensor",
       [](py::handle data, py::handle dtype, py::handle device, bool requires_grad, bool) {
         check_device_arg(device, "tensor");
@@ -67,7 +67,7 @@ void init_creation(py::module_& m) {
       },
       py::arg("data"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
       py::arg("requires_grad") = false, py::arg("pin_memory") = false);
-  m.def(
+  def_named(m, 
       "as_tensor",
       [](py::object data, py::handle dtype, py::handle device) -> py::object {
         check_device_arg(device, "as_tensor");
@@ -85,19 +85,19 @@ void init_creation(py::module_& m) {
       },
       py::arg("data"), py::arg("dtype") = py::none(), py::arg("device") = py::none());
 
-  m.def("empty", [](py::args args, py::kwargs kw) {
+  def_named(m, "empty", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "empty");
     return finish(f, empty(shape_from_args(args, "empty"), float_dtype(f)));
   });
-  m.def("zeros", [](py::args args, py::kwargs kw) {
+  def_named(m, "zeros", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "zeros");
     return finish(f, zeros(shape_from_args(args, "zeros"), float_dtype(f)));
   });
-  m.def("ones", [](py::args args, py::kwargs kw) {
+  def_named(m, "ones", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "ones");
     return finish(f, ones(shape_from_args(args, "ones"), float_dtype(f)));
   });
-  m.def(
+  def_named(m, 
       "full",
       [](py::handle size, py::handle fill_value, py::kwargs kw) {
         FactoryArgs f = parse_factory_kwargs(kw, "full");
@@ -105,7 +105,7 @@ void init_creation(py::module_& m) {
         return finish(f, full(to_shape(size, "full"), v, f.dtype.value_or(v.natural_dtype())));
       },
       py::arg("size"), py::arg("fill_value"));
-  m.def(
+  def_named(m, 
       "empty_strided",
       [](py::handle size, py::handle stride, py::kwargs kw) {
         FactoryArgs f = parse_factory_kwargs(kw, "empty_strided");
@@ -113,32 +113,32 @@ void init_creation(py::module_& m) {
       },
       py::arg("size"), py::arg("stride"));
   // *_like: same shape, and the input's dtype unless dtype= is given
-  m.def("empty_like", [](const Tensor& t, py::kwargs kw) {
+  def_named(m, "empty_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "empty_like");
     return finish(f, empty(t.sizes(), f.dtype.value_or(t.dtype())));
   }, py::arg("input"));
-  m.def("zeros_like", [](const Tensor& t, py::kwargs kw) {
+  def_named(m, "zeros_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "zeros_like");
     return finish(f, zeros(t.sizes(), f.dtype.value_or(t.dtype())));
   }, py::arg("input"));
-  m.def("ones_like", [](const Tensor& t, py::kwargs kw) {
+  def_named(m, "ones_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "ones_like");
     return finish(f, ones(t.sizes(), f.dtype.value_or(t.dtype())));
   }, py::arg("input"));
-  m.def("full_like", [](const Tensor& t, py::handle fill_value, py::kwargs kw) {
+  def_named(m, "full_like", [](const Tensor& t, py::handle fill_value, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "full_like");
     return finish(f, full(t.sizes(), to_scalar(fill_value, "full_like"), f.dtype.value_or(t.dtype())));
   }, py::arg("input"), py::arg("fill_value"));
-  m.def("rand_like", [](const Tensor& t, py::kwargs kw) {
+  def_named(m, "rand_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "rand_like", true);
     return finish(f, rand(t.sizes(), f.dtype.value_or(t.dtype()), f.generator));
   }, py::arg("input"));
-  m.def("randn_like", [](const Tensor& t, py::kwargs kw) {
+  def_named(m, "randn_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "randn_like", true);
     return finish(f, randn(t.sizes(), f.dtype.value_or(t.dtype()), f.generator));
   }, py::arg("input"));
 
-  m.def("arange", [](py::args args, py::kwargs kw) {
+  def_named(m, "arange", [](py::args args, py::kwargs kw) {
     // arange(end), arange(start, end), arange(start, end, step); also by keyword
     std::vector<py::handle> a(args.begin(), args.end());
     py::handle start, end, step;
@@ -162,14 +162,14 @@ void init_creation(py::module_& m) {
     return finish(f, arange(start ? to_scalar(start, "arange") : Scalar(int64_t(0)), to_scalar(end, "arange"),
                   step ? to_scalar(step, "arange") : Scalar(int64_t(1)), f.dtype));
   });
-  m.def(
+  def_named(m, 
       "linspace",
       [](py::handle start, py::handle end, int64_t steps, py::kwargs kw) {
         FactoryArgs f = parse_factory_kwargs(kw, "linspace");
         return finish(f, linspace(to_scalar(start, "linspace"), to_scalar(end, "linspace"), steps, f.dtype));
       },
       py::arg("start"), py::arg("end"), py::arg("steps"));
-  m.def(
+  def_named(m, 
       "eye",
       [](int64_t n, py::args rest, py::kwargs kw) {
         // eye(n) or eye(n, m): m may be left out but not None (torch raises TypeError)
@@ -190,15 +190,15 @@ void init_creation(py::module_& m) {
       py::arg("n"));
 
   // ---- random ----
-  m.def("rand", [](py::args args, py::kwargs kw) {
+  def_named(m, "rand", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "rand", true);
     return finish(f, rand(shape_from_args(args, "rand"), float_dtype(f), f.generator));
   });
-  m.def("randn", [](py::args args, py::kwargs kw) {
+  def_named(m, "randn", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "randn", true);
     return finish(f, randn(shape_from_args(args, "randn"), float_dtype(f), f.generator));
   });
-  m.def("randint", [](py::args args, py::kwargs kw) {
+  def_named(m, "randint", [](py::args args, py::kwargs kw) {
     // randint(high, size) or randint(low, high, size)
     EMBER_CHECK(args.size() == 2 || args.size() == 3, Type,
                 "randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)");
@@ -208,11 +208,11 @@ void init_creation(py::module_& m) {
     return finish(f, randint(low, high, to_shape(args[args.size() - 1], "randint"), f.dtype.value_or(ScalarType::Int64),
                    f.generator));
   });
-  m.def("randperm", [](int64_t n, py::kwargs kw) {
+  def_named(m, "randperm", [](int64_t n, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "randperm", true);
     return finish(f, randperm(n, f.dtype.value_or(ScalarType::Int64), f.generator));
   }, py::arg("n"));
-  m.def(
+  def_named(m, 
       "normal",
       [](py::handle mean, py::handle std, py::handle size, py::handle generator) {
         ember::Generator* g = to_generator(generator);
@@ -228,7 +228,7 @@ void init_creation(py::module_& m) {
       py::arg("mean"), py::arg("std") = 1.0, py::arg("size") = py::none(), py::kw_only(),
       py::arg("generator") = py::none());
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
-  cls.def(
+  def_named(cls, 
       "uniform_",
       [](py::object self, double from, double to, py::handle generator) {
         Tensor t = self.cast<Tensor>();
@@ -236,7 +236,7 @@ void init_creation(py::module_& m) {
         return self;
       },
       py::arg("from") = 0.0, py::arg("to") = 1.0, py::kw_only(), py::arg("generator") = py::none());
-  cls.def(
+  def_named(cls, 
       "normal_",
       [](py::object self, double mean, double std, py::handle generator) {
         Tensor t = self.cast<Tensor>();
@@ -284,11 +284,11 @@ void init_creation(py::module_& m) {
   m.attr("default_generator") = py::cast(&default_generator(), py::return_value_policy::reference);
 
   // ---- global settings ----
-  m.def("get_default_dtype", [] { return dtype_object(default_dtype()); });
-  m.def("set_default_dtype", [](py::handle d) { set_default_dtype(to_dtype_arg(d)); }, py::arg("d"));
-  m.def("get_num_threads", &get_num_threads);
-  m.def("set_num_threads", &set_num_threads, py::arg("int"));
-  m.def("_allocator_stats", [] {
+  def_named(m, "get_default_dtype", [] { return dtype_object(default_dtype()); });
+  def_named(m, "set_default_dtype", [](py::handle d) { set_default_dtype(to_dtype_arg(d)); }, py::arg("d"));
+  def_named(m, "get_num_threads", &get_num_threads);
+  def_named(m, "set_num_threads", &set_num_threads, py::arg("int"));
+  def_named(m, "_allocator_stats", [] {
     AllocatorStats s = allocator_stats();
     py::dict d;
     d["allocated_bytes"] = s.allocated_bytes;
@@ -302,14 +302,14 @@ void init_creation(py::module_& m) {
     d["cache_misses"] = c.misses;
     return d;
   });
-  m.def("_reset_peak_allocator_stats", &reset_peak_allocator_stats);
-  m.def("_empty_cache", [] {
+  def_named(m, "_reset_peak_allocator_stats", &reset_peak_allocator_stats);
+  def_named(m, "_empty_cache", [] {
     py::gil_scoped_release nogil;
     empty_cache();
   });
-  m.def("_set_cache_limit", &set_cache_limit, py::arg("bytes"));
-  m.def("_get_flush_denormal", &flush_denormal_enabled);
-  m.def("_set_flush_denormal", &set_flush_denormal, py::arg("mode"));
+  def_named(m, "_set_cache_limit", &set_cache_limit, py::arg("bytes"));
+  def_named(m, "_get_flush_denormal", &flush_denormal_enabled);
+  def_named(m, "_set_flush_denormal", &set_flush_denormal, py::arg("mode"));
 }
 
 }  // namespace ember::python

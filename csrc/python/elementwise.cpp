@@ -98,14 +98,14 @@ void init_elementwise(py::module_& m) {
         py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none());
     std::string inplace = std::string(name) + "_";
     if (!is_logical(op) && !is_comparison(op) && op != BinaryOp::Maximum && op != BinaryOp::Minimum) {
-      cls.def(inplace.c_str(), [op, name](py::object self, py::handle other) {
+      def_named(cls, inplace.c_str(), [op, name](py::object self, py::handle other) {
         Tensor t = self.cast<Tensor>();
         binary_(op, t, to_operand(other, name));
         return self;
       });
     } else if (is_comparison(op) || is_logical(op)) {
       // comparisons and logical ops in place write 0/1 in the tensor's own dtype
-      cls.def(inplace.c_str(), [op, name](py::object self, py::handle other) {
+      def_named(cls, inplace.c_str(), [op, name](py::object self, py::handle other) {
         if (is_logical(op)) check_tensor_arg(other, name, "other", 1);
         Tensor t = self.cast<Tensor>();
         Tensor r = binary(op, t, to_operand(other, name));
@@ -122,7 +122,7 @@ void init_elementwise(py::module_& m) {
           return binary_with_out(op, input, other, out, to_scalar(alpha, name), name);
         },
         py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1, py::arg("out") = py::none());
-    cls.def((std::string(name) + "_").c_str(),
+    def_named(cls, (std::string(name) + "_").c_str(),
             [op, name](py::object self, py::handle other, py::handle alpha) {
               Tensor t = self.cast<Tensor>();
               binary_(op, t, to_operand(other, name), to_scalar(alpha, name));
@@ -138,7 +138,7 @@ void init_elementwise(py::module_& m) {
         },
         py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none(),
         py::arg("out") = py::none());
-    cls.def((std::string(name) + "_").c_str(),
+    def_named(cls, (std::string(name) + "_").c_str(),
             [name](py::object self, py::handle other, py::handle rounding_mode) {
               Tensor t = self.cast<Tensor>();
               binary_(div_op(rounding_mode), t, to_operand(other, name));
@@ -171,7 +171,7 @@ void init_elementwise(py::module_& m) {
     bool reflected = o.reflected;
     // One overload taking any `other`: a second (Tensor, Tensor) overload would make pybind11 try
     // (and fail) a Tensor conversion of every Python number first, which doubled `a * 2`'s cost.
-    cls.def(o.dunder, [op, reflected](const Tensor& self, py::handle other) -> py::object {
+    def_named(cls, o.dunder, [op, reflected](const Tensor& self, py::handle other) -> py::object {
       if (is_tensor(other)) {
         const Tensor& t = other.cast<const Tensor&>();
         // small ops keep the GIL: releasing and retaking it costs more than the work
@@ -201,20 +201,20 @@ void init_elementwise(py::module_& m) {
                      Operator{"__iand__", BinaryOp::BitAnd, false}, Operator{"__ior__", BinaryOp::BitOr, false},
                      Operator{"__ixor__", BinaryOp::BitXor, false}}) {
     BinaryOp op = o.op;
-    cls.def(o.dunder, [op](py::object self, py::handle other) {
+    def_named(cls, o.dunder, [op](py::object self, py::handle other) {
       Tensor t = self.cast<Tensor>();
       binary_(op, t, to_operand(other, binary_op_name(op)));
       return self;
     });
   }
-  cls.def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); });
-  cls.def("__neg__", [](const Tensor& t) { return unary(UnaryOp::Neg, t); });
-  cls.def("__pos__", [](const Tensor& t) {
+  def_named(cls, "__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); });
+  def_named(cls, "__neg__", [](const Tensor& t) { return unary(UnaryOp::Neg, t); });
+  def_named(cls, "__pos__", [](const Tensor& t) {
     EMBER_CHECK(t.dtype() != ScalarType::Bool, Runtime, "The `+` operator, on a bool tensor is not supported.");
     return t;
   });
-  cls.def("__abs__", [](const Tensor& t) { return unary(UnaryOp::Abs, t); });
-  cls.def("__invert__", [](const Tensor& t) {
+  def_named(cls, "__abs__", [](const Tensor& t) { return unary(UnaryOp::Abs, t); });
+  def_named(cls, "__invert__", [](const Tensor& t) {
     // torch: TypeError for `~`, where bitwise_not() raises NotImplementedError
     EMBER_CHECK(!is_floating(t.dtype()), Type, "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
     return unary(UnaryOp::BitwiseNot, t);
@@ -550,7 +550,7 @@ Example::
              u.doc ? u.doc : "");
     }
     if (u.inplace) {
-      cls.def((std::string(u.name) + "_").c_str(), [op](py::object self) {
+      def_named(cls, (std::string(u.name) + "_").c_str(), [op](py::object self) {
         Tensor t = self.cast<Tensor>();
         unary_(op, t);
         return self;
@@ -591,7 +591,7 @@ Example::
     >>> ember.round(ember.tensor([2.567, 1234.0]), decimals=1)
     tensor([   2.6000, 1234.0000])
 )");
-  cls.def(
+  def_named(cls, 
       "round_",
       [](py::object self, py::handle decimals) {
         Tensor t = self.cast<Tensor>();
@@ -638,7 +638,7 @@ Example::
 )doc",
         py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), py::kw_only(),
         py::arg("out") = py::none());
-    cls.def((std::string(name) + "_").c_str(),
+    def_named(cls, (std::string(name) + "_").c_str(),
             [](py::object self, py::handle min, py::handle max) {
               Tensor t = self.cast<Tensor>();
               clamp_(t, optional_bound(min), optional_bound(max));
@@ -646,7 +646,7 @@ Example::
             },
             py::arg("min") = py::none(), py::arg("max") = py::none());
   }
-  m.def(
+  def_named(m, 
       "where",
       [](const Tensor& condition, py::handle input, py::handle other) -> py::object {
         if (input.is_none() && other.is_none()) {  // nonzero(condition, as_tuple=True); a 0-d condition counts as 1-d
@@ -657,22 +657,22 @@ Example::
         return py::cast(where(condition, to_operand(input, "where"), to_operand(other, "where")));
       },
       py::arg("condition"), py::arg("input") = py::none(), py::arg("other") = py::none());
-  cls.def(
+  def_named(cls, 
       "where",
       [](const Tensor& self, const Tensor& condition, py::handle other) {
         return where(condition, self, to_operand(other, "where"));
       },
       py::arg("condition"), py::arg("other"));
 
-  m.def(
+  def_named(m, 
       "result_type",
       [](py::handle a, py::handle b) { return dtype_object(result_type({to_operand(a, "result_type"), to_operand(b, "result_type")})); },
       py::arg("tensor1"), py::arg("tensor2"));
-  m.def(
+  def_named(m, 
       "promote_types",
       [](py::handle a, py::handle b) { return dtype_object(promote_types(to_dtype_arg(a), to_dtype_arg(b))); },
       py::arg("type1"), py::arg("type2"));
-  m.def(
+  def_named(m, 
       "can_cast", [](py::handle from, py::handle to) { return can_cast(to_dtype_arg(from), to_dtype_arg(to)); },
       py::arg("from_"), py::arg("to"));
 }

@@ -160,7 +160,7 @@ void init_elementwise_math(py::module_& m) {
         },
         py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none(), r.doc);
     if (r.inplace) {
-      cls.def((std::string(name) + "_").c_str(), [op, name, numbers](py::object self, py::handle other) {
+      def_named(cls, (std::string(name) + "_").c_str(), [op, name, numbers](py::object self, py::handle other) {
         Tensor t = self.cast<Tensor>();
         Tensor b = operand(other, name, "other", 1, numbers != Numbers::None);
         binary_(op, t, b);
@@ -179,7 +179,7 @@ void init_elementwise_math(py::module_& m) {
                   Shift{"__rrshift__", BinaryOp::ShiftRight, 1}, Shift{"__irshift__", BinaryOp::ShiftRight, 2}}) {
     BinaryOp op = s.op;
     int kind = s.kind;
-    cls.def(s.dunder, [op, kind](py::object self, py::handle other) -> py::object {
+    def_named(cls, s.dunder, [op, kind](py::object self, py::handle other) -> py::object {
       if (!is_tensor(other) && !is_python_number(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
       Tensor t = self.cast<Tensor>();
       Tensor o = to_operand(other, binary_op_name(op));
@@ -203,7 +203,7 @@ void init_elementwise_math(py::module_& m) {
       "lerp(input, end, weight, *, out=None) -> Tensor\n\nLinear interpolation input + weight * (end - input); "
       "weight is a number or a tensor (broadcast).\n\nExample::\n\n    >>> ember.lerp(ember.tensor([0.0, 2.0]), "
       "ember.tensor([10.0, 4.0]), 0.5)\n    tensor([5., 3.])");
-  cls.def(
+  def_named(cls, 
       "lerp_",
       [](py::object self, const Tensor& end, py::handle weight) {
         Tensor t = self.cast<Tensor>();
@@ -232,7 +232,7 @@ void init_elementwise_math(py::module_& m) {
                  "tensor2 (tensor1 or tensor2 must be floating).\n\nExample::\n\n    >>> ember.addcdiv(ember.tensor("
                  "[1.0]), ember.tensor([3.0]), ember.tensor([2.0]), value=2)\n    tensor([4.])");
     std::string inplace = std::string(name) + "_";
-    cls.def(
+    def_named(cls, 
         inplace.c_str(),
         [f, inplace](py::object self, const Tensor& tensor1, const Tensor& tensor2, py::handle value) {
           Tensor t = self.cast<Tensor>();
@@ -259,7 +259,7 @@ void init_elementwise_math(py::module_& m) {
       "nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None) -> Tensor\n\nReplaces NaN, +inf and -inf "
       "(by default with 0 and the dtype's largest and lowest finite values).\n\nExample::\n\n    >>> "
       "ember.nan_to_num(ember.tensor([float('nan'), float('inf')]), posinf=1.0)\n    tensor([0., 1.])");
-  cls.def(
+  def_named(cls, 
       "nan_to_num_",
       [](py::object self, py::handle nan, py::handle posinf, py::handle neginf) {
         Tensor t = self.cast<Tensor>();
@@ -284,7 +284,7 @@ void init_elementwise_math(py::module_& m) {
                  "ember.clamp_min(ember.tensor([-1.0, 2.0]), 0)\n    tensor([0., 2.])"
                : "clamp_max(input, max, *, out=None) -> Tensor\n\nclamp(input, max=max).\n\nExample::\n\n    >>> "
                  "ember.clamp_max(ember.tensor([-1.0, 2.0]), 0)\n    tensor([-1.,  0.])");
-    cls.def((std::string(name) + "_").c_str(), [is_min, name](py::object self, py::handle b) {
+    def_named(cls, (std::string(name) + "_").c_str(), [is_min, name](py::object self, py::handle b) {
       Tensor t = self.cast<Tensor>();
       std::optional<Tensor> lim = to_operand(b, name);
       is_min ? clamp_(t, lim, std::nullopt) : clamp_(t, std::nullopt, lim);
@@ -303,59 +303,59 @@ void init_elementwise_math(py::module_& m) {
                    Simple{"log_sigmoid", ActivationOp::LogSigmoid}, Simple{"softsign", ActivationOp::Softsign},
                    Simple{"tanhshrink", ActivationOp::Tanhshrink}}) {
     ActivationOp op = s.op;
-    nn.def(s.name, [op](const Tensor& input) { return act(op, input, {}); }, py::arg("input"));
-    nn.def((std::string(s.name) + "_").c_str(),
+    def_named(nn, s.name, [op](const Tensor& input) { return act(op, input, {}); }, py::arg("input"));
+    def_named(nn, (std::string(s.name) + "_").c_str(),
            [op](py::object self) { return inplace_self(self, [op](Tensor& t) { activation_(op, t); }); },
            py::arg("input"));
   }
-  nn.def(
+  def_named(nn, 
       "softplus",
       [](const Tensor& input, double beta, double threshold) {
         return act(ActivationOp::Softplus, input, {beta, threshold, 0});
       },
       py::arg("input"), py::arg("beta") = 1.0, py::arg("threshold") = 20.0);
-  nn.def(
+  def_named(nn, 
       "gelu", [](const Tensor& input, const std::string& approximate) { return act(gelu_op(approximate), input, {}); },
       py::arg("input"), py::kw_only(), py::arg("approximate") = "none");
-  nn.def(
+  def_named(nn, 
       "gelu_",
       [](py::object self, const std::string& approximate) {
         return inplace_self(self, [&](Tensor& t) { activation_(gelu_op(approximate), t); });
       },
       py::arg("input"), py::kw_only(), py::arg("approximate") = "none");
-  nn.def(
+  def_named(nn, 
       "elu",
       [](const Tensor& input, double alpha, double scale, double input_scale) {
         return act(ActivationOp::Elu, input, {alpha, scale, input_scale});
       },
       py::arg("input"), py::arg("alpha") = 1.0, py::arg("scale") = 1.0, py::arg("input_scale") = 1.0);
-  nn.def(
+  def_named(nn, 
       "elu_",
       [](py::object self, double alpha, double scale, double input_scale) {
         return inplace_self(self, [&](Tensor& t) { activation_(ActivationOp::Elu, t, {alpha, scale, input_scale}); });
       },
       py::arg("input"), py::arg("alpha") = 1.0, py::arg("scale") = 1.0, py::arg("input_scale") = 1.0);
-  nn.def(
+  def_named(nn, 
       "leaky_relu",
       [](const Tensor& input, double slope) { return act(ActivationOp::LeakyRelu, input, {slope, 0, 0}); },
       py::arg("input"), py::arg("negative_slope") = 0.01);
-  nn.def(
+  def_named(nn, 
       "leaky_relu_",
       [](py::object self, double slope) {
         return inplace_self(self, [&](Tensor& t) { activation_(ActivationOp::LeakyRelu, t, {slope, 0, 0}); });
       },
       py::arg("input"), py::arg("negative_slope") = 0.01);
-  nn.def(
+  def_named(nn, 
       "hardtanh",
       [](const Tensor& input, double lo, double hi) { return act(ActivationOp::Hardtanh, input, {lo, hi, 0}); },
       py::arg("input"), py::arg("min_val") = -1.0, py::arg("max_val") = 1.0);
-  nn.def(
+  def_named(nn, 
       "hardtanh_",
       [](py::object self, double lo, double hi) {
         return inplace_self(self, [&](Tensor& t) { activation_(ActivationOp::Hardtanh, t, {lo, hi, 0}); });
       },
       py::arg("input"), py::arg("min_val") = -1.0, py::arg("max_val") = 1.0);
-  nn.def(
+  def_named(nn, 
       "softshrink",
       [](const Tensor& input, double lambd) {
         check_lambd(lambd, "softshrink");
@@ -364,18 +364,18 @@ void init_elementwise_math(py::module_& m) {
       py::arg("input"), py::arg("lambd") = 0.5);
 
   // ---- torch's top-level activations ----
-  m.def(
+  def_named(m, 
       "selu", [](const Tensor& input) { return act(ActivationOp::Elu, input, {kSeluAlpha, kSeluScale, 1.0}); },
       py::arg("input"),
       "selu(input) -> Tensor\n\nScaled ELU: scale * (max(0, x) + min(0, alpha * (exp(x) - 1))) with torch's "
       "constants.\n\nExample::\n\n    >>> ember.selu(ember.tensor([1.0]))\n    tensor([1.0507])");
-  m.def(
+  def_named(m, 
       "selu_",
       [](py::object self) {
         return inplace_self(self, [](Tensor& t) { activation_(ActivationOp::Elu, t, {kSeluAlpha, kSeluScale, 1.0}); });
       },
       py::arg("input"), "In-place :func:`ember.selu`.");
-  m.def(
+  def_named(m, 
       "celu",
       [](const Tensor& input, double alpha) {
         check_celu_alpha(alpha);
@@ -384,14 +384,14 @@ void init_elementwise_math(py::module_& m) {
       py::arg("input"), py::arg("alpha") = 1.0,
       "celu(input, alpha=1.0) -> Tensor\n\nmax(0, x) + min(0, alpha * (exp(x / alpha) - 1)).\n\nExample::\n\n"
       "    >>> ember.celu(ember.tensor([-1.0]), alpha=2.0)\n    tensor([-0.7869])");
-  m.def(
+  def_named(m, 
       "celu_",
       [](py::object self, double alpha) {
         check_celu_alpha(alpha);
         return inplace_self(self, [&](Tensor& t) { activation_(ActivationOp::Elu, t, {alpha, 1.0, 1.0 / alpha}); });
       },
       py::arg("input"), py::arg("alpha") = 1.0, "In-place :func:`ember.celu`.");
-  m.def(
+  def_named(m, 
       "threshold",
       [](const Tensor& input, double threshold, double value) {
         return act(ActivationOp::Threshold, input, {threshold, value, 0});
@@ -399,7 +399,7 @@ void init_elementwise_math(py::module_& m) {
       py::arg("input"), py::arg("threshold"), py::arg("value"),
       "threshold(input, threshold, value) -> Tensor\n\nvalue where input <= threshold, else input.\n\nExample::\n\n"
       "    >>> ember.threshold(ember.tensor([0.5, 2.0]), 1.0, -1.0)\n    tensor([-1.,  2.])");
-  m.def(
+  def_named(m, 
       "threshold_",
       [](py::object self, double threshold, double value) {
         return inplace_self(self, [&](Tensor& t) { activation_(ActivationOp::Threshold, t, {threshold, value, 0}); });

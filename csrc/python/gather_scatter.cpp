@@ -59,7 +59,7 @@ void init_gather_scatter(py::module_& m) {
     return scatter_dispatch(out, dim, index, src, value, reduce, "scatter");
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src") = unset(),
      py::arg("value") = unset(), py::kw_only(), py::arg("reduce") = py::none());
-  cls.def("scatter_", [](py::object self, int64_t dim, const Tensor& index, py::object src, py::object value,
+  def_named(cls, "scatter_", [](py::object self, int64_t dim, const Tensor& index, py::object src, py::object value,
                          py::object reduce) {
     Tensor x = self.cast<Tensor>();
     scatter_dispatch(x, dim, index, src, value, reduce, "scatter_");
@@ -69,7 +69,7 @@ void init_gather_scatter(py::module_& m) {
   def_op(m, cls, "scatter_add", [](const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
     return scatter_add(x, dim, index, src);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("src"));
-  cls.def("scatter_add_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& src) {
+  def_named(cls, "scatter_add_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& src) {
     Tensor x = self.cast<Tensor>();
     scatter_add_(x, dim, index, src);
     return self;
@@ -78,7 +78,7 @@ void init_gather_scatter(py::module_& m) {
     if (is_tensor(value)) return masked_fill(x, mask, value.cast<Tensor>());
     return masked_fill(x, mask, to_scalar(value, "masked_fill"));
   }, py::arg("input"), py::arg("mask"), py::arg("value"));
-  cls.def("masked_fill_", [](py::object self, const Tensor& mask, py::handle value) {
+  def_named(cls, "masked_fill_", [](py::object self, const Tensor& mask, py::handle value) {
     Tensor x = self.cast<Tensor>();
     if (is_tensor(value)) {
       masked_fill_(x, mask, value.cast<Tensor>());

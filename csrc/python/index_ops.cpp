@@ -28,7 +28,7 @@ void init_index_ops(py::module_& m) {
   "Adds alpha * source[..., i, ...] to input[..., index[i], ...] along dim; repeated indices add up.\n\n"
   "Example::\n\n    >>> ember.zeros(3).index_add(0, ember.tensor([0, 2, 0]), ember.tensor([1., 2., 3.]))\n"
   "    tensor([4., 0., 2.])");
-  cls.def("index_add_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source, py::handle alpha) {
+  def_named(cls, "index_add_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source, py::handle alpha) {
     Tensor x = self.cast<Tensor>();
     Scalar a = to_scalar(alpha, "index_add_");
     {
@@ -46,7 +46,7 @@ void init_index_ops(py::module_& m) {
   "Copies source[..., i, ...] into input[..., index[i], ...] along dim.\n\n"
   "Example::\n\n    >>> ember.zeros(3).index_copy(0, ember.tensor([2, 0]), ember.tensor([1., 2.]))\n"
   "    tensor([2., 0., 1.])");
-  cls.def("index_copy_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source) {
+  def_named(cls, "index_copy_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source) {
     Tensor x = self.cast<Tensor>();
     {
       py::gil_scoped_release nogil;
@@ -64,7 +64,7 @@ void init_index_ops(py::module_& m) {
   "Fills the slices input[..., index[i], ...] along dim with value (a number or a 0-d tensor).\n\n"
   "Example::\n\n    >>> ember.zeros(2, 3).index_fill(1, ember.tensor([0, 2]), -1.0)\n"
   "    tensor([[-1.,  0., -1.],\n            [-1.,  0., -1.]])");
-  cls.def("index_fill_", [](py::object self, int64_t dim, const Tensor& index, py::handle value) {
+  def_named(cls, "index_fill_", [](py::object self, int64_t dim, const Tensor& index, py::handle value) {
     Tensor x = self.cast<Tensor>();
     Tensor v = fill_value(x, value, "index_fill_");
     {
@@ -84,7 +84,7 @@ void init_index_ops(py::module_& m) {
   "'amax' or 'amin'; include_self=False leaves input's own values out of the slices written.\n\n"
   "Example::\n\n    >>> ember.ones(3).index_reduce(0, ember.tensor([0, 0]), ember.tensor([2., 3.]), 'prod')\n"
   "    tensor([6., 1., 1.])");
-  cls.def("index_reduce_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source,
+  def_named(cls, "index_reduce_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source,
                               const std::string& reduce, bool include_self) {
     Tensor x = self.cast<Tensor>();
     {
@@ -105,7 +105,7 @@ void init_index_ops(py::module_& m) {
   "'sum', 'prod', 'mean', 'amax' or 'amin'. Deterministic: each target reduces in index order.\n\n"
   "Example::\n\n    >>> ember.zeros(2).scatter_reduce(0, ember.tensor([0, 1, 0]), ember.tensor([1., 2., 3.]), 'amax')\n"
   "    tensor([3., 2.])");
-  cls.def("scatter_reduce_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& src,
+  def_named(cls, "scatter_reduce_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& src,
                                 const std::string& reduce, bool include_self) {
     Tensor x = self.cast<Tensor>();
     {
@@ -123,7 +123,7 @@ void init_index_ops(py::module_& m) {
   "Copies source's elements, in order, into input where the (broadcast) boolean mask is True.\n\n"
   "Example::\n\n    >>> ember.zeros(4).masked_scatter(ember.tensor([True, False, True, False]), ember.tensor([1., 2., 3.]))\n"
   "    tensor([1., 0., 2., 0.])");
-  cls.def("masked_scatter_", [](py::object self, const Tensor& mask, const Tensor& source) {
+  def_named(cls, "masked_scatter_", [](py::object self, const Tensor& mask, const Tensor& source) {
     Tensor x = self.cast<Tensor>();
     {
       py::gil_scoped_release nogil;
@@ -157,7 +157,7 @@ void init_index_ops(py::module_& m) {
   "accumulate).\n\n"
   "Example::\n\n    >>> ember.zeros(2, 2).put(ember.tensor([3, 0]), ember.tensor([1., 2.]))\n"
   "    tensor([[2., 0.],\n            [0., 1.]])");
-  cls.def("put_", [](py::object self, const Tensor& index, const Tensor& source, bool accumulate) {
+  def_named(cls, "put_", [](py::object self, const Tensor& index, const Tensor& source, bool accumulate) {
     Tensor x = self.cast<Tensor>();
     {
       py::gil_scoped_release nogil;
@@ -175,7 +175,7 @@ void init_index_ops(py::module_& m) {
 
   // torch keeps one_hot in torch._C._nn too; ember.nn.functional.one_hot calls this
   py::module_ nn = m.def_submodule("_nn", "native functions behind ember.nn.functional");
-  nn.def("one_hot", [](const Tensor& x, int64_t num_classes) {
+  def_named(nn, "one_hot", [](const Tensor& x, int64_t num_classes) {
     py::gil_scoped_release nogil;
     return one_hot(x, num_classes);
   }, py::arg("tensor"), py::arg("num_classes") = -1,

@@ -22,39 +22,39 @@ void init_lapack(py::module_& m) {
   using T3 = std::tuple<Tensor, Tensor, Tensor>;
   using T4 = std::tuple<Tensor, Tensor, Tensor, Tensor>;
 
-  m.def("_linalg_inv_ex", [](const Tensor& A, bool check_errors) -> T2 {
+  def_named(m, "_linalg_inv_ex", [](const Tensor& A, bool check_errors) -> T2 {
     py::gil_scoped_release nogil;
     return linalg_inv_ex(A, check_errors);
   }, py::arg("A"), py::kw_only(), py::arg("check_errors") = false);
-  m.def("_linalg_det", [](const Tensor& A) {
+  def_named(m, "_linalg_det", [](const Tensor& A) {
     py::gil_scoped_release nogil;
     return linalg_det(A);
   }, py::arg("A"));
-  m.def("_linalg_slogdet", [](const Tensor& A) -> T2 {
+  def_named(m, "_linalg_slogdet", [](const Tensor& A) -> T2 {
     py::gil_scoped_release nogil;
     return linalg_slogdet(A);
   }, py::arg("A"));
-  m.def("_linalg_solve", [](const Tensor& A, const Tensor& B, bool left) {
+  def_named(m, "_linalg_solve", [](const Tensor& A, const Tensor& B, bool left) {
     py::gil_scoped_release nogil;
     return linalg_solve(A, B, left);
   }, py::arg("A"), py::arg("B"), py::kw_only(), py::arg("left") = true);
-  m.def("_linalg_cholesky_ex", [](const Tensor& A, bool upper, bool check_errors) -> T2 {
+  def_named(m, "_linalg_cholesky_ex", [](const Tensor& A, bool upper, bool check_errors) -> T2 {
     py::gil_scoped_release nogil;
     return linalg_cholesky_ex(A, upper, check_errors);
   }, py::arg("A"), py::kw_only(), py::arg("upper") = false, py::arg("check_errors") = false);
-  m.def("_linalg_qr", [](const Tensor& A, const std::string& mode) -> T2 {
+  def_named(m, "_linalg_qr", [](const Tensor& A, const std::string& mode) -> T2 {
     py::gil_scoped_release nogil;
     return linalg_qr(A, mode);
   }, py::arg("A"), py::arg("mode") = "reduced");
-  m.def("_linalg_svd", [](const Tensor& A, bool full_matrices, bool compute_uv, const std::string& op) -> T3 {
+  def_named(m, "_linalg_svd", [](const Tensor& A, bool full_matrices, bool compute_uv, const std::string& op) -> T3 {
     py::gil_scoped_release nogil;
     return linalg_svd(A, full_matrices, compute_uv, op.c_str());
   }, py::arg("A"), py::arg("full_matrices") = true, py::arg("compute_uv") = true, py::arg("op") = "linalg.svd");
-  m.def("_linalg_eigh", [](const Tensor& A, const std::string& uplo, bool compute_v, const std::string& op) -> T2 {
+  def_named(m, "_linalg_eigh", [](const Tensor& A, const std::string& uplo, bool compute_v, const std::string& op) -> T2 {
     py::gil_scoped_release nogil;
     return linalg_eigh(A, uplo, compute_v, op.c_str());
   }, py::arg("A"), py::arg("UPLO") = "L", py::arg("compute_v") = true, py::arg("op") = "linalg.eigh");
-  m.def("_linalg_lstsq", [](const Tensor& A, const Tensor& B, double rcond, const std::string& driver) -> T4 {
+  def_named(m, "_linalg_lstsq", [](const Tensor& A, const Tensor& B, double rcond, const std::string& driver) -> T4 {
     py::gil_scoped_release nogil;
     return linalg_lstsq(A, B, rcond, driver);
   }, py::arg("A"), py::arg("B"), py::arg("rcond") = -1.0, py::arg("driver") = "gelsy");

@@ -23,11 +23,11 @@ void init_linalg(py::module_& m) {
         return py::cast(std::move(r));
       },
       py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none());
-  cls.def("__matmul__", [](const Tensor& a, const Tensor& b) {
+  def_named(cls, "__matmul__", [](const Tensor& a, const Tensor& b) {
     py::gil_scoped_release nogil;
     return matmul(a, b);
   });
-  cls.def("__rmatmul__", [](const Tensor& a, const Tensor& b) {
+  def_named(cls, "__rmatmul__", [](const Tensor& a, const Tensor& b) {
     py::gil_scoped_release nogil;
     return matmul(b, a);
   });

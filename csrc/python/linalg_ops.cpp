@@ -56,7 +56,7 @@ void def_add_product(py::module_& m, py::class_<Tensor>& cls, const char* name, 
       py::arg("input"), py::arg(x), py::arg(y), py::kw_only(), py::arg("beta") = 1, py::arg("alpha") = 1,
       py::arg("out") = py::none(), doc);
   std::string inplace = std::string(name) + "_";
-  cls.def(
+  def_named(cls, 
       inplace.c_str(),
       [f, inplace](py::object self, const Tensor& a, const Tensor& b, py::handle beta, py::handle alpha) {
         Tensor s = self.cast<Tensor>();
@@ -209,7 +209,7 @@ void init_linalg_ops(py::module_& m) {
                   "outer(vec1, vec2).\n\nExample::\n\n    >>> ember.addr(ember.zeros(2, 2), ember.tensor([1., 2.]), "
                   "ember.tensor([1., 1.]))\n    tensor([[1., 1.],\n            [2., 2.]])\n");
 
-  m.def(
+  def_named(m, 
       "tensordot",
       [](const Tensor& a, const Tensor& b, py::handle dims, py::handle out) {
         Tensor r;
@@ -248,7 +248,7 @@ void init_linalg_ops(py::module_& m) {
       "ember.ones(3, 4, 5)).shape\n    ember.Size([2, 5])\n    >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 2), "
       "dims=([1], [0])).shape\n    ember.Size([2, 2])\n");
 
-  m.def("einsum", &einsum_py,
+  def_named(m, "einsum", &einsum_py,
         "einsum(equation, *operands) -> Tensor\n\nSums products of the operands' elements over the indices the "
         "equation names (Einstein notation): repeated indices within an operand take a diagonal, '...' broadcasts, "
         "'->' gives the output (else the indices seen once, sorted). Also takes the sublist format "
@@ -270,7 +270,7 @@ void init_linalg_ops(py::module_& m) {
       "cross(input, other, dim=None, *, out=None) -> Tensor\n\nCross product of 3-vectors along dim (default: the "
       "first dim of size 3); the other dims broadcast.\n\nExample::\n\n    >>> ember.cross(ember.tensor([1., 0., 0.]), "
       "ember.tensor([0., 1., 0.]))\n    tensor([0., 0., 1.])\n");
-  m.def(
+  def_named(m, 
       "_linalg_cross",
       [](const Tensor& a, const Tensor& b, int64_t dim, py::handle out) {
         Tensor r;
@@ -292,7 +292,7 @@ void init_linalg_ops(py::module_& m) {
       py::arg("input"),
       "trace(input) -> Tensor\n\nSum of the main diagonal of a 2-D tensor (integers sum to int64).\n\nExample::\n\n"
       "    >>> ember.trace(ember.eye(3))\n    tensor(3.)\n");
-  m.def(
+  def_named(m, 
       "_linalg_multi_dot",
       [](const std::vector<Tensor>& ts, py::handle out) {
         Tensor r;
@@ -306,7 +306,7 @@ void init_linalg_ops(py::module_& m) {
       "linalg.multi_dot(tensors, *, out=None) -> Tensor\n\nProduct of a chain of matrices in the cheapest order; "
       "the first and last may be 1-D.\n\nExample::\n\n    >>> ember._C._linalg_multi_dot([ember.ones(2, 3), "
       "ember.ones(3, 4), ember.ones(4)]).shape\n    ember.Size([2])\n");
-  m.def(
+  def_named(m, 
       "chain_matmul",
       [](const py::args& args, py::handle out) {
         std::vector<Tensor> ts;
@@ -322,7 +322,7 @@ void init_linalg_ops(py::module_& m) {
       "chain_matmul(*matrices, out=None) -> Tensor\n\nProduct of 2-D matrices in the cheapest order (deprecated in "
       "torch for linalg.multi_dot).\n\nExample::\n\n    >>> ember.chain_matmul(ember.ones(2, 3), ember.ones(3, 4), "
       "ember.ones(4, 5)).shape\n    ember.Size([2, 5])\n");
-  m.def(
+  def_named(m, 
       "_linear",
       [](const Tensor& x, const Tensor& w, py::handle bias) {
         std::optional<Tensor> b = opt_tensor(bias);
@@ -332,7 +332,7 @@ void init_linalg_ops(py::module_& m) {
       py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(),
       "_linear(input, weight, bias=None) -> Tensor\n\nThe kernel of nn.functional.linear.\n\nExample::\n\n"
       "    >>> ember._C._linear(ember.ones(2, 3), ember.ones(4, 3)).shape\n    ember.Size([2, 4])\n");
-  m.def(
+  def_named(m, 
       "_bilinear",
       [](const Tensor& x1, const Tensor& x2, const Tensor& w, py::handle bias) {
         std::optional<Tensor> b = opt_tensor(bias);

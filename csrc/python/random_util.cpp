@@ -66,7 +66,7 @@ void init_random_util(py::module_& m) {
      "Draws 0 or 1 for each element: 1 with the probability held by `input` (or with probability `p`).\n\n"
      "Example::\n\n    >>> _ = ember.manual_seed(0)\n    >>> ember.bernoulli(ember.tensor([0.0, 1.0]))\n"
      "    tensor([0., 1.])\n");
-  cls.def("bernoulli_", [](py::object self, py::handle p, py::handle generator) {
+  def_named(cls, "bernoulli_", [](py::object self, py::handle p, py::handle generator) {
     Generator* g = to_generator(generator);
     if (is_tensor(p)) {
       Tensor pt = p.cast<Tensor>();
@@ -87,38 +87,38 @@ void init_random_util(py::module_& m) {
      "Samples category indices from the rows of `input` (non-negative weights, 1-D or 2-D).\n\n"
      "Example::\n\n    >>> ember.multinomial(ember.tensor([0.0, 1.0, 0.0]), 2, replacement=True)\n"
      "    tensor([1, 1])\n");
-  m.def("poisson", [](const Tensor& x, py::handle generator) {
+  def_named(m, "poisson", [](const Tensor& x, py::handle generator) {
     Generator* g = to_generator(generator);
     py::gil_scoped_release release;
     return poisson(x, g);
   }, py::arg("input"), py::arg("generator") = py::none(),
      "Draws a Poisson sample for each rate in `input`.\n\n"
      "Example::\n\n    >>> ember.poisson(ember.tensor([0.0, 0.0]))\n    tensor([0., 0.])\n");
-  cls.def("exponential_", [](py::object self, double lambd, py::handle generator) {
+  def_named(cls, "exponential_", [](py::object self, double lambd, py::handle generator) {
     Generator* g = to_generator(generator);
     return inplace(self, [&](Tensor& t) { exponential_(t, lambd, g); });
   }, py::arg("lambd") = 1.0, py::kw_only(), py::arg("generator") = py::none(),
      "Fills the tensor with draws of Exponential(lambd).\n\n"
      "Example::\n\n    >>> ember.empty(2).exponential_(2.0).shape\n    ember.Size([2])\n");
-  cls.def("geometric_", [](py::object self, double p, py::handle generator) {
+  def_named(cls, "geometric_", [](py::object self, double p, py::handle generator) {
     Generator* g = to_generator(generator);
     return inplace(self, [&](Tensor& t) { geometric_(t, p, g); });
   }, py::arg("p"), py::kw_only(), py::arg("generator") = py::none(),
      "Fills the tensor with the number of Bernoulli(p) trials up to the first success (1, 2, ...).\n\n"
      "Example::\n\n    >>> bool((ember.empty(4).geometric_(0.5) >= 1).all())\n    True\n");
-  cls.def("cauchy_", [](py::object self, double median, double sigma, py::handle generator) {
+  def_named(cls, "cauchy_", [](py::object self, double median, double sigma, py::handle generator) {
     Generator* g = to_generator(generator);
     return inplace(self, [&](Tensor& t) { cauchy_(t, median, sigma, g); });
   }, py::arg("median") = 0.0, py::arg("sigma") = 1.0, py::kw_only(), py::arg("generator") = py::none(),
      "Fills the tensor with draws of the Cauchy distribution.\n\n"
      "Example::\n\n    >>> ember.empty(2).cauchy_(0.0, 1.0).shape\n    ember.Size([2])\n");
-  cls.def("log_normal_", [](py::object self, double mean, double std, py::handle generator) {
+  def_named(cls, "log_normal_", [](py::object self, double mean, double std, py::handle generator) {
     Generator* g = to_generator(generator);
     return inplace(self, [&](Tensor& t) { log_normal_(t, mean, std, g); });
   }, py::arg("mean") = 1.0, py::arg("std") = 2.0, py::kw_only(), py::arg("generator") = py::none(),
      "Fills the tensor with exp(N(mean, std^2)) draws.\n\n"
      "Example::\n\n    >>> bool((ember.empty(3).log_normal_() > 0).all())\n    True\n");
-  cls.def("random_", [](py::object self, py::args args, py::kwargs kw) {
+  def_named(cls, "random_", [](py::object self, py::args args, py::kwargs kw) {
     // random_(), random_(to), random_(from, to) (to may be None: up to the dtype's maximum)
     py::object from = py::none(), to = py::none();
     bool has_to = false;
@@ -154,7 +154,7 @@ void init_random_util(py::module_& m) {
   },
      "Fills the tensor with integers uniform in [from, to) (default: 0 up to the dtype's largest exact "
      "integer).\n\nExample::\n\n    >>> ember.zeros(3).random_(5, 6)\n    tensor([5., 5., 5.])\n");
-  m.def("randint_like", [](const Tensor& like, py::args args, py::kwargs kw) {
+  def_named(m, "randint_like", [](const Tensor& like, py::args args, py::kwargs kw) {
     EMBER_CHECK(args.size() == 1 || args.size() == 2, Type,
                 "randint_like() received an invalid combination of arguments: expected (input, high) or "
                 "(input, low, high)");
@@ -191,39 +191,39 @@ void init_random_util(py::module_& m) {
      "Example::\n\n    >>> ember.randint_like(ember.zeros(2), 3, 4)\n    tensor([3., 3.])\n");
 
   // ---- dropout (top level, as torch.dropout; ember.nn.functional wraps these) ----
-  m.def("dropout", [](const Tensor& x, double p, bool train) { return dropout(x, p, train); },
+  def_named(m, "dropout", [](const Tensor& x, double p, bool train) { return dropout(x, p, train); },
         py::arg("input"), py::arg("p"), py::arg("train"),
         "Zeroes each element with probability p and scales the rest by 1/(1-p) when `train`.\n\n"
         "Example::\n\n    >>> ember.dropout(ember.ones(3), 0.0, True)\n    tensor([1., 1., 1.])\n");
-  m.def("dropout_", [](py::object self, double p, bool train) {
+  def_named(m, "dropout_", [](py::object self, double p, bool train) {
     return dropout_inplace(self, dropout(self.cast<Tensor>(), p, train));
   }, py::arg("input"), py::arg("p"), py::arg("train"),
         "In-place ember.dropout.\n\nExample::\n\n    >>> ember.dropout_(ember.ones(2), 0.0, True)\n"
         "    tensor([1., 1.])\n");
-  m.def("feature_dropout", [](const Tensor& x, double p, bool train) { return feature_dropout(x, p, train); },
+  def_named(m, "feature_dropout", [](const Tensor& x, double p, bool train) { return feature_dropout(x, p, train); },
         py::arg("input"), py::arg("p"), py::arg("train"),
         "Zeroes whole channels (dim 1 of (N, C, ...)) with probability p, scaling the rest by 1/(1-p).\n\n"
         "Example::\n\n    >>> ember.feature_dropout(ember.ones(1, 2, 2), 0.0, True).shape\n    ember.Size([1, 2, 2])\n");
-  m.def("feature_dropout_", [](py::object self, double p, bool train) {
+  def_named(m, "feature_dropout_", [](py::object self, double p, bool train) {
     return dropout_inplace(self, feature_dropout(self.cast<Tensor>(), p, train));
   }, py::arg("input"), py::arg("p"), py::arg("train"),
         "In-place ember.feature_dropout.\n\nExample::\n\n    >>> ember.feature_dropout_(ember.ones(1, 2), 0.0, True)\n"
         "    tensor([[1., 1.]])\n");
-  m.def("alpha_dropout", [](const Tensor& x, double p, bool train) { return alpha_dropout(x, p, train, false); },
+  def_named(m, "alpha_dropout", [](const Tensor& x, double p, bool train) { return alpha_dropout(x, p, train, false); },
         py::arg("input"), py::arg("p"), py::arg("train"),
         "Dropout for SELU networks: dropped elements take SELU's saturation value and an affine map keeps "
         "zero mean and unit variance.\n\nExample::\n\n    >>> ember.alpha_dropout(ember.ones(2), 0.0, True)\n"
         "    tensor([1., 1.])\n");
-  m.def("alpha_dropout_", [](py::object self, double p, bool train) {
+  def_named(m, "alpha_dropout_", [](py::object self, double p, bool train) {
     return dropout_inplace(self, alpha_dropout(self.cast<Tensor>(), p, train, false));
   }, py::arg("input"), py::arg("p"), py::arg("train"),
         "In-place ember.alpha_dropout.\n\nExample::\n\n    >>> ember.alpha_dropout_(ember.ones(2), 0.0, True)\n"
         "    tensor([1., 1.])\n");
-  m.def("feature_alpha_dropout", [](const Tensor& x, double p, bool train) { return alpha_dropout(x, p, train, true); },
+  def_named(m, "feature_alpha_dropout", [](const Tensor& x, double p, bool train) { return alpha_dropout(x, p, train, true); },
         py::arg("input"), py::arg("p"), py::arg("train"),
         "Alpha dropout of whole channels.\n\nExample::\n\n"
         "    >>> ember.feature_alpha_dropout(ember.ones(1, 2), 0.0, True)\n    tensor([[1., 1.]])\n");
-  m.def("feature_alpha_dropout_", [](py::object self, double p, bool train) {
+  def_named(m, "feature_alpha_dropout_", [](py::object self, double p, bool train) {
     return dropout_inplace(self, alpha_dropout(self.cast<Tensor>(), p, train, true));
   }, py::arg("input"), py::arg("p"), py::arg("train"),
         "In-place ember.feature_alpha_dropout.\n\nExample::\n\n"
@@ -247,7 +247,7 @@ void init_random_util(py::module_& m) {
          py::arg("input"), py::arg("other"),
          "True when both tensors have the same size and elements.\n\n"
          "Example::\n\n    >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2]))\n    True\n");
-  m.def("searchsorted", [](const Tensor& sorted, py::handle values, bool out_int32, bool right, py::handle side,
+  def_named(m, "searchsorted", [](const Tensor& sorted, py::handle values, bool out_int32, bool right, py::handle side,
                            py::handle sorter, py::handle out) {
     check_no_out(out, "searchsorted");
     Tensor v = to_operand(values, "searchsorted");
@@ -261,7 +261,7 @@ void init_random_util(py::module_& m) {
      "For each value, the index in the innermost dim of `sorted_sequence` where it would be inserted to "
      "keep it sorted.\n\nExample::\n\n    >>> ember.searchsorted(ember.tensor([1, 3, 5]), ember.tensor([3, 4]))\n"
      "    tensor([1, 2])\n");
-  m.def("bucketize", [](py::handle input, const Tensor& boundaries, bool out_int32, bool right, py::handle out) {
+  def_named(m, "bucketize", [](py::handle input, const Tensor& boundaries, bool out_int32, bool right, py::handle out) {
     check_no_out(out, "bucketize");
     Tensor v = to_operand(input, "bucketize");
     py::gil_scoped_release release;
@@ -270,7 +270,7 @@ void init_random_util(py::module_& m) {
      py::arg("right") = false, py::arg("out") = py::none(),
      "The index of the bucket of each element of `input` among sorted 1-D `boundaries`.\n\n"
      "Example::\n\n    >>> ember.bucketize(ember.tensor([3, 4]), ember.tensor([1, 3, 5]))\n    tensor([1, 2])\n");
-  m.def("cdist", [](const Tensor& x1, const Tensor& x2, double p, py::handle compute_mode) {
+  def_named(m, "cdist", [](const Tensor& x1, const Tensor& x2, double p, py::handle compute_mode) {
     int mode = cdist_mode(compute_mode);
     py::gil_scoped_release release;
     return cdist(x1, x2, p, mode);

@@ -168,7 +168,7 @@ void init_reduce(py::module_& m) {
       "The vector p-norm of all elements (or over `dim`): p is any number (inf, -inf and 0\n"
       "included) or 'fro' (the 2-norm). 'nuc' is not implemented yet.\n\n"
       "Example::\n\n    >>> ember.norm(ember.tensor([3., 4.]))\n    tensor(5.)\n");
-  m.def(
+  def_named(m, 
       "_linalg_vector_norm",
       [](const Tensor& input, double ord, py::handle dim, bool keepdim, py::handle dtype) {
         std::vector<int64_t> dims = to_dims(dim, "linalg.vector_norm");

@@ -77,7 +77,7 @@ void init_reduce_stats(py::module_& m) {
       },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
       py::kw_only(), py::arg("correction") = py::none());
-  m.def(
+  def_named(m, 
       "var_mean",
       [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
         VarArgs a = parse_var(dim, unbiased, correction, "var_mean");
@@ -86,7 +86,7 @@ void init_reduce_stats(py::module_& m) {
       py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
       py::arg("keepdim").noconvert() = false,  // True/False only (def_op does this for its ops)
       py::kw_only(), py::arg("correction") = py::none());
-  m.def(
+  def_named(m, 
       "std_mean",
       [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
         VarArgs a = parse_var(dim, unbiased, correction, "std_mean");

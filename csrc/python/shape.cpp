@@ -26,7 +26,7 @@ std::vector<int64_t> dims_from_args(const py::args& args, const char* op) {
 
 void init_shape(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
-  cls.def("view", [](const Tensor& t, py::args args) -> py::object {
+  def_named(cls, "view", [](const Tensor& t, py::args args) -> py::object {
     if (args.size() == 1 && py::isinstance<DType>(args[0])) {
       ScalarType dt = to_dtype_arg(args[0]);
       EMBER_CHECK(itemsize(dt) == t.itemsize(), NotImplemented, "view(dtype): changing the element size (",
@@ -39,19 +39,19 @@ void init_shape(py::module_& m) {
                 "(dtype dtype) or (tuple of ints size)");
     return py::cast(view(t, shape_from_args(args, "view")));
   });
-  cls.def("view_as", [](const Tensor& t, const Tensor& other) { return view(t, other.sizes()); });
-  cls.def("reshape", [](const Tensor& t, py::args args) {
+  def_named(cls, "view_as", [](const Tensor& t, const Tensor& other) { return view(t, other.sizes()); });
+  def_named(cls, "reshape", [](const Tensor& t, py::args args) {
     EMBER_CHECK(args.size() > 0, Type, "reshape() missing 1 required positional arguments: \"shape\"");
     return reshape(t, shape_from_args(args, "reshape"));
   });
-  cls.def("reshape_as", [](const Tensor& t, const Tensor& other) { return reshape(t, other.sizes()); });
-  m.def("reshape", [](const Tensor& t, py::handle shape) { return reshape(t, to_shape(shape, "reshape")); },
+  def_named(cls, "reshape_as", [](const Tensor& t, const Tensor& other) { return reshape(t, other.sizes()); });
+  def_named(m, "reshape", [](const Tensor& t, py::handle shape) { return reshape(t, to_shape(shape, "reshape")); },
         py::arg("input"), py::arg("shape"));
-  cls.def("permute", [](const Tensor& t, py::args args) {
+  def_named(cls, "permute", [](const Tensor& t, py::args args) {
     EMBER_CHECK(args.size() > 0, Type, "permute() missing 1 required positional arguments: \"dims\"");
     return permute(t, dims_from_args(args, "permute"));
   });
-  m.def("permute", [](const Tensor& t, py::handle dims) { return permute(t, dims_arg(dims, "permute")); },
+  def_named(m, "permute", [](const Tensor& t, py::handle dims) { return permute(t, dims_arg(dims, "permute")); },
         py::arg("input"), py::arg("dims"));
   for (const char* name : {"transpose", "swapdims", "swapaxes"}) {
     def_op(m, cls, name, [](const Tensor& t, int64_t d0, int64_t d1) { return transpose(t, d0, d1); },
@@ -63,18 +63,18 @@ void init_shape(py::module_& m) {
   }, py::arg("input"));
   cls.def_property_readonly("T", &numpy_T);
   cls.def_property_readonly("mT", &matrix_transpose);
-  cls.def("expand", [](const Tensor& t, py::args args) { return expand(t, shape_from_args(args, "expand")); });
-  cls.def("expand_as", [](const Tensor& t, const Tensor& other) { return expand(t, other.sizes()); });
-  m.def("broadcast_to", [](const Tensor& t, py::handle s) { return expand(t, to_shape(s, "broadcast_to")); },
+  def_named(cls, "expand", [](const Tensor& t, py::args args) { return expand(t, shape_from_args(args, "expand")); });
+  def_named(cls, "expand_as", [](const Tensor& t, const Tensor& other) { return expand(t, other.sizes()); });
+  def_named(m, "broadcast_to", [](const Tensor& t, py::handle s) { return expand(t, to_shape(s, "broadcast_to")); },
         py::arg("input"), py::arg("size"));
-  cls.def("broadcast_to", [](const Tensor& t, py::handle s) { return expand(t, to_shape(s, "broadcast_to")); },
+  def_named(cls, "broadcast_to", [](const Tensor& t, py::handle s) { return expand(t, to_shape(s, "broadcast_to")); },
           py::arg("size"));
-  m.def("broadcast_shapes", [](py::args shapes) {
+  def_named(m, "broadcast_shapes", [](py::args shapes) {
     Shape out;
     for (py::handle s : shapes) out = broadcast_shapes(out, to_shape(s, "broadcast_shapes"), "broadcast_shapes");
     return make_size(out);
   });
-  m.def("broadcast_tensors", [](py::args tensors) {
+  def_named(m, "broadcast_tensors", [](py::args tensors) {
     Shape out;
     std::vector<Tensor> ts;
     for (py::handle h : tensors) ts.push_back(h.cast<Tensor>());
@@ -124,7 +124,7 @@ void init_shape(py::module_& m) {
   def_op(m, cls, "chunk", [](const Tensor& t, int64_t chunks, int64_t dim) { return to_py_tuple(chunk(t, chunks, dim)); },
          py::arg("input"), py::arg("chunks"), py::arg("dim") = 0);
   for (const char* name : {"cat", "concat", "concatenate"}) {
-    m.def(
+    def_named(m, 
         name,
         [](py::handle tensors, int64_t dim, py::handle out) -> py::object {
           EMBER_CHECK(out.is_none() || is_tensor(out), Type, "cat(): argument 'out' must be Tensor, not ",
@@ -152,7 +152,7 @@ void init_shape(py::module_& m) {
         },
         py::arg("tensors"), py::arg("dim") = 0, py::kw_only(), py::arg("out") = py::none());
   }
-  m.def("stack", [](py::handle tensors, int64_t dim) { return stack(tensors_arg(tensors, "stack"), dim); },
+  def_named(m, "stack", [](py::handle tensors, int64_t dim) { return stack(tensors_arg(tensors, "stack"), dim); },
         py::arg("tensors"), py::arg("dim") = 0);
   def_op(
       m, cls, "as_strided",

@@ -131,12 +131,12 @@ void init_shape_ops(py::module_& m) {
          "triu(input, diagonal=0) -> Tensor\n\nThe upper triangle of each matrix (last two dims); elements below "
          "the `diagonal`-th diagonal become zero.\n\nExample::\n\n    >>> ember.triu(ember.ones(2, 3), 1)\n    "
          "tensor([[0., 1., 1.],\n            [0., 0., 1.]])");
-  cls.def("tril_", [](py::object self, int64_t k) {
+  def_named(cls, "tril_", [](py::object self, int64_t k) {
     Tensor x = self.cast<Tensor>();
     tril_(x, k);
     return self;
   }, py::arg("diagonal") = 0, "In-place tril.");
-  cls.def("triu_", [](py::object self, int64_t k) {
+  def_named(cls, "triu_", [](py::object self, int64_t k) {
     Tensor x = self.cast<Tensor>();
     triu_(x, k);
     return self;
@@ -169,9 +169,9 @@ void init_shape_ops(py::module_& m) {
       "flip(input, dims) -> Tensor\n\nA copy of `input` with the order of elements reversed along `dims`.\n\n"
       "Example::\n\n    >>> ember.flip(ember.tensor([[1, 2], [3, 4]]), [1])\n    tensor([[2, 1],\n            [4, "
       "3]])";
-  m.def("flip", [](const Tensor& x, py::handle dims) { return flip(x, int_list(dims, "flip", "dims", false)); },
+  def_named(m, "flip", [](const Tensor& x, py::handle dims) { return flip(x, int_list(dims, "flip", "dims", false)); },
         py::arg("input"), py::arg("dims"), flip_doc);
-  cls.def("flip", [](const Tensor& x, py::args dims) { return flip(x, ints_from_args(dims, "flip")); }, flip_doc);
+  def_named(cls, "flip", [](const Tensor& x, py::args dims) { return flip(x, ints_from_args(dims, "flip")); }, flip_doc);
   def_op(m, cls, "fliplr", [](const Tensor& x) { return fliplr(x); }, py::arg("input"),
          "fliplr(input) -> Tensor\n\nA copy of `input` (at least 2-D) flipped left to right (dim 1).\n\nExample::\n\n"
          "    >>> ember.fliplr(ember.tensor([[1, 2]]))\n    tensor([[2, 1]])");
@@ -195,16 +195,16 @@ void init_shape_ops(py::module_& m) {
          "tensor([[2, 4],\n            [1, 3]])");
 
   // ---- repeats ----
-  cls.def("repeat", [](const Tensor& x, py::args sizes) { return repeat(x, shape_of(ints_from_args(sizes, "repeat"))); },
+  def_named(cls, "repeat", [](const Tensor& x, py::args sizes) { return repeat(x, shape_of(ints_from_args(sizes, "repeat"))); },
           "repeat(*repeats) -> Tensor\n\nA copy of the tensor repeated `repeats[i]` times along dim i (leading "
           "repeats add dims).\n\nExample::\n\n    >>> ember.tensor([1, 2]).repeat(2)\n    tensor([1, 2, 1, 2])");
   const char* tile_doc =
       "tile(input, dims) -> Tensor\n\nRepeats `input` `dims[i]` times along each dim; `dims` shorter than the "
       "tensor's rank is padded with ones in front.\n\nExample::\n\n    >>> ember.tile(ember.tensor([1, 2]), (2,))\n"
       "    tensor([1, 2, 1, 2])";
-  m.def("tile", [](const Tensor& x, py::handle dims) { return tile(x, shape_of(int_list(dims, "tile", "dims", false))); },
+  def_named(m, "tile", [](const Tensor& x, py::handle dims) { return tile(x, shape_of(int_list(dims, "tile", "dims", false))); },
         py::arg("input"), py::arg("dims"), tile_doc);
-  cls.def("tile", [](const Tensor& x, py::args dims) { return tile(x, shape_of(ints_from_args(dims, "tile"))); },
+  def_named(cls, "tile", [](const Tensor& x, py::args dims) { return tile(x, shape_of(ints_from_args(dims, "tile"))); },
           tile_doc);
   def_op(m, cls, "repeat_interleave",
          [](const Tensor& x, py::handle repeats, py::handle dim, py::handle output_size) {
@@ -241,7 +241,7 @@ void init_shape_ops(py::module_& m) {
   }
 
   // ---- splits and stacks ----
-  m.def("meshgrid",
+  def_named(m, "meshgrid",
         [](py::args tensors, py::handle indexing) {
           std::vector<Tensor> ts = tensors.size() == 1 && !is_tensor(tensors[0]) ? tensors_arg(tensors[0], "meshgrid")
                                                                                 : tensors_arg(tensors, "meshgrid");
@@ -284,7 +284,7 @@ void init_shape_ops(py::module_& m) {
   };
   for (Stacker s : {Stacker{"hstack", hstack}, Stacker{"vstack", vstack}, Stacker{"row_stack", vstack},
                     Stacker{"dstack", dstack}, Stacker{"column_stack", column_stack}}) {
-    m.def(s.name,
+    def_named(m, s.name,
           [s](py::handle tensors, py::handle out) {
             // torch checks out='s type while parsing arguments, before looking at the tensors
             EMBER_CHECK(out.is_none() || is_tensor(out), Type, s.name, "(): argument 'out' must be Tensor, not ",
@@ -305,7 +305,7 @@ void init_shape_ops(py::module_& m) {
   };
   for (Lifter l : {Lifter{"atleast_1d", atleast_1d}, Lifter{"atleast_2d", atleast_2d},
                    Lifter{"atleast_3d", atleast_3d}}) {
-    m.def(l.name, [l](py::args args) { return atleast(args, l.f, l.name); },
+    def_named(m, l.name, [l](py::args args) { return atleast(args, l.f, l.name); },
           "atleast_1d/2d/3d(*tensors) -> Tensor or tuple of Tensors\n\nViews of the inputs with at least 1, 2 or 3 "
           "dims (0-d become [1], 1-D [1, n] / [1, n, 1], 2-D [m, n, 1]). Several tensors (or one tuple) give a "
           "tuple.\n\nExample::\n\n    >>> ember.atleast_2d(ember.tensor(1.)).shape\n    ember.Size([1, 1])");
@@ -316,7 +316,7 @@ void init_shape_ops(py::module_& m) {
       "clone(input, *, memory_format=ember.preserve_format) -> Tensor\n\nA copy of `input`, laid out as the "
       "memory format says (preserve_format keeps a dense layout's strides).\n\nExample::\n\n    >>> "
       "ember.zeros(1, 3, 2, 2).clone(memory_format=ember.channels_last).stride()\n    (12, 1, 6, 3)";
-  m.def("clone", [](const Tensor& x, py::handle mf) { return clone(x, memory_format_arg(mf, MemoryFormat::Preserve)); },
+  def_named(m, "clone", [](const Tensor& x, py::handle mf) { return clone(x, memory_format_arg(mf, MemoryFormat::Preserve)); },
         py::arg("input"), py::kw_only(), py::arg("memory_format") = py::none(), clone_doc);
   py::setattr(cls, "clone",
               py::cpp_function(
@@ -345,7 +345,7 @@ void init_shape_ops(py::module_& m) {
                   "False"));
 
   // ---- padding: ember.nn.functional.pad calls this ----
-  m.def("_pad",
+  def_named(m, "_pad",
         [](const Tensor& x, py::handle pad, const std::string& mode, py::handle value) {
           std::vector<int64_t> p = int_list(pad, "pad", "pad");
           std::optional<Scalar> v;

@@ -65,12 +65,13 @@ def _check_flag(value, name, op):
         raise TypeError(f"{op}(): argument '{name}' must be bool, not {type(value).__name__}")
 
 
-def _check_dims(A, dims):
+def _check_dims(A, dims, op):
     """IndexError for a dim out of A's range (0-d counts as 1-d), as torch's dim wrapping."""
     n = max(A.dim(), 1)
     for d in dims:
         if not -n <= d < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+            raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                             f"but got {d})")
 
 
 def _check_float(A, op, low_ok=True):
@@ -108,7 +109,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
         raise RuntimeError(f"{op}: dim must be a 2-tuple. Got {dim}")
-    _check_dims(A, dim)
+    _check_dims(A, dim, op)
     d0, d1 = dim[0] % A.dim(), dim[1] % A.dim()
     if d0 == d1:
         raise RuntimeError(f"{op}: dims must be different. Got ({dim[0]}, {dim[1]})")

@@ -3,7 +3,8 @@ arguments, and x[key] / x[key] = value with junk keys.
 
 With torch installed each case must match torch: the same result (dtype, shape, values) or an
 error of the same class, apart from fuzz.known_difference. Without torch each case must at least
-end in a result or in one of torch's error classes with a message. A crash fails the whole run
+end in a result or in one of torch's error classes with a message. Either way an error's message
+names the op (fuzz.message_names_op; fuzz.message_excused lists the exceptions). A crash fails the whole run
 (scripts/fuzz.py runs cases in subprocesses to name the one that crashed).
 """
 
@@ -51,6 +52,14 @@ def test_fuzz_op(op, torch_or_none):
         outcome = fuzz.run_case(case, torch_or_none)
         if outcome.problem:
             problems.append(f"{case.desc}: {outcome.problem}")
+        exc = outcome.ember_exc
+        if (
+            exc is not None
+            and not fuzz.raised_by_harness(exc)
+            and not fuzz.message_names_op(op, exc)
+            and not fuzz.message_excused(op, exc)
+        ):
+            problems.append(f"{case.desc}: the message does not name the op: {exc}")
     _report(problems)
 
 
