@@ -61,10 +61,13 @@ files=(test_runtime.py test_autograd.py test_indexing.py test_interop.py)
 if [ -f test_fuzz.py ]; then files=(test_fuzz.py "${files[@]}"); fi
 # Every op-table row, but in one float and one integer dtype only (float32, int64): 2,700 of
 # test_ops.py's 9,700 tests, to keep the run short under ASan.
+# Misaligned NumPy data is left out: ember shares it without a copy as torch does, x86-64 loads
+# it fine, and UBSan's alignment check would flag every load (the release suite tests it).
 status=0
-python -m pytest -q -p no:cacheprovider "${files[@]}" 2>&1 | tee "$tmp/pytest.log" || status=$?
+python -m pytest -q -p no:cacheprovider "${files[@]}" --deselect test_interop.py::test_unaligned_array \
+  2>&1 | tee "$tmp/pytest.log" || status=$?
 python -m pytest -q -p no:cacheprovider test_ops.py \
-  -k 'not (-float64] or -float16] or -bfloat16] or -int32] or -int16] or -int8] or -uint8] or -bool])' \
+  -k 'not misaligned and not (-float64] or -float16] or -bfloat16] or -int32] or -int16] or -int8] or -uint8] or -bool])' \
   2>&1 | tee -a "$tmp/pytest.log" || status=$?
 check_reports "the Python tests"
 # UBSan's runtime, loaded with _C rather than preloaded, writes to stderr, not to log_path.

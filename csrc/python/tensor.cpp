@@ -136,10 +136,15 @@ void init_tensor(py::module_& m) {
       .def("is_complex", [](const Tensor&) { return false; })
       .def("is_signed", [](const Tensor& t) { return is_signed(t.dtype()); })
       .def("copy_",
-           [](py::object self, const Tensor& src, bool) {
+           [](py::object self, py::handle src, bool) {
              Tensor t = self.cast<Tensor>();
+             // a Python number is copied as a 0-d tensor (broadcast), as torch takes it
+             EMBER_CHECK(is_tensor(src) || is_python_number(src) || PyFloat_Check(src.ptr()) || PyLong_Check(src.ptr()) ||
+                             PyComplex_Check(src.ptr()),
+                         Type, "copy_(): argument 'src' must be Tensor or Number, not ", type_name(src));
+             Tensor s = to_operand(src, "copy_");
              py::gil_scoped_release nogil;
-             copy_(t, src);
+             copy_(t, s);
              return self;
            },
            py::arg("src"), py::arg("non_blocking").noconvert() = false)  // as torch: a bool, not any number

@@ -119,7 +119,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         return vector_norm(A, 2, (d0, d1), keepdim)
     if ord == "nuc" or ord in (2, -2):
         s = svdvals(_to_last(A, d0, d1))
-        r = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+        if ord == "nuc" or (ord == 2 and s.shape[-1] == 0):
+            r = s.sum(-1)  # an empty matrix's spectral norm is 0, as torch (its ord=-2 raises)
+        else:
+            r = s.amax(-1) if ord == 2 else s.amin(-1)
         if keepdim:
             for d in sorted((d0, d1)):
                 r = r.unsqueeze(d)

@@ -683,3 +683,38 @@ def test_vecdot_operands_share_a_dtype():
     with pytest.raises(RuntimeError, match="same dtype"):
         ember.linalg.vecdot(x, ember.ones(3, dtype=ember.int32))
     assert float(ember.linalg.vecdot(x, x)) == 3.0
+
+
+def test_copy_takes_a_python_number():
+    x = ember.zeros(3)
+    assert x.copy_(1.5) is x and x.tolist() == [1.5, 1.5, 1.5]
+    assert ember.zeros(2, dtype=ember.int32).copy_(2.7).tolist() == [2, 2]  # cast, as torch
+    with pytest.raises(TypeError, match="copy_"):
+        x.copy_("a")
+    with pytest.raises(TypeError, match="copy_"):
+        x.copy_(None)
+    with pytest.raises(NotImplementedError, match="complex"):
+        x.copy_(1j)
+
+
+def test_spectral_norm_of_an_empty_matrix_is_zero():
+    assert ember.linalg.matrix_norm(ember.zeros(0, 3), ord=2).item() == 0.0
+    assert ember.linalg.norm(ember.zeros(2, 0, 3), ord=2, dim=(1, 2), keepdim=True).shape == (2, 1, 1)
+    with pytest.raises(IndexError, match="non-zero size"):  # the smallest singular value: none, as torch
+        ember.linalg.matrix_norm(ember.zeros(0, 3), ord=-2)
+
+
+def test_binding_errors_name_the_op():
+    x = ember.ones(2, 3)
+    with pytest.raises(IndexError, match=r"^sum: Dimension out of range"):
+        x.sum(5)
+    with pytest.raises(IndexError, match=r"^permute: Dimension out of range"):
+        x.permute(0, 5)
+    with pytest.raises(TypeError, match=r"^squeeze\(\): "):
+        ember.squeeze(x, object())
+    with pytest.raises(TypeError, match=r"^elu_\(\): "):
+        ember.nn.functional.elu_([1.0])
+    with pytest.raises(IndexError, match=r"^linalg.matrix_norm: Dimension out of range"):
+        ember.linalg.matrix_norm(x, dim=(0, 2))
+    with pytest.raises(RuntimeError, match=r"^add: the size"):  # x + y names the function it runs
+        x + ember.ones(4)
