@@ -1,50 +1,51 @@
 """Autograd overhead: forward + backward of a chain of 100 small ops, next to torch.
 
-Run: python benchmarks/bench_autograd.py [--threads N]
-The chain mixes binary and unary ops (mul, add, sin, tanh) on a tensor that requires grad;
-the time per iteration covers building the graph and walking it back. Writes
-benchmarks/results/autograd.json.
+Run: python benchmarks/bench_autograd.py [--threads N] [--repeat R] [--quick]
+The chain mixes binary and unary ops (mul, add, sin, tanh) on a tensor that requires grad; the
+time per iteration covers building the graph and walking it back. Both libraries start from the
+same NumPy-drawn data, with the same thread count (default 1 and 2). Prints ember time / torch
+time (<= 1.0: ember at least as fast) with its spread, checks that the gradients agree, and
+writes benchmarks/results/autograd.json (timing rules: _harness.py).
 """
 
-from _harness import compare, setup, write_results
+from _harness import full, libs, parse_args, print_table, randn, run_workload, set_threads
+from _harness import write_results
 
 CHAIN = 100
 
 
-def make_step(lib, n):
-    x = lib.randn(n, requires_grad=True)
-    c = lib.full((n,), 1.0001)
+def make_step(lib, x, c):
+    x.requires_grad_(True)
 
     def step():
         y = x
-        for i in range(CHAIN // 4):
+        for _ in range(CHAIN // 4):
             y = y * c
             y = y + 0.5
             y = y.sin()
             y = y.tanh()
         y.sum().backward()
-        x.grad = None
+        grad, x.grad = x.grad, None
+        return grad
 
     return step
 
 
 def main():
-    ember, torch = setup(__doc__)
-    rows = []
-    for n in (1, 1000):
-        fns = {"ember": make_step(ember, n)}
-        if torch:
-            fns["torch"] = make_step(torch, n)
-        t = compare(fns, number=20, repeats=11)
-        row = {"workload": f"chain of {CHAIN} ops, fwd+bwd, {n} elements", "unit": "ms/iter",
-               "threads": ember.get_num_threads(), "ember": t["ember"] * 1e3,
-               "torch": t.get("torch", float("nan")) * 1e3}
-        row["ember_over_torch_time"] = row["ember"] / row["torch"]
-        rows.append(row)
-    print(f"{'workload':44} {'ember ms':>10} {'torch ms':>10} {'ember/torch time':>17}")
-    for r in rows:
-        print(f"{r['workload']:44} {r['ember']:10.3f} {r['torch']:10.3f} {r['ember_over_torch_time']:16.2f}")
-    print(f"ratio <= 1.0 means ember is at least as fast. Results: {write_results('autograd', rows)}")
+    args = parse_args(__doc__, repeat=11)
+    L = libs()
+    rows, skipped = [], []
+    for threads in args.threads:
+        set_threads(L, threads)
+        for n in (1, 1000):
+            name = f"chain of {CHAIN} ops, fwd+bwd, {n} elements"
+            row, why = run_workload(L, name, [randn(n), full(1.0001, n)], make_step, threads, args)
+            if row:
+                rows.append(row)
+            else:
+                skipped.append(why)
+    print_table(rows, skipped, width=40)
+    print(f"Results: {write_results('autograd', rows, args, L, skipped)}")
 
 
 if __name__ == "__main__":
