@@ -94,7 +94,7 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
     Tensor g = args.root_grads[i];
     if (!g.defined()) {
       EMBER_CHECK(root.numel() == 1, Runtime, "grad can be implicitly created only for scalar outputs");
-      g = ones(root.sizes(), root.dtype());
+      g = ones(root.sizes(), root.dtype(), root.device());
     }
     EMBER_CHECK(g.sizes() == root.sizes(), Runtime, "Mismatch in shape: grad_output[", i, "] has a shape of ",
                 g.shape_str(), " and output[", i, "] has a shape of ", root.shape_str(), ".");
@@ -204,7 +204,7 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
     if (execute && any) {
       if (n->saved_released) raise_freed_graph(n->name());
       for (size_t i = 0; n->materialize_grads && i < grads.size(); ++i) {
-        if (!grads[i].defined() && i < n->outputs.size()) grads[i] = zeros(n->outputs[i].sizes, n->outputs[i].dtype);
+        if (!grads[i].defined() && i < n->outputs.size()) grads[i] = zeros(n->outputs[i].sizes, n->outputs[i].dtype, n->outputs[i].device);
       }
       std::vector<Tensor> grad_outputs;
       if (!n->post_hooks.empty()) grad_outputs = grads;
@@ -229,7 +229,7 @@ std::vector<Tensor> run_backward(const BackwardArgs& args) {
       NodeState& cs = state[e.fn.get()];
       if (!cs.reachable) continue;
       if (i < outs.size() && outs[i].defined()) {
-        const OutputMeta& m = e.input_nr < e.fn->outputs.size() ? e.fn->outputs[e.input_nr] : OutputMeta{outs[i].sizes(), outs[i].dtype()};
+        const OutputMeta& m = e.input_nr < e.fn->outputs.size() ? e.fn->outputs[e.input_nr] : OutputMeta{outs[i].sizes(), outs[i].dtype(), outs[i].device()};
         add_into(cs.buffer, e.input_nr, conform(outs[i], m, *n, i));
       }
       if (--cs.dependencies == 0) ready.push(e.fn.get());

@@ -94,7 +94,7 @@ Edge gradient_edge(const Tensor& t) {
   std::shared_ptr<Node> acc = m.grad_accumulator.lock();
   if (!acc) {
     acc = std::shared_ptr<AccumulateGrad>(new AccumulateGrad(t), [](AccumulateGrad* p) { delete_node(p); });
-    acc->outputs.push_back({t.sizes(), t.dtype()});
+    acc->outputs.push_back({t.sizes(), t.dtype(), t.device()});
     m.grad_accumulator = acc;
   }
   return Edge{acc, 0};
@@ -105,8 +105,8 @@ void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t 
   m.requires_grad = true;
   m.grad_fn = node;
   m.output_nr = output_nr;
-  if (node->outputs.size() <= output_nr) node->outputs.resize(output_nr + 1, OutputMeta{Shape{}, out.dtype()});
-  node->outputs[output_nr] = OutputMeta{out.sizes(), out.dtype()};
+  if (node->outputs.size() <= output_nr) node->outputs.resize(output_nr + 1, OutputMeta{Shape{}, out.dtype(), out.device()});
+  node->outputs[output_nr] = OutputMeta{out.sizes(), out.dtype(), out.device()};
 }
 
 void retain_grad(const Tensor& t) {

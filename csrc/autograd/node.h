@@ -24,6 +24,7 @@ struct Edge {
 struct OutputMeta {
   Shape sizes;
   ScalarType dtype;
+  Device device;
 };
 
 // A hook on a gradient: returns a replacement, or an undefined tensor to keep the gradient.

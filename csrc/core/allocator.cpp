@@ -138,7 +138,7 @@ Storage allocate_storage(size_t nbytes, Device device) {
   s->nbytes = nbytes;
   s->device = device;
   s->deleter = BlockDeleter{0};  // marks the storage as ours (resizable), even when empty
-  if (nbytes == 0) return s;
+  if (nbytes == 0 || device.is_meta()) return s;  // a meta tensor has a size but no memory
   EMBER_CHECK(nbytes <= (size_t(1) << 62), Runtime, "out of memory: cannot allocate ", nbytes, " bytes on the CPU");
   size_t cls = allocation_size_class(nbytes);
   void* p = block_cache().take(cls);
@@ -159,7 +159,7 @@ void grow_storage(StorageImpl& s, size_t nbytes) {
   if (nbytes <= s.nbytes) return;
   EMBER_CHECK(storage_is_resizable(s), Runtime, "Trying to resize storage that is not resizable");
   Storage fresh = allocate_storage(nbytes, s.device);
-  if (s.nbytes) std::memcpy(fresh->data, s.data, s.nbytes);
+  if (s.nbytes && s.data) std::memcpy(fresh->data, s.data, s.nbytes);
   // swap the memory, not the StorageImpl: every view of `s` sees the new block; `fresh` frees the old
   std::swap(fresh->data, s.data);
   std::swap(fresh->nbytes, s.nbytes);

@@ -5,7 +5,7 @@
 namespace ember {
 
 std::string Device::str() const {
-  std::string s = type == DeviceType::CPU ? "cpu" : "cuda";
+  std::string s = type == DeviceType::CPU ? "cpu" : type == DeviceType::CUDA ? "cuda" : "meta";
   if (index >= 0) s += ":" + std::to_string(index);
   return s;
 }
@@ -26,15 +26,24 @@ Device Device::parse(const std::string& spec) {
     d.type = DeviceType::CPU;
   } else if (kind == "cuda") {
     d.type = DeviceType::CUDA;
+  } else if (kind == "meta") {
+    d.type = DeviceType::Meta;
   } else {
-    EMBER_FAIL(Runtime, "Expected one of cpu, cuda device type at start of device string: ", spec);
+    EMBER_FAIL(Runtime, "Expected one of cpu, cuda, meta device type at start of device string: ", spec);
   }
   return d;
 }
 
 void check_device_available(const Device& d, const char* op) {
-  EMBER_CHECK(d.type == DeviceType::CPU, Runtime, op, ": ember was built without CUDA support, so device '",
+  EMBER_CHECK(d.type != DeviceType::CUDA, Runtime, op, ": ember was built without CUDA support, so device '",
               d.str(), "' is not available (ember.cuda.is_available() is False)");
 }
+
+namespace {
+thread_local Device t_default_device{};
+}
+
+Device default_device() { return t_default_device; }
+void set_default_device(const Device& d) { t_default_device = d; }
 
 }  // namespace ember

@@ -30,6 +30,12 @@ inline std::array<uint32_t, 4> philox4x32(uint64_t seed, uint64_t c) {
   return {ctr[0], ctr[1], ctr[2], ctr[3]};
 }
 
+// uniform double in [0, 1) from 53 bits of two words
+inline double philox_unit(uint32_t hi, uint32_t lo) {
+  uint64_t bits = (static_cast<uint64_t>(hi) << 21) ^ (lo >> 11);
+  return static_cast<double>(bits & ((1ull << 53) - 1)) * (1.0 / 9007199254740992.0);
+}
+
 // The counters one op reserved, with the seed they were reserved under. The op draws from this
 // snapshot, so a manual_seed in another thread cannot change the key halfway through it: every
 // call's numbers are one contiguous block of one seed's stream.

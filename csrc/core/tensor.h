@@ -57,13 +57,20 @@ class Tensor {
   bool is_contiguous() const;
   bool is_wrapped_number() const { return impl_->is_wrapped_number; }
 
+  // The first element's address. A meta tensor has no data: asking for it is an error, never a
+  // crash (every kernel of the meta device is a no-op and never asks).
   char* data_ptr() const {
+    EMBER_CHECK(!device().is_meta(), NotImplemented, "Cannot access data of a meta tensor (shape ", shape_str(),
+                "): it has none");
     return static_cast<char*>(impl_->storage->data) + impl_->offset * static_cast<int64_t>(itemsize());
   }
+  // The typed data pointer. A meta tensor has no data: reading it is an error, never a crash.
   template <typename T>
   T* data() const {
     return reinterpret_cast<T*>(data_ptr());
   }
+  // Where the first element sits in the storage, in bytes (defined on every device).
+  int64_t byte_offset() const { return impl_->offset * static_cast<int64_t>(itemsize()); }
 
   uint32_t version() const { return impl_->storage->version.load(std::memory_order_relaxed); }
   void bump_version() const { impl_->storage->version.fetch_add(1, std::memory_order_relaxed); }
@@ -77,8 +84,8 @@ class Tensor {
 
 // Raw constructors used by ops.
 Tensor make_tensor(Storage storage, int64_t offset, Shape sizes, Shape strides, ScalarType dtype);
-Tensor empty(const Shape& sizes, ScalarType dtype, Device device = Device{});
-Tensor empty_strided(const Shape& sizes, const Shape& strides, ScalarType dtype, Device device = Device{});
+Tensor empty(const Shape& sizes, ScalarType dtype, Device device);
+Tensor empty_strided(const Shape& sizes, const Shape& strides, ScalarType dtype, Device device);
 // A view of `base`'s storage with new geometry.
 Tensor make_view(const Tensor& base, Shape sizes, Shape strides, int64_t offset);
 

@@ -5,10 +5,9 @@
 #include <type_traits>
 
 #include "cpu/avx512_kernels.h"
-#include "cpu/kernels.h"
+#include "cpu/cpu_kernels.h"
 #include "cpu/loops.h"
 #include "cpu/vec_math.h"
-#include "ops/activation.h"
 
 #if defined(EMBER_HAVE_VEC_MATH)
 extern "C" __m256 _ZGVdN8v_erff(__m256);

@@ -1,9 +1,8 @@
 #include <cmath>
 #include <limits>
 
-#include "cpu/kernels.h"
+#include "cpu/cpu_kernels.h"
 #include "cpu/loops.h"
-#include "ops/elementwise_math.h"
 
 namespace ember::cpu {
 

@@ -1,10 +1,9 @@
 // gather and the scatter family (scatter, scatter_add, scatter_reduce, index_add/copy/fill/reduce).
-#include "cpu/gather_scatter_kernels.h"
+#include "cpu/cpu_kernels.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "cpu/kernels.h"
 #include "iter/tensor_iterator.h"
 
 namespace ember::cpu {

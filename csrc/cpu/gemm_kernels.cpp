@@ -1,6 +1,8 @@
-// GEMM for the dtypes oneDNN does not take (float64 and integers): blocked so the inner loop
-// runs along rows of the output and of `w`, which the compiler vectorizes.
-#include "cpu/gemm.h"
+// The CPU GEMM: float32 goes to oneDNN (cpu/onednn/matmul.cpp); the dtypes oneDNN does not take
+// (float64 and integers) use our own loop, blocked so the inner loop runs along rows of the output
+// and of `w`, which the compiler vectorizes.
+#include "cpu/cpu_kernels.h"
+#include "cpu/onednn/matmul.h"
 
 #include <algorithm>
 #include <vector>
@@ -44,7 +46,22 @@ void gemm_typed(const Tensor& a, const Tensor& w, const Tensor& c) {
 }
 }  // namespace
 
-void reference_gemm(const Tensor& a, const Tensor& w, const Tensor& c) {
+namespace {
+Tensor contiguous_copy(const Tensor& t) {
+  Tensor c = empty(t.sizes(), t.dtype(), t.device());
+  copy_kernel(c, t);
+  return c;
+}
+}  // namespace
+
+void gemm_kernel(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
+  if (c.dtype() == ScalarType::Float32) {
+    // oneDNN reads strided operands in place when one matrix dim has unit stride
+    onednn_matmul(onednn_layout_ok(a) ? a : contiguous_copy(a), onednn_layout_ok(w) ? w : contiguous_copy(w), c, ep);
+    return;
+  }
+  EMBER_CHECK(ep.alpha == 1.0f && ep.beta == 0.0f && ep.bias == nullptr, NotImplemented,
+              "matmul: a fused epilogue is only implemented for float32 on the CPU, not ", dtype_name(c.dtype()));
   dispatch_all(c.dtype(), "matmul", [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_same_v<T, bool>) {

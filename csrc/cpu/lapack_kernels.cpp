@@ -1,5 +1,5 @@
 // Batched LAPACK calls: one loop over the matrices of a batch per op, parallel above a grain.
-#include "cpu/lapack_kernels.h"
+#include "cpu/cpu_kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -95,7 +95,7 @@ int64_t cube(int64_t m, int64_t n) { return std::max<int64_t>(1, m * n * std::mi
 
 }  // namespace
 
-void lapack_inverse(Tensor& a, Tensor& info) {
+void lapack_inverse_kernel(Tensor& a, Tensor& info) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.inv");
   int* inf = info.data<int>();
@@ -115,7 +115,7 @@ void lapack_inverse(Tensor& a, Tensor& info) {
   });
 }
 
-void lapack_det(Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs) {
+void lapack_det_kernel(Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.det");
   dispatch_lapack(a.dtype(), "linalg.det", [&](auto tag) {
@@ -145,7 +145,7 @@ void lapack_det(Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs) {
   });
 }
 
-void lapack_solve(Tensor& a, Tensor& b, bool trans, Tensor& info) {
+void lapack_solve_kernel(Tensor& a, Tensor& b, bool trans, Tensor& info) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.solve");
   const int k = as_int(b.sizes()[1], "linalg.solve");
@@ -165,7 +165,7 @@ void lapack_solve(Tensor& a, Tensor& b, bool trans, Tensor& info) {
   });
 }
 
-void lapack_cholesky(Tensor& a, bool upper, Tensor& info) {
+void lapack_cholesky_kernel(Tensor& a, bool upper, Tensor& info) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.cholesky");
   int* inf = info.data<int>();
@@ -184,7 +184,7 @@ void lapack_cholesky(Tensor& a, bool upper, Tensor& info) {
   });
 }
 
-void lapack_geqrf(Tensor& a, Tensor& tau) {
+void lapack_geqrf_kernel(Tensor& a, Tensor& tau) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.qr"), m = as_int(a.sizes()[2], "linalg.qr");
   const int k = std::min(m, n);
@@ -203,7 +203,7 @@ void lapack_geqrf(Tensor& a, Tensor& tau) {
   });
 }
 
-void lapack_orgqr(Tensor& q, const Tensor& tau, int64_t k64) {
+void lapack_orgqr_kernel(Tensor& q, const Tensor& tau, int64_t k64) {
   const int64_t batch = q.sizes()[0];
   const int n = as_int(q.sizes()[1], "linalg.qr"), m = as_int(q.sizes()[2], "linalg.qr");
   const int k = static_cast<int>(k64);
@@ -224,7 +224,7 @@ void lapack_orgqr(Tensor& q, const Tensor& tau, int64_t k64) {
   });
 }
 
-void lapack_svd(Tensor& a, Tensor& s, Tensor& u, Tensor& vt, char jobz, Tensor& info) {
+void lapack_svd_kernel(Tensor& a, Tensor& s, Tensor& u, Tensor& vt, char jobz, Tensor& info) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.svd"), m = as_int(a.sizes()[2], "linalg.svd");
   const int k = std::min(m, n);
@@ -252,7 +252,7 @@ void lapack_svd(Tensor& a, Tensor& s, Tensor& u, Tensor& vt, char jobz, Tensor& 
   });
 }
 
-void lapack_eigh(Tensor& a, Tensor& w, bool vectors, bool upper, Tensor& info) {
+void lapack_eigh_kernel(Tensor& a, Tensor& w, bool vectors, bool upper, Tensor& info) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.eigh");
   int* inf = info.data<int>();
@@ -273,7 +273,7 @@ void lapack_eigh(Tensor& a, Tensor& w, bool vectors, bool upper, Tensor& info) {
   });
 }
 
-void lapack_lstsq(Tensor& a, Tensor& b, Tensor& rank, Tensor& s, double rcond, const std::string& driver,
+void lapack_lstsq_kernel(Tensor& a, Tensor& b, Tensor& rank, Tensor& s, double rcond, const std::string& driver,
                   Tensor& info) {
   const int64_t batch = a.sizes()[0];
   const int n = as_int(a.sizes()[1], "linalg.lstsq"), m = as_int(a.sizes()[2], "linalg.lstsq");

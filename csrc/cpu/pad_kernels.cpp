@@ -1,7 +1,7 @@
 // Reflect / replicate / circular padding as an index mapping: every output row (b, d, h) reads
 // one input row; within the row, the run where the map is the identity shifted is a memcpy and
 // only the padded edges go through the index map.
-#include "cpu/pad_kernels.h"
+#include "cpu/cpu_kernels.h"
 
 #include <cstring>
 

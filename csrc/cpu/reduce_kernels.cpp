@@ -1,4 +1,4 @@
-#include "cpu/reduce_kernels.h"
+#include "cpu/cpu_kernels.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "cpu/scan_kernels.h"
+#include "cpu/cpu_kernels.h"
 
 #include <cmath>
 #include <limits>

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "iter/parallel.h"
-#include "ops/utility_ops.h"
+#include "cpu/cpu_kernels.h"
 
 namespace ember::cpu {
 
@@ -114,7 +114,7 @@ void cdist_kernel(const Tensor& x1, const Tensor& x2, double p, Tensor& out) {
   });
 }
 
-void cdist_mm_finish(const Tensor& x1, const Tensor& x2, const Tensor& ab, Tensor& out) {
+void cdist_mm_finish_kernel(const Tensor& x1, const Tensor& x2, const Tensor& ab, Tensor& out) {
   const int64_t B = x1.sizes()[0], r1 = x1.sizes()[1], r2 = x2.sizes()[1], m = x1.sizes()[2];
   dispatch_floating(x1.dtype(), "cdist", [&](auto tag) {
     using T = typename decltype(tag)::type;

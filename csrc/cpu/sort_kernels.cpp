@@ -1,4 +1,4 @@
-#include "cpu/sort_kernels.h"
+#include "cpu/cpu_kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -336,12 +336,12 @@ std::tuple<Tensor, Tensor, Tensor> unique_kernel(const Tensor& flat, bool consec
       if (i == 0 || !(static_cast<A>(src[order[i]]) == static_cast<A>(src[order[i - 1]]))) starts.push_back(i);
     }
     const int64_t g = static_cast<int64_t>(starts.size());
-    Tensor out = empty(Shape{g}, flat.dtype());
+    Tensor out = empty(Shape{g}, flat.dtype(), flat.device());
     T* o = out.data<T>();
     for (int64_t j = 0; j < g; ++j) o[j] = src[order[starts[j]]];
     Tensor inverse, counts;
     if (want_inverse) {
-      inverse = empty(Shape{n}, ScalarType::Int64);
+      inverse = empty(Shape{n}, ScalarType::Int64, flat.device());
       int64_t* inv = inverse.data<int64_t>();
       for (int64_t j = 0; j < g; ++j) {
         int64_t end = j + 1 < g ? starts[j + 1] : n;
@@ -349,7 +349,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_kernel(const Tensor& flat, bool consec
       }
     }
     if (want_counts) {
-      counts = empty(Shape{g}, ScalarType::Int64);
+      counts = empty(Shape{g}, ScalarType::Int64, flat.device());
       int64_t* c = counts.data<int64_t>();
       for (int64_t j = 0; j < g; ++j) c[j] = (j + 1 < g ? starts[j + 1] : n) - starts[j];
     }

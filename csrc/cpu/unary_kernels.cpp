@@ -4,9 +4,8 @@
 #include <type_traits>
 
 #include "cpu/avx512_kernels.h"
-#include "cpu/kernels.h"
+#include "cpu/cpu_kernels.h"
 #include "cpu/loops.h"
-#include "cpu/unary_math_kernels.h"
 #include "cpu/vec_math.h"
 
 namespace ember::cpu {

@@ -3,31 +3,10 @@
 
 #include "autograd/derivatives/activation.h"
 #include "autograd/derivatives/derivatives.h"
-#include "cpu/kernels.h"
+#include "kernels/kernels.h"
 
 namespace ember {
 
-const char* activation_name(ActivationOp op) {
-  switch (op) {
-    case ActivationOp::Softplus: return "softplus";
-    case ActivationOp::Gelu:
-    case ActivationOp::GeluTanh: return "gelu";
-    case ActivationOp::Silu: return "silu";
-    case ActivationOp::Mish: return "mish";
-    case ActivationOp::Elu: return "elu";
-    case ActivationOp::LeakyRelu: return "leaky_relu";
-    case ActivationOp::Hardtanh: return "hardtanh";
-    case ActivationOp::Hardsigmoid: return "hardsigmoid";
-    case ActivationOp::Hardswish: return "hardswish";
-    case ActivationOp::LogSigmoid: return "log_sigmoid";
-    case ActivationOp::Softsign: return "softsign";
-    case ActivationOp::Tanhshrink: return "tanhshrink";
-    case ActivationOp::Threshold: return "threshold";
-    case ActivationOp::Hardshrink: return "hardshrink";
-    case ActivationOp::Softshrink: return "softshrink";
-  }
-  return "activation";
-}
 
 namespace {
 // The result dtype: the input's; softsign and tanhshrink compute integers in the default float
@@ -64,7 +43,7 @@ Tensor activation(ActivationOp op, const Tensor& x, const ActivationParams& p) {
   Tensor out = empty(x.sizes(), dt, x.device());
   if (out.numel() != 0) {
     autograd::GradModeGuard no_grad(false);  // the conversion is part of this op
-    cpu::activation_kernel(op, out, to_dtype(x, dt), p);
+    kernels::activation(op, out, to_dtype(x, dt), p);
   }
   if (autograd::should_record({&x})) autograd::record_activation(op, x, p, out);
   return out;
@@ -81,7 +60,7 @@ Tensor& activation_(ActivationOp op, Tensor& x, const ActivationParams& p) {
   const ScalarType dt = activation_dtype(op, x, p);
   EMBER_CHECK(dt == x.dtype(), Runtime, name, "_: result type ", dtype_name(dt),
               " can't be cast to the desired output type ", dtype_name(x.dtype()));
-  if (x.numel() != 0) cpu::activation_kernel(op, x, x, p);
+  if (x.numel() != 0) kernels::activation(op, x, x, p);
   x.bump_version();
   return x;
 }
@@ -94,7 +73,7 @@ Tensor activation_backward(ActivationOp op, const Tensor& grad, const Tensor& x,
   Tensor out = empty(shape, x.dtype(), x.device());
   if (out.numel() != 0) {
     autograd::GradModeGuard no_grad(false);
-    cpu::activation_backward_kernel(op, out, to_dtype(grad, x.dtype()), x, p);
+    kernels::activation_backward(op, out, to_dtype(grad, x.dtype()), x, p);
   }
   if (autograd::should_record({&grad, &x})) autograd::record_activation_backward(op, grad, x, p, out);
   return out;

@@ -4,48 +4,12 @@
 #include "core/output.h"
 #include "autograd/derivatives/activation.h"
 #include "autograd/derivatives/derivatives.h"
-#include "cpu/kernels.h"
+#include "kernels/kernels.h"
 #include "ops/elementwise_math.h"
 #include "ops/ops.h"
 
 namespace ember {
 
-const char* binary_op_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::DivTrunc: return "div";
-    case BinaryOp::DivFloor: return "floor_divide";
-    case BinaryOp::Remainder: return "remainder";
-    case BinaryOp::Pow: return "pow";
-    case BinaryOp::Maximum: return "maximum";
-    case BinaryOp::Minimum: return "minimum";
-    case BinaryOp::Eq: return "eq";
-    case BinaryOp::Ne: return "ne";
-    case BinaryOp::Lt: return "lt";
-    case BinaryOp::Le: return "le";
-    case BinaryOp::Gt: return "gt";
-    case BinaryOp::Ge: return "ge";
-    case BinaryOp::BitAnd: return "bitwise_and";
-    case BinaryOp::BitOr: return "bitwise_or";
-    case BinaryOp::BitXor: return "bitwise_xor";
-    case BinaryOp::LogicalAnd: return "logical_and";
-    case BinaryOp::LogicalOr: return "logical_or";
-    case BinaryOp::LogicalXor: return "logical_xor";
-    case BinaryOp::Atan2: return "atan2";
-    case BinaryOp::Fmod: return "fmod";
-    case BinaryOp::Hypot: return "hypot";
-    case BinaryOp::LogAddExp: return "logaddexp";
-    case BinaryOp::LogAddExp2: return "logaddexp2";
-    case BinaryOp::Xlogy: return "xlogy";
-    case BinaryOp::ShiftLeft: return "bitwise_left_shift";
-    case BinaryOp::ShiftRight: return "bitwise_right_shift";
-    case BinaryOp::Copysign: return "copysign";
-  }
-  return "binary";
-}
 
 namespace {
 
@@ -120,18 +84,24 @@ void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, Scala
   if (bool_pow_number) {
     // bool has no pow kernel, but torch answers x ** True (x) and x ** False (all true)
     if (*b.data<bool>()) {
-      cpu::copy_kernel(out, a);
+      kernels::copy(out, a);
     } else {
-      cpu::fill_kernel(out, Scalar(true));
+      kernels::fill(out, Scalar(true));
     }
     return;
   }
   autograd::GradModeGuard no_grad(false);  // input conversions are part of this op, not nodes
-  cpu::binary_kernel(op, out, to_dtype(a, compute), to_dtype(b, compute), alpha);
+  kernels::binary(op, out, to_dtype(a, compute), to_dtype(b, compute), alpha);
 }
 
+// A 0-d CPU tensor (a Python number, or a scalar tensor) takes part in an op on any device, as in
+// torch; the result lives on the other operand's device.
+bool is_cpu_scalar(const Tensor& t) { return t.dim() == 0 && t.device().is_cpu(); }
+
+Device result_device(const Tensor& a, const Tensor& b) { return is_cpu_scalar(a) ? b.device() : a.device(); }
+
 void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
-  EMBER_CHECK(a.device() == b.device() || a.is_wrapped_number() || b.is_wrapped_number(), Runtime,
+  EMBER_CHECK(a.device() == b.device() || is_cpu_scalar(a) || is_cpu_scalar(b), Runtime,
               "Expected all tensors to be on the same device, but found at least two devices, ", a.device().str(),
               " and ", b.device().str(), "! (when checking argument for ", op, ")");
 }
@@ -142,7 +112,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha
   check_same_device(a, b, binary_op_name(op));
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), binary_op_name(op));
   BinaryPlan p = plan(op, a, b);
-  Tensor out = empty(shape, p.result, a.is_wrapped_number() ? b.device() : a.device());
+  Tensor out = empty(shape, p.result, result_device(a, b));
   run(op, out, a, b, p.compute, alpha);
   if (autograd::should_record({&a, &b})) autograd::record_binary(op, a, b, alpha, out);
   return out;
@@ -173,14 +143,14 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, c
   // Write straight into `out` when it has the compute dtype and does not partially overlap
   // an input; otherwise compute into a temporary and convert.
   auto partial_overlap = [&](const Tensor& in) {
-    return in.same_storage(out) && !(in.data_ptr() == out.data_ptr() && in.strides() == out.strides());
+    return in.same_storage(out) && !(in.byte_offset() == out.byte_offset() && in.strides() == out.strides());
   };
   if (out.dtype() == p.result && !partial_overlap(a) && !partial_overlap(b)) {
     run(op, out, a, b, p.compute, alpha);
   } else {
     Tensor tmp = empty(shape, p.result, out.device());
     run(op, tmp, a, b, p.compute, alpha);
-    cpu::copy_kernel(out, tmp);
+    kernels::copy(out, tmp);
   }
   out.bump_version();
   return out;
@@ -199,7 +169,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Tensor out = empty(shape, dt, cond.device());
   if (out.numel() != 0) {
     autograd::GradModeGuard no_grad(false);
-    cpu::where_kernel(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));
+    kernels::where(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));
   }
   if (autograd::should_record({&a, &b})) autograd::record_where(cond, a, b, out);
   return out;
@@ -270,10 +240,10 @@ Tensor nan_to_num(const Tensor& x, std::optional<double> nan, std::optional<doub
                   std::optional<double> neginf) {
   Tensor out = empty(x.sizes(), x.dtype(), x.device());
   if (!is_floating(x.dtype())) {  // integers have no NaN or infinity: a copy
-    cpu::copy_kernel(out, x);
+    kernels::copy(out, x);
     return out;
   }
-  if (out.numel() != 0) cpu::nan_to_num_kernel(out, x, nan.value_or(0.0), posinf, neginf);
+  if (out.numel() != 0) kernels::nan_to_num(out, x, nan.value_or(0.0), posinf, neginf);
   if (autograd::should_record({&x})) autograd::record_nan_to_num(x, out);
   return out;
 }
@@ -295,7 +265,7 @@ Tensor& write_inplace(Tensor& self, const std::vector<Tensor>& inputs, const cha
   }
   Tensor r = f(self);
   check(r);
-  cpu::copy_kernel(self, r);
+  kernels::copy(self, r);
   self.bump_version();
   return self;
 }
@@ -311,7 +281,7 @@ Tensor& write_out(Tensor& out, const std::vector<Tensor>& inputs, const char* op
   EMBER_CHECK(can_cast(r.dtype(), out.dtype()), Runtime, op, ": result type ", dtype_name(r.dtype()),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
   resize_output(out, r.sizes(), op);
-  cpu::copy_kernel(out, r);
+  kernels::copy(out, r);
   out.bump_version();
   return out;
 }

@@ -1,7 +1,7 @@
 #include "autograd/derivatives/derivatives.h"
 #include <algorithm>
 
-#include "cpu/kernels.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -24,11 +24,11 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   }
   if (dst.numel() == 0) return dst;
   // A source that overlaps the destination in a different layout is copied out first.
-  if (src.same_storage(dst) && (src.data_ptr() != dst.data_ptr() || src.strides() != dst.strides())) {
+  if (src.same_storage(dst) && (src.byte_offset() != dst.byte_offset() || src.strides() != dst.strides())) {
     Tensor tmp = clone(src);
-    cpu::copy_kernel(dst, tmp);
+    kernels::copy(dst, tmp);
   } else {
-    cpu::copy_kernel(dst, src);
+    kernels::copy(dst, src);
   }
   dst.bump_version();
   return dst;
@@ -37,15 +37,28 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy) {
   if (t.dtype() == dtype && !copy) return t;
   Tensor out = empty(t.sizes(), dtype, t.device());
-  cpu::copy_kernel(out, t);
+  kernels::copy(out, t);
   if (autograd::should_record({&t})) autograd::record_to_copy(t, out);
   return out;
+}
+
+Tensor to_device(const Tensor& t, Device device) {
+  if (t.device().type == device.type) return t;
+  EMBER_CHECK(!t.device().is_meta(), NotImplemented, "Cannot copy out of meta tensor; no data! (to ", device.str(),
+              "; create the tensor on that device instead, e.g. with empty_like(t, device=...))");
+  check_device_available(device, "to");
+  EMBER_CHECK(!autograd::should_record({&t}), NotImplemented, "to(", device.str(),
+              "): moving a tensor that requires grad to another device is not supported yet; detach() it first");
+  // only the meta device can be reached from here (CUDA is refused above): no data to copy, and the
+  // metadata (sizes, strides, offset) is kept exactly, as a view of a storage of the same size
+  return make_tensor(allocate_storage(t.storage()->nbytes, device), t.storage_offset(), t.sizes(), t.strides(),
+                     t.dtype());
 }
 
 Tensor contiguous(const Tensor& t) {
   if (t.is_contiguous()) return t;
   Tensor out = empty(t.sizes(), t.dtype(), t.device());
-  cpu::copy_kernel(out, t);
+  kernels::copy(out, t);
   if (autograd::should_record({&t})) autograd::record_to_copy(t, out);
   return out;
 }
@@ -82,7 +95,7 @@ Tensor clone(const Tensor& t) {
   std::optional<Shape> st = t.is_contiguous() ? std::nullopt : dense_strides(t);
   if (t.numel() == 0) st = t.strides();  // as torch: an empty tensor counts as dense, its strides are kept
   Tensor out = st ? empty_strided(t.sizes(), *st, t.dtype(), t.device()) : empty(t.sizes(), t.dtype(), t.device());
-  cpu::copy_kernel(out, t);
+  kernels::copy(out, t);
   if (autograd::should_record({&t})) autograd::record_to_copy(t, out);
   return out;
 }
@@ -94,10 +107,10 @@ Tensor& fill_(Tensor& t, const Scalar& value) {
   if (autograd::should_record({&t})) {
     // the result no longer depends on t's old value: its gradient there is zero
     Tensor prev = autograd::inplace_input(t, "fill_");
-    autograd::commit_inplace(t, where(ones(t.sizes(), ScalarType::Bool), wrapped_scalar(value), prev));
+    autograd::commit_inplace(t, where(ones(t.sizes(), ScalarType::Bool, t.device()), wrapped_scalar(value), prev));
     return t;
   }
-  cpu::fill_kernel(t, value);
+  kernels::fill(t, value);
   t.bump_version();
   return t;
 }

@@ -2,8 +2,7 @@
 #include <cstring>
 #include <optional>
 
-#include "cpu/kernels.h"
-#include "iter/parallel.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -12,18 +11,13 @@ Tensor full(const Shape& sizes, const Scalar& value, ScalarType dtype, Device de
   EMBER_CHECK(scalar_fits(value, dtype), Runtime, "full: value cannot be converted to type ", dtype_name(dtype),
               " without overflow");
   Tensor t = empty(sizes, dtype, device);
-  cpu::fill_kernel(t, value);
+  kernels::fill(t, value);
   return t;
 }
 
 Tensor zeros(const Shape& sizes, ScalarType dtype, Device device) {
   Tensor t = empty(sizes, dtype, device);
-  if (t.numel() > kGrainSize) {
-    NoGilScope nogil;  // a large memset: let other Python threads run
-    std::memset(t.data_ptr(), 0, static_cast<size_t>(t.numel()) * t.itemsize());
-  } else if (t.numel() > 0) {
-    std::memset(t.data_ptr(), 0, static_cast<size_t>(t.numel()) * t.itemsize());
-  }
+  kernels::fill(t, Scalar(int64_t(0)));
   return t;
 }
 
@@ -31,8 +25,8 @@ Tensor ones(const Shape& sizes, ScalarType dtype, Device device) { return full(s
 
 Tensor scalar_tensor(const Scalar& value, ScalarType dtype) {
   // no overflow check: callers convert like a cast (x[i] = 1e6 gives inf in float16, as in torch)
-  Tensor t = empty(Shape{}, dtype);
-  cpu::fill_kernel(t, value);
+  Tensor t = empty(Shape{}, dtype, Device{});
+  kernels::fill(t, value);
   return t;
 }
 
@@ -44,7 +38,8 @@ Tensor wrapped_scalar(const Scalar& value) {
   return t;
 }
 
-Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::optional<ScalarType> dtype) {
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::optional<ScalarType> dtype,
+              Device device) {
   const bool any_float = start.is_floating() || end.is_floating() || step.is_floating();
   ScalarType dt = dtype ? *dtype : (any_float ? default_dtype() : ScalarType::Int64);
   EMBER_CHECK(dt != ScalarType::Bool, NotImplemented, "arange: not implemented for 'Bool'");
@@ -56,29 +51,22 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::o
   double count = std::ceil((e - s) / st);
   EMBER_CHECK(count >= 0 && count < 9.0e18, Runtime, "arange: invalid size, possible overflow? start=", s,
               " end=", e, " step=", st);
-  Tensor out = empty(Shape{static_cast<int64_t>(count)}, dt);
-  if (!any_float) {
-    // integer ranges in exact int64 arithmetic
-    const int64_t si = start.to_int(), sti = step.to_int();
-    std::optional<NoGilScope> nogil;
-    if (out.numel() > kGrainSize) nogil.emplace();  // a long serial fill: let other Python threads run
-    dispatch_all(dt, "arange", [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* p = out.data<T>();
-      for (int64_t i = 0; i < out.numel(); ++i) p[i] = static_cast<T>(static_cast<acc_t<T>>(si + sti * i));
-    });
+  Tensor out = empty(Shape{static_cast<int64_t>(count)}, dt, device);
+  if (any_float) {
+    kernels::arange(out, Scalar(s), Scalar(st));
   } else {
-    cpu::arange_kernel(out, s, st);
+    kernels::arange(out, start, step);  // exact int64 arithmetic
   }
   return out;
 }
 
-Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::optional<ScalarType> dtype) {
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::optional<ScalarType> dtype,
+                Device device) {
   EMBER_CHECK(steps >= 0, Runtime, "linspace: number of steps must be non-negative, got ", steps);
   ScalarType dt = dtype ? *dtype : default_dtype();
   // as in torch, bool has no kernel, which only matters past one step
   EMBER_CHECK(dt != ScalarType::Bool || steps <= 1, NotImplemented, "linspace: not implemented for 'Bool'");
-  Tensor out = empty(Shape{steps}, dt);
+  Tensor out = empty(Shape{steps}, dt, device);
   double s = start.to_double(), e = end.to_double();
   if (is_integral(dt, false)) {
     // torch converts the endpoints to the integer dtype first (uint8: -3 is 253), then interpolates
@@ -90,19 +78,15 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::opti
       e = static_cast<double>(static_cast<T>(end.to_int()));
     });
   }
-  cpu::linspace_kernel(out, s, e);
+  kernels::linspace(out, s, e);
   return out;
 }
 
-Tensor eye(int64_t n, int64_t m, ScalarType dtype) {
+Tensor eye(int64_t n, int64_t m, ScalarType dtype, Device device) {
   EMBER_CHECK(n >= 0, Runtime, "eye: n must be greater or equal to 0, got ", n);
   EMBER_CHECK(m >= 0, Runtime, "eye: m must be greater or equal to 0, got ", m);
-  Tensor out = zeros(Shape{n, m}, dtype);
-  dispatch_all(dtype, "eye", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = out.data<T>();
-    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = static_cast<T>(static_cast<acc_t<T>>(1));
-  });
+  Tensor out = empty(Shape{n, m}, dtype, device);
+  kernels::eye(out);
   return out;
 }
 

@@ -26,10 +26,4 @@ Tensor& write_inplace(Tensor& self, const std::vector<Tensor>& inputs, const cha
                       const std::function<Tensor(const Tensor& self_value)>& f);
 Tensor& write_out(Tensor& out, const std::vector<Tensor>& inputs, const char* op, const std::function<Tensor()>& f);
 
-namespace cpu {
-// out = x with NaN and infinities replaced (floating x, out of x's dtype and shape).
-void nan_to_num_kernel(const Tensor& out, const Tensor& x, double nan, std::optional<double> posinf,
-                       std::optional<double> neginf);
-}  // namespace cpu
-
 }  // namespace ember

@@ -4,8 +4,7 @@
 #include <cstring>
 
 #include "autograd/derivatives/derivatives.h"
-#include "cpu/gather_scatter_kernels.h"
-#include "cpu/kernels.h"
+#include "kernels/kernels.h"
 #include "autograd/derivatives/index_ops.h"
 #include "ops/index_ops.h"
 #include "ops/ops.h"
@@ -65,13 +64,13 @@ Tensor gather_forward(const Tensor& self, int64_t dim, const Tensor& index) {
   if (out.numel() == 0) return out;
   Tensor idx = index1(index);
   Tensor out1 = out.dim() == 0 ? reshape(out, Shape{1}) : out;
-  cpu::gather_kernel(out1, along_view(self, idx, dim), idx, dim, sizes1(self)[dim], strides1(self)[dim]);
+  kernels::gather(out1, along_view(self, idx, dim), idx, dim, sizes1(self)[dim], strides1(self)[dim]);
   return out;
 }
 
 // Scatters src (already self's dtype; 0-d: a value for every index) into self in place with `op`:
 // parallel over the dims other than `dim`, in index order along it (deterministic).
-void scatter_apply(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, cpu::ScatterOp op,
+void scatter_apply(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, ScatterOp op,
                    const char* name) {
   if (index.numel() == 0) return;
   // a broadcast (stride-0) target would have threads writing one element: refused, as torch does
@@ -89,13 +88,13 @@ void scatter_apply(Tensor& self, int64_t dim, const Tensor& index, const Tensor&
   Tensor self_rest = make_view(self, rest, selfst, self.storage_offset());
   Tensor src_rest = make_view(s, rest, sst, s.storage_offset());
   Tensor idx_rest = make_view(idx, rest, ist, idx.storage_offset());
-  cpu::scatter_reduce_kernel(self_rest, src_rest, idx_rest, is[dim], selfst[dim], sst[dim], ist[dim], dim,
+  kernels::scatter_reduce(self_rest, src_rest, idx_rest, is[dim], selfst[dim], sst[dim], ist[dim], dim,
                              sizes1(self)[dim], op, name);
   self.bump_version();
 }
 
 void scatter_forward(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, bool accumulate) {
-  scatter_apply(self, dim, index, src, accumulate ? cpu::ScatterOp::Add : cpu::ScatterOp::Copy,
+  scatter_apply(self, dim, index, src, accumulate ? ScatterOp::Add : ScatterOp::Copy,
                 accumulate ? "scatter_add" : "scatter");
 }
 
@@ -104,8 +103,8 @@ void scatter_forward(Tensor& self, int64_t dim, const Tensor& index, const Tenso
 void check_no_overlap(const Tensor& self, const Tensor& in, const char* op) {
   if (!in.defined() || !in.same_storage(self) || in.numel() == 0 || self.numel() == 0) return;
   if (!in.is_contiguous() || !self.is_contiguous()) return;
-  const char* a = self.data_ptr();
-  const char* b = in.data_ptr();
+  const int64_t a = self.byte_offset();
+  const int64_t b = in.byte_offset();
   const bool disjoint = a + self.numel() * static_cast<int64_t>(self.itemsize()) <= b ||
                         b + in.numel() * static_cast<int64_t>(in.itemsize()) <= a;
   EMBER_CHECK(disjoint, Runtime, op,
@@ -244,19 +243,19 @@ void scatter_reduce_forward(Tensor& target, int64_t dim, const Tensor& index, co
                             bool include_self) {
   if (index.numel() == 0) return;
   const ScalarType t = target.dtype();
-  if (!include_self) scatter_apply(target, dim, index, scalar_tensor(reduce_identity(r, t), t), cpu::ScatterOp::Copy,
+  if (!include_self) scatter_apply(target, dim, index, scalar_tensor(reduce_identity(r, t), t), ScatterOp::Copy,
                                    "scatter_reduce");
   switch (r) {
-    case Reduce::Sum: scatter_apply(target, dim, index, src, cpu::ScatterOp::Add, "scatter_reduce"); return;
-    case Reduce::Prod: scatter_apply(target, dim, index, src, cpu::ScatterOp::Mul, "scatter_reduce"); return;
-    case Reduce::Amax: scatter_apply(target, dim, index, src, cpu::ScatterOp::Max, "scatter_reduce"); return;
-    case Reduce::Amin: scatter_apply(target, dim, index, src, cpu::ScatterOp::Min, "scatter_reduce"); return;
+    case Reduce::Sum: scatter_apply(target, dim, index, src, ScatterOp::Add, "scatter_reduce"); return;
+    case Reduce::Prod: scatter_apply(target, dim, index, src, ScatterOp::Mul, "scatter_reduce"); return;
+    case Reduce::Amax: scatter_apply(target, dim, index, src, ScatterOp::Max, "scatter_reduce"); return;
+    case Reduce::Amin: scatter_apply(target, dim, index, src, ScatterOp::Min, "scatter_reduce"); return;
     case Reduce::Mean: {
       // sum, then divide by the number of values each target took (self counting once when included)
       const ScalarType ct = is_floating(t) ? t : ScalarType::Int64;
-      Tensor count = full(target.sizes(), Scalar(int64_t(include_self ? 1 : 0)), ct);
-      scatter_apply(count, dim, index, scalar_tensor(Scalar(int64_t(1)), ct), cpu::ScatterOp::Add, "scatter_reduce");
-      scatter_apply(target, dim, index, src, cpu::ScatterOp::Add, "scatter_reduce");
+      Tensor count = full(target.sizes(), Scalar(int64_t(include_self ? 1 : 0)), ct, target.device());
+      scatter_apply(count, dim, index, scalar_tensor(Scalar(int64_t(1)), ct), ScatterOp::Add, "scatter_reduce");
+      scatter_apply(target, dim, index, src, ScatterOp::Add, "scatter_reduce");
       count = clamp(count, scalar_tensor(Scalar(int64_t(1)), ct), std::nullopt);
       Tensor q = binary(is_floating(t) ? BinaryOp::Div : BinaryOp::DivFloor, target, count);
       copy_(target, q);
@@ -434,7 +433,7 @@ std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor
   std::vector<int64_t> v(idx.data<int64_t>(), idx.data<int64_t>() + idx.numel());
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
-  Tensor uniq = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64);
+  Tensor uniq = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64, idx.device());
   std::copy(v.begin(), v.end(), uniq.data<int64_t>());
   Shape shape = xs;
   shape[dim] = uniq.numel();

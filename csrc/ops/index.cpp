@@ -2,7 +2,8 @@
 #include <cstring>
 
 #include "autograd/derivatives/derivatives.h"
-#include "cpu/kernels.h"
+#include "kernels/kernels.h"
+#include "iter/tensor_iterator.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -33,7 +34,7 @@ Tensor mask_offsets(const Tensor& x, const Tensor& mask, int64_t dim) {
   const int64_t n = m.numel(), k = m.dim();
   int64_t count = 0;
   for (int64_t i = 0; i < n; ++i) count += p[i] != 0;
-  Tensor buf = empty(Shape{count + 1}, ScalarType::Int64);  // one spare slot for the branch-free store
+  Tensor buf = empty(Shape{count + 1}, ScalarType::Int64, m.device());  // one spare slot for the branch-free store
   Tensor off = make_view(buf, Shape{count}, Shape{1}, 0);
   int64_t* o = buf.data<int64_t>();
   std::vector<int64_t> idx(k, 0), bstride(k), size(k);
@@ -164,7 +165,7 @@ IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices, con
     }
     // One pass per index tensor adds its (bounds-checked) byte offset: any number of indices, and each
     // index value is checked once rather than once per element of the remaining dims.
-    off = zeros(ishape, ScalarType::Int64);
+    off = zeros(ishape, ScalarType::Int64, x.device());
     for (int64_t d : idx_pos) {
       const int64_t size = x.sizes()[d];
       const int64_t stride = x.strides()[d] * static_cast<int64_t>(x.itemsize());
@@ -348,7 +349,7 @@ Tensor nonzero(const Tensor& x) {
     }
   });
   const int64_t n = static_cast<int64_t>(hits.size());
-  Tensor out = empty(Shape{n, nd}, ScalarType::Int64);
+  Tensor out = empty(Shape{n, nd}, ScalarType::Int64, x.device());
   int64_t* o = out.data<int64_t>();
   for (int64_t r = 0; r < n; ++r) {
     int64_t flat = hits[r];

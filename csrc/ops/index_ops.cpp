@@ -158,7 +158,7 @@ Tensor one_hot(const Tensor& x, int64_t num_classes) {
   EMBER_CHECK(num_classes >= 0, Runtime, "one_hot: num_classes must be -1 or non-negative, got ", num_classes);
   Shape shape = x.sizes();
   shape.push_back(num_classes);
-  Tensor out = zeros(shape, ScalarType::Int64);
+  Tensor out = zeros(shape, ScalarType::Int64, x.device());
   int64_t* o = out.data<int64_t>();
   parallel_for(0, n, kGrainSize, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) o[i * num_classes + p[i]] = 1;

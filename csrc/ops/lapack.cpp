@@ -9,7 +9,7 @@
 
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/lapack.h"
-#include "cpu/lapack_kernels.h"
+#include "kernels/kernels.h"
 
 namespace ember {
 
@@ -71,7 +71,7 @@ Shape with(Shape s, std::initializer_list<int64_t> tail) {
 
 // A fresh contiguous (batch, rows, cols) copy of t's matrices: t's memory is never written.
 Tensor batch_copy(const Tensor& t) {
-  Tensor out = empty(Shape{batch_count(t), t.size(-2), t.size(-1)}, t.dtype());
+  Tensor out = empty(Shape{batch_count(t), t.size(-2), t.size(-1)}, t.dtype(), t.device());
   if (out.numel() > 0) copy_(out, reshape(t, out.sizes()));
   return out;
 }
@@ -84,7 +84,7 @@ Tensor from_colmajor(const Tensor& buf, const Shape& batch) {
   return matrix_transpose(reshape(buf, with(batch, {buf.sizes()[1], buf.sizes()[2]})));
 }
 
-Tensor new_info(int64_t batch) { return zeros(Shape{batch}, ScalarType::Int32); }
+Tensor new_info(int64_t batch, Device device) { return zeros(Shape{batch}, ScalarType::Int32, device); }
 
 // The first failing matrix's info (0 when none), with its batch index.
 std::pair<int, int64_t> first_error(const Tensor& info) {
@@ -109,11 +109,11 @@ std::tuple<Tensor, Tensor> linalg_inv_ex(const Tensor& A, bool check_errors) {
   check_square(A, op);
   // the dtype after the shape, as torch
   check_dtype(A, op);
-  Tensor out, info = new_info(batch_count(A));
+  Tensor out, info = new_info(batch_count(A), A.device());
   {
     autograd::GradModeGuard no_grad(false);
     out = batch_copy(A);
-    if (out.numel() > 0) cpu::lapack_inverse(out, info);
+    if (out.numel() > 0) kernels::lapack_inverse(out, info);
     out = reshape(out, A.sizes());
   }
   if (check_errors) {
@@ -135,9 +135,9 @@ namespace {
 std::tuple<Tensor, Tensor, Tensor> lu_det(const Tensor& A) {
   autograd::GradModeGuard no_grad(false);
   const int64_t b = batch_count(A);
-  Tensor det = empty(Shape{b}, A.dtype()), sign = empty(Shape{b}, A.dtype()), logabs = empty(Shape{b}, A.dtype());
+  Tensor det = empty(Shape{b}, A.dtype(), A.device()), sign = empty(Shape{b}, A.dtype(), A.device()), logabs = empty(Shape{b}, A.dtype(), A.device());
   Tensor lu = batch_copy(A);
-  if (b > 0) cpu::lapack_det(lu, det, sign, logabs);
+  if (b > 0) kernels::lapack_det(lu, det, sign, logabs);
   Shape bs = batch_shape(A);
   return {reshape(det, bs), reshape(sign, bs), reshape(logabs, bs)};
 }
@@ -189,12 +189,12 @@ namespace {
 // X with A X = B for A (..., n, n), B (..., n, k) of the same batch shape.
 Tensor solve_core(const Tensor& A, const Tensor& B) {
   const int64_t b = batch_count(A), n = A.size(-1);
-  Tensor x, info = new_info(b);
+  Tensor x, info = new_info(b, A.device());
   {
     autograd::GradModeGuard no_grad(false);
     Tensor lu = batch_copy(A);  // column-major A^T: solve with the transpose
     Tensor rhs = colmajor_copy(B);
-    if (b > 0 && n > 0) cpu::lapack_solve(lu, rhs, true, info);
+    if (b > 0 && n > 0) kernels::lapack_solve(lu, rhs, true, info);
     x = from_colmajor(rhs, batch_shape(B));
   }
   auto [code, index] = first_error(info);
@@ -242,13 +242,13 @@ std::tuple<Tensor, Tensor> linalg_cholesky_ex(const Tensor& A, bool upper, bool 
   check_square(A, op);
   // the dtype after the shape, as torch
   check_dtype(A, op, "cholesky_cpu");
-  Tensor L, info = new_info(batch_count(A));
+  Tensor L, info = new_info(batch_count(A), A.device());
   {
     autograd::GradModeGuard no_grad(false);
     // torch reads A's lower triangle: the row-major lower triangle is the column-major upper one,
     // and the column-major upper factor U (A = U^T U) read row-major is L.
     Tensor buf = batch_copy(A);
-    if (buf.numel() > 0) cpu::lapack_cholesky(buf, true, info);
+    if (buf.numel() > 0) kernels::lapack_cholesky(buf, true, info);
     L = reshape(buf, A.sizes());
     if (upper) L = contiguous(matrix_transpose(L));
   }
@@ -278,13 +278,13 @@ std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, const std::string& mode) {
   {
     autograd::GradModeGuard no_grad(false);
     Tensor a = colmajor_copy(A);  // (b, n, m)
-    Tensor tau = zeros(Shape{b, k}, A.dtype());
-    if (a.numel() > 0) cpu::lapack_geqrf(a, tau);
+    Tensor tau = zeros(Shape{b, k}, A.dtype(), A.device());
+    if (a.numel() > 0) kernels::lapack_geqrf(a, tau);
     // R: the upper triangle of the first rows (k, or m when complete) of the factored matrix
     const int64_t rrows = mode == "complete" ? m : k;
     Tensor full = from_colmajor(a, batch);  // (..., m, n)
     Tensor top = rrows <= m ? narrow(full, -2, 0, rrows) : full;
-    Tensor mask = empty(Shape{rrows, n}, A.dtype());
+    Tensor mask = empty(Shape{rrows, n}, A.dtype(), A.device());
     {
       Tensor mc = contiguous(mask);
       for (int64_t i = 0; i < rrows; ++i) {
@@ -300,16 +300,16 @@ std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, const std::string& mode) {
     }
     R = contiguous(binary(BinaryOp::Mul, top, mask));
     if (mode == "r") {
-      Q = empty(Shape{0}, A.dtype());
+      Q = empty(Shape{0}, A.dtype(), A.device());
     } else {
       const int64_t qcols = mode == "complete" ? m : k;
       // Q's columns: the reflectors (first k columns of the factored matrix), extended to qcols
-      Tensor q = zeros(Shape{b, qcols, m}, A.dtype());
+      Tensor q = zeros(Shape{b, qcols, m}, A.dtype(), A.device());
       if (k > 0) {
         Tensor head = narrow(q, 1, 0, k);
         copy_(head, narrow(a, 1, 0, k));
       }
-      if (q.numel() > 0) cpu::lapack_orgqr(q, tau, k);
+      if (q.numel() > 0) kernels::lapack_orgqr(q, tau, k);
       Q = from_colmajor(q, batch);
     }
   }
@@ -325,7 +325,7 @@ std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrice
   const int64_t m = A.size(-2), n = A.size(-1), k = std::min(m, n), b = batch_count(A);
   const Shape batch = batch_shape(A);
   const int64_t ucols = full_matrices ? m : k, vrows = full_matrices ? n : k;
-  Tensor U, S, Vh, info = new_info(b);
+  Tensor U, S, Vh, info = new_info(b, A.device());
   {
     autograd::GradModeGuard no_grad(false);
     Tensor a = colmajor_copy(A);
@@ -340,15 +340,15 @@ std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrice
     }
     EMBER_CHECK(finite, Runtime, op, ": The algorithm failed to converge because the input matrix contained "
                 "non-finite values.");
-    Tensor s = zeros(Shape{b, k}, A.dtype());
-    Tensor u = compute_uv ? zeros(Shape{b, ucols, m}, A.dtype()) : Tensor();
-    Tensor vt = compute_uv ? zeros(Shape{b, n, vrows}, A.dtype()) : Tensor();
+    Tensor s = zeros(Shape{b, k}, A.dtype(), A.device());
+    Tensor u = compute_uv ? zeros(Shape{b, ucols, m}, A.dtype(), A.device()) : Tensor();
+    Tensor vt = compute_uv ? zeros(Shape{b, n, vrows}, A.dtype(), A.device()) : Tensor();
     if (k > 0) {
-      cpu::lapack_svd(a, s, u, vt, compute_uv ? (full_matrices ? 'A' : 'S') : 'N', info);
+      kernels::lapack_svd(a, s, u, vt, compute_uv ? (full_matrices ? 'A' : 'S') : 'N', info);
     } else if (compute_uv) {  // an empty matrix: the full factors are identities
       if (full_matrices) {
-        copy_(u, expand(eye(m, m, A.dtype()), u.sizes()));
-        copy_(vt, expand(eye(n, n, A.dtype()), vt.sizes()));
+        copy_(u, expand(eye(m, m, A.dtype(), A.device()), u.sizes()));
+        copy_(vt, expand(eye(n, n, A.dtype(), A.device()), vt.sizes()));
       }
     }
     S = reshape(s, with(batch, {k}));
@@ -356,8 +356,8 @@ std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrice
       U = from_colmajor(u, batch);
       Vh = from_colmajor(vt, batch);
     } else {
-      U = empty(Shape{0}, A.dtype());
-      Vh = empty(Shape{0}, A.dtype());
+      U = empty(Shape{0}, A.dtype(), A.device());
+      Vh = empty(Shape{0}, A.dtype(), A.device());
     }
   }
   auto [code, index] = first_error(info);
@@ -382,15 +382,15 @@ std::tuple<Tensor, Tensor> linalg_eigh(const Tensor& A, const std::string& uplo,
   check_dtype(A, op, "linalg_eigh_cpu", true);
   const int64_t n = A.size(-1), b = batch_count(A);
   const Shape batch = batch_shape(A);
-  Tensor L, V, info = new_info(b);
+  Tensor L, V, info = new_info(b, A.device());
   {
     autograd::GradModeGuard no_grad(false);
     Tensor a = batch_copy(A);  // symmetric: the column-major view is A^T, whose upper triangle is A's lower
-    Tensor w = zeros(Shape{b, n}, A.dtype());
+    Tensor w = zeros(Shape{b, n}, A.dtype(), A.device());
     const bool upper_rowmajor = uplo == "U" || uplo == "u";
-    if (a.numel() > 0) cpu::lapack_eigh(a, w, compute_v, !upper_rowmajor, info);
+    if (a.numel() > 0) kernels::lapack_eigh(a, w, compute_v, !upper_rowmajor, info);
     L = reshape(w, with(batch, {n}));
-    V = compute_v ? from_colmajor(a, batch) : empty(Shape{0}, A.dtype());
+    V = compute_v ? from_colmajor(a, batch) : empty(Shape{0}, A.dtype(), A.device());
   }
   auto [code, index] = first_error(info);
   EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(A, index),
@@ -433,17 +433,17 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_lstsq(const Tensor& A, const T
                                                            : std::numeric_limits<double>::epsilon()) *
                          static_cast<double>(std::max(m, n));
   const bool has_rank = driver != "gels", has_sv = driver == "gelsd" || driver == "gelss";
-  Tensor solution, residuals, rank, sv, info = new_info(b);
+  Tensor solution, residuals, rank, sv, info = new_info(b, A.device());
   autograd::GradModeGuard no_grad(false);
   Tensor a = colmajor_copy(Ab);
-  Tensor rhs = zeros(Shape{b, nrhs, ldb}, A.dtype());
+  Tensor rhs = zeros(Shape{b, nrhs, ldb}, A.dtype(), A.device());
   if (rhs.numel() > 0 && m > 0) {
     Tensor head = narrow(rhs, 2, 0, m);
     copy_(head, colmajor_copy(Bb));
   }
-  Tensor rk = has_rank ? zeros(Shape{b}, ScalarType::Int64) : Tensor();
-  Tensor s = has_sv ? zeros(Shape{b, k}, A.dtype()) : Tensor();
-  if (b > 0 && m > 0 && n > 0 && nrhs > 0) cpu::lapack_lstsq(a, rhs, rk, s, rcond, driver, info);
+  Tensor rk = has_rank ? zeros(Shape{b}, ScalarType::Int64, A.device()) : Tensor();
+  Tensor s = has_sv ? zeros(Shape{b, k}, A.dtype(), A.device()) : Tensor();
+  if (b > 0 && m > 0 && n > 0 && nrhs > 0) kernels::lapack_lstsq(a, rhs, rk, s, rcond, driver, info);
   auto [code, index] = first_error(info);
   EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(Ab, index),
               driver == "gels" ? "The least squares solution could not be computed because the input matrix does not have full rank (error code: "
@@ -460,10 +460,10 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_lstsq(const Tensor& A, const T
     Tensor tail = from_colmajor(narrow(rhs, 2, n, m - n), batch);  // (..., m - n, nrhs)
     residuals = sum(binary(BinaryOp::Mul, tail, tail), {-2}, false, std::nullopt);
   } else {
-    residuals = empty(Shape{0}, A.dtype());
+    residuals = empty(Shape{0}, A.dtype(), A.device());
   }
-  rank = has_rank ? reshape(rk, batch) : empty(Shape{0}, ScalarType::Int64);
-  sv = has_sv ? reshape(s, with(batch, {k})) : empty(Shape{0}, A.dtype());
+  rank = has_rank ? reshape(rk, batch) : empty(Shape{0}, ScalarType::Int64, A.device());
+  sv = has_sv ? reshape(s, with(batch, {k})) : empty(Shape{0}, A.dtype(), A.device());
   if (vector) solution = squeeze(solution, {-1}, false);
   return {solution, residuals, rank, sv};
 }

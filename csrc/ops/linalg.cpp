@@ -3,9 +3,7 @@
 
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/linalg_ops.h"
-#include "cpu/gemm.h"
-#include "cpu/kernels.h"
-#include "cpu/onednn/matmul.h"
+#include "kernels/kernels.h"
 #include "ops/linalg_ops.h"
 #include "ops/ops.h"
 
@@ -29,13 +27,11 @@ void bmm_into(const Tensor& a, const Tensor& w, const Tensor& c) {
   if (dt == ScalarType::Float32 || dt == ScalarType::Float16 || dt == ScalarType::BFloat16) {
     // 16-bit floats go through float32 GEMM and round once at the end
     Tensor a32 = to_dtype(a, ScalarType::Float32), w32 = to_dtype(w, ScalarType::Float32);
-    if (!cpu::onednn_layout_ok(a32)) a32 = contiguous(a32);
-    if (!cpu::onednn_layout_ok(w32)) w32 = contiguous(w32);
-    Tensor c32 = dt == ScalarType::Float32 ? c : empty(c.sizes(), ScalarType::Float32);
-    cpu::onednn_matmul(a32, w32, c32);
-    if (dt != ScalarType::Float32) cpu::copy_kernel(c, c32);
+    Tensor c32 = dt == ScalarType::Float32 ? c : empty(c.sizes(), ScalarType::Float32, c.device());
+    kernels::gemm(a32, w32, c32, GemmEpilogue{});
+    if (dt != ScalarType::Float32) kernels::copy(c, c32);
   } else {
-    cpu::reference_gemm(a, w, c);
+    kernels::gemm(a, w, c, GemmEpilogue{});
   }
 }
 
@@ -163,10 +159,8 @@ Tensor addmm_core(const Tensor& input, const Tensor& m1, const Tensor& m2, const
     Shape out_shape = batched ? Shape{B, M, N} : Shape{M, N};
     if (onednn_dtype(dt) && c3.numel() > 0 && a3.sizes()[2] > 0) {
       Tensor a32 = to_dtype(a3, ScalarType::Float32), w32 = to_dtype(w3, ScalarType::Float32);
-      if (!cpu::onednn_layout_ok(a32)) a32 = contiguous(a32);
-      if (!cpu::onednn_layout_ok(w32)) w32 = contiguous(w32);
-      Tensor c32 = dt == ScalarType::Float32 ? c3 : empty(c3.sizes(), ScalarType::Float32);
-      cpu::GemmEpilogue ep;
+      Tensor c32 = dt == ScalarType::Float32 ? c3 : empty(c3.sizes(), ScalarType::Float32, c3.device());
+      GemmEpilogue ep;
       ep.alpha = static_cast<float>(alpha.to_double());
       Tensor bias;
       if (use_input) {
@@ -180,8 +174,8 @@ Tensor addmm_core(const Tensor& input, const Tensor& m1, const Tensor& m2, const
           ep.beta = static_cast<float>(be);
         }
       }
-      cpu::onednn_matmul(a32, w32, c32, ep);
-      if (dt != ScalarType::Float32) cpu::copy_kernel(c3, c32);
+      kernels::gemm(a32, w32, c32, ep);
+      if (dt != ScalarType::Float32) kernels::copy(c3, c32);
       out = reshape(c3, out_shape);
     } else {
       bmm_into(a3, w3, c3);
@@ -412,7 +406,7 @@ Tensor kron(const Tensor& a, const Tensor& b) {
 namespace {
 
 Tensor index3(int64_t a, int64_t b, int64_t c) {
-  Tensor t = empty(Shape{3}, ScalarType::Int64);
+  Tensor t = empty(Shape{3}, ScalarType::Int64, Device{});
   int64_t* p = t.data<int64_t>();
   p[0] = a;
   p[1] = b;

@@ -7,25 +7,29 @@
 #include "core/scalar.h"
 #include "core/shape.h"
 #include "core/tensor.h"
+#include "kernels/kernel_types.h"
 
 namespace ember {
 
 // ---- creation (creation.cpp) ----
-Tensor full(const Shape& sizes, const Scalar& value, ScalarType dtype, Device device = Device{});
-Tensor zeros(const Shape& sizes, ScalarType dtype, Device device = Device{});
-Tensor ones(const Shape& sizes, ScalarType dtype, Device device = Device{});
+Tensor full(const Shape& sizes, const Scalar& value, ScalarType dtype, Device device);
+Tensor zeros(const Shape& sizes, ScalarType dtype, Device device);
+Tensor ones(const Shape& sizes, ScalarType dtype, Device device);
+// A 0-d CPU tensor; 0-d CPU tensors take part in ops on any device, as in torch.
 Tensor scalar_tensor(const Scalar& value, ScalarType dtype);
 Tensor wrapped_scalar(const Scalar& value);  // a Python number inside an op
-Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::optional<ScalarType> dtype);
-Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::optional<ScalarType> dtype);
-Tensor eye(int64_t n, int64_t m, ScalarType dtype);
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::optional<ScalarType> dtype,
+              Device device);
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::optional<ScalarType> dtype,
+                Device device);
+Tensor eye(int64_t n, int64_t m, ScalarType dtype, Device device);
 
 // ---- random (random.cpp) ----
 class Generator;
-Tensor rand(const Shape& sizes, ScalarType dtype, Generator* gen);
-Tensor randn(const Shape& sizes, ScalarType dtype, Generator* gen);
-Tensor randint(int64_t low, int64_t high, const Shape& sizes, ScalarType dtype, Generator* gen);
-Tensor randperm(int64_t n, ScalarType dtype, Generator* gen);
+Tensor rand(const Shape& sizes, ScalarType dtype, Generator* gen, Device device);
+Tensor randn(const Shape& sizes, ScalarType dtype, Generator* gen, Device device);
+Tensor randint(int64_t low, int64_t high, const Shape& sizes, ScalarType dtype, Generator* gen, Device device);
+Tensor randperm(int64_t n, ScalarType dtype, Generator* gen, Device device);
 Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen);
 Tensor& uniform_(Tensor& self, double from, double to, Generator* gen);
 Tensor& normal_(Tensor& self, double mean, double std, Generator* gen);
@@ -34,6 +38,8 @@ Tensor& normal_(Tensor& self, double mean, double std, Generator* gen);
 Tensor& copy_(Tensor& dst, const Tensor& src);  // broadcasts src, converts dtype
 Tensor to_dtype(const Tensor& t, ScalarType dtype, bool copy = false);
 Tensor contiguous(const Tensor& t);
+// A copy of t on `device` (meta: no data copied; from meta: refused, there is no data).
+Tensor to_device(const Tensor& t, Device device);
 Tensor clone(const Tensor& t);
 Tensor& fill_(Tensor& t, const Scalar& value);
 
@@ -41,24 +47,12 @@ Tensor& fill_(Tensor& t, const Scalar& value);
 ScalarType result_type(const std::vector<Tensor>& tensors);
 
 // ---- unary elementwise (unary.cpp) ----
-enum class UnaryOp {
-  Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Relu, LogicalNot, BitwiseNot,
-  Sign, Sgn, Exp2, Expm1, Log2, Log10, Log1p, Rsqrt, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
-  Erf, Erfc, Erfinv, Floor, Ceil, Round, Trunc, Frac, Reciprocal, Square, IsNan, IsInf, IsFinite, IsPosInf,
-  IsNegInf, Signbit,
-};
 Tensor unary(UnaryOp op, const Tensor& x);
 Tensor& unary_(UnaryOp op, Tensor& x);
 Tensor clamp(const Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max);
 Tensor& clamp_(Tensor& x, const std::optional<Tensor>& min, const std::optional<Tensor>& max);
 
 // ---- binary elementwise (binary.cpp) ----
-enum class BinaryOp {
-  Add, Sub, Mul, Div, DivTrunc, DivFloor, Remainder, Pow, Maximum, Minimum,
-  Eq, Ne, Lt, Le, Gt, Ge, BitAnd, BitOr, BitXor, LogicalAnd, LogicalOr, LogicalXor,
-  Atan2, Fmod, Hypot, LogAddExp, LogAddExp2, Xlogy, ShiftLeft, ShiftRight, Copysign,
-};
-const char* binary_op_name(BinaryOp op);
 // alpha scales b for Add and Sub (torch's add(a, b, alpha=)).
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha = Scalar(int64_t(1)));
 Tensor& binary_(BinaryOp op, Tensor& a, const Tensor& b, const Scalar& alpha = Scalar(int64_t(1)));

@@ -1,5 +1,5 @@
 // Random sampling ops beyond rand/randn/normal (bernoulli, multinomial, the in-place
-// distributions, poisson, dropout) and the CPU kernels they share. All draw from the Philox
+// distributions, poisson, dropout); their sampling kernels are in the device table. All draw from the Philox
 // generator of core/generator.h: element i of a call uses counter (offset + i), so the values
 // depend only on the seed and the call order, never on the thread count.
 #pragma once
@@ -34,21 +34,5 @@ Tensor randint_like(const Tensor& like, int64_t low, int64_t high, ScalarType dt
 Tensor dropout(const Tensor& x, double p, bool train, Generator* gen = nullptr);
 Tensor feature_dropout(const Tensor& x, double p, bool train, Generator* gen = nullptr);
 Tensor alpha_dropout(const Tensor& x, double p, bool train, bool feature, Generator* gen = nullptr);
-
-// uniform double in [0, 1) from 53 bits of two words
-inline double philox_unit(uint32_t hi, uint32_t lo) {
-  uint64_t bits = (static_cast<uint64_t>(hi) << 21) ^ (lo >> 11);
-  return static_cast<double>(bits & ((1ull << 53) - 1)) * (1.0 / 9007199254740992.0);
-}
-
-namespace cpu {
-// out = keep ? x * scale : 0 with keep = (uniform >= p); mask (bool) records keep. x, out and
-// mask are contiguous; `base` is the first of the ceil(n / 4) Philox counters reserved.
-void dropout_kernel(const Tensor& x, Tensor& out, Tensor& mask, double p, const PhiloxDraw& gen, uint64_t base);
-// Samples `n` categories per row of `probs` (float64, contiguous, rows x k, validated) into
-// `out` (int64, rows x n); counters from `base`: rows*n with replacement, rows*k without.
-void multinomial_kernel(const Tensor& probs, Tensor& out, int64_t n, bool replacement, const PhiloxDraw& gen,
-                        uint64_t base);
-}  // namespace cpu
 
 }  // namespace ember

@@ -5,8 +5,7 @@
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/sort.h"
 #include "autograd/grad_mode.h"
-#include "cpu/kernels.h"
-#include "cpu/reduce_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 #include "ops/reduce_dims.h"
 #include "ops/sort.h"
@@ -31,9 +30,9 @@ std::tuple<Tensor, Tensor> extremum_dim(const Tensor& x, int64_t dim, bool keepd
   std::vector<bool> mask = reduce_mask(x, {dim}, op);
   check_nonempty(x, mask, op);
   Shape ks = kept_shape(x, mask);
-  Tensor values = empty(ks, x.dtype());
-  Tensor indices = empty(ks, ScalarType::Int64);
-  cpu::reduce_kernel(is_max ? cpu::ReduceOp::ArgMax : cpu::ReduceOp::ArgMin, values, indices, x, mask);
+  Tensor values = empty(ks, x.dtype(), x.device());
+  Tensor indices = empty(ks, ScalarType::Int64, x.device());
+  kernels::reduce(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, values, indices, x, mask);
   return {drop_reduced(values, mask, keepdim), drop_reduced(indices, mask, keepdim)};
 }
 
@@ -48,8 +47,8 @@ Tensor extremum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim,
   }
   std::vector<bool> mask = reduce_mask(x, dims, op);
   check_nonempty(x, mask, op);
-  Tensor values = empty(kept_shape(x, mask), x.dtype());
-  cpu::reduce_kernel(is_max ? cpu::ReduceOp::Max : cpu::ReduceOp::Min, values, Tensor(), x, mask);
+  Tensor values = empty(kept_shape(x, mask), x.dtype(), x.device());
+  kernels::reduce(is_max ? ReduceOp::Max : ReduceOp::Min, values, Tensor(), x, mask);
   Tensor out = drop_reduced(values, mask, keepdim);
   if (autograd::should_record({&x})) autograd::record_extremum(x, mask, keepdim, is_max, out);
   return out;
@@ -62,9 +61,9 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
   EMBER_CHECK(x.numel() > 0, Index, op, "(): Expected reduction dim to be specified for input.numel() == 0.");
   std::vector<bool> mask(x.dim(), true);
   Shape ks = kept_shape(x, mask);
-  Tensor values = empty(ks, x.dtype());
-  Tensor indices = empty(ks, ScalarType::Int64);
-  cpu::reduce_kernel(is_max ? cpu::ReduceOp::ArgMax : cpu::ReduceOp::ArgMin, values, indices, x, mask);
+  Tensor values = empty(ks, x.dtype(), x.device());
+  Tensor indices = empty(ks, ScalarType::Int64, x.device());
+  kernels::reduce(is_max ? ReduceOp::ArgMax : ReduceOp::ArgMin, values, indices, x, mask);
   // without dim the index is into the flattened tensor; keepdim keeps every dim as size 1
   return keepdim ? indices : reshape(indices, Shape{});
 }
@@ -74,7 +73,7 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
   std::vector<bool> mask = reduce_mask(x, dims, "sum");
   ScalarType out_dt = dtype ? *dtype : (is_integral(x.dtype(), true) ? ScalarType::Int64 : x.dtype());
-  Tensor out = empty(kept_shape(x, mask), out_dt);
+  Tensor out = empty(kept_shape(x, mask), out_dt, x.device());
   // as in torch, dtype= converts the input first, so float64 sums of float32 data are exact
   // (and float data summed as int64 truncates each element, not the total)
   {
@@ -83,7 +82,7 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std:
     // int64 anyway, and a converted copy of a big uint8/bool tensor would be 8 times its size
     const bool widen_only = out_dt == ScalarType::Int64 && is_integral(x.dtype(), true);
     const Tensor& in = (dtype && out_dt != x.dtype() && !widen_only) ? to_dtype(x, out_dt) : x;
-    cpu::reduce_kernel(cpu::ReduceOp::Sum, out, Tensor(), in, mask);
+    kernels::reduce(ReduceOp::Sum, out, Tensor(), in, mask);
   }
   Tensor result = drop_reduced(out, mask, keepdim);
   if (autograd::should_record({&x})) autograd::record_sum(x, mask, keepdim, result);
@@ -140,11 +139,11 @@ Tensor bool_reduce(const Tensor& x, const std::vector<int64_t>& dims, bool keepd
     autograd::GradModeGuard no_grad(false);
     Tensor nz = x.dtype() == ScalarType::Bool ? x : binary(BinaryOp::Ne, x, wrapped_scalar(Scalar(int64_t(0))));
     if (reduced_count(x, mask) == 0) {
-      out = full(kept_shape(x, mask), Scalar(is_all), ScalarType::Bool);
+      out = full(kept_shape(x, mask), Scalar(is_all), ScalarType::Bool, x.device());
       out = drop_reduced(out, mask, keepdim);
     } else {
-      Tensor v = empty(kept_shape(x, mask), ScalarType::Bool);
-      cpu::reduce_kernel(is_all ? cpu::ReduceOp::Min : cpu::ReduceOp::Max, v, Tensor(), nz, mask);
+      Tensor v = empty(kept_shape(x, mask), ScalarType::Bool, x.device());
+      kernels::reduce(is_all ? ReduceOp::Min : ReduceOp::Max, v, Tensor(), nz, mask);
       out = drop_reduced(v, mask, keepdim);
     }
   }
@@ -207,8 +206,8 @@ Tensor vector_norm(const Tensor& x, double ord, const std::vector<int64_t>& dims
   }
   // dtype= converts first; the conversion is recorded as its own node
   Tensor in = dtype && *dtype != x.dtype() ? to_dtype(x, *dtype) : x;
-  Tensor values = empty(kept_shape(in, mask), in.dtype());
-  cpu::norm_kernel(values, in, mask, ord);
+  Tensor values = empty(kept_shape(in, mask), in.dtype(), in.device());
+  kernels::norm(values, in, mask, ord);
   Tensor out = drop_reduced(values, mask, keepdim);
   if (autograd::should_record({&in})) autograd::record_norm(in, mask, keepdim, ord, out);
   return out;

@@ -5,7 +5,7 @@
 
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/grad_mode.h"
-#include "cpu/scan_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 #include "ops/reduce_dims.h"
 
@@ -24,8 +24,8 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, std::optional<ScalarType> dtyp
     autograd::GradModeGuard no_grad(false);  // dtype= converts first; the conversion is part of the op
     in = contiguous(to_dtype(x, dt));
   }
-  Tensor out = empty(x.sizes(), dt);
-  cpu::softmax_kernel(out, in, d, log);
+  Tensor out = empty(x.sizes(), dt, x.device());
+  kernels::softmax(out, in, d, log);
   if (autograd::should_record({&x})) autograd::record_softmax(x, d, log, out);
   return out;
 }
@@ -57,7 +57,7 @@ Tensor logsumexp(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim
   {
     autograd::GradModeGuard no_grad(false);  // the shift is a constant for the gradient
     if (empty_reduce || x.numel() == 0) {
-      m = zeros(ks, dt);
+      m = zeros(ks, dt, x.device());
     } else {
       m = amax(xf, dims, true);
       // infinite maxima would give inf - inf: shift by 0 there

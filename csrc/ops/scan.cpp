@@ -2,7 +2,7 @@
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/sort.h"
 #include "autograd/grad_mode.h"
-#include "cpu/scan_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 #include "ops/sort.h"
 
@@ -19,8 +19,8 @@ Tensor scan(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype, bool 
     autograd::GradModeGuard no_grad(false);
     in = contiguous(to_dtype(x, dt));
   }
-  Tensor out = empty(x.sizes(), dt);
-  cpu::scan_kernel(out, in, d, is_prod);
+  Tensor out = empty(x.sizes(), dt, x.device());
+  kernels::scan(out, in, d, is_prod);
   if (autograd::should_record({&x})) autograd::record_scan(x, d, is_prod, out);
   return out;
 }
@@ -39,7 +39,7 @@ Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim, std::opti
   ScalarType dt = dtype ? *dtype : (is_integral(x.dtype(), true) ? ScalarType::Int64 : x.dtype());
   if (!dim) {
     Tensor flat = reshape(x, Shape{x.numel()});
-    Tensor r = x.numel() == 0 ? ones(Shape{}, dt) : select(cumprod(flat, 0, dt), 0, x.numel() - 1);
+    Tensor r = x.numel() == 0 ? ones(Shape{}, dt, x.device()) : select(cumprod(flat, 0, dt), 0, x.numel() - 1);
     return r;
   }
   int64_t d = wrap_dim(*dim, x.dim());
@@ -48,7 +48,7 @@ Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim, std::opti
   if (x.sizes()[d] == 0) {
     Shape s = x.sizes();
     s.erase(static_cast<size_t>(d));
-    r = ones(s, dt);
+    r = ones(s, dt, x.device());
   } else {
     r = select(cumprod(x, d, dt), d, x.sizes()[d] - 1);
   }
@@ -64,9 +64,9 @@ namespace {
 std::tuple<Tensor, Tensor> cum_extremum(const Tensor& x, int64_t dim, bool is_max) {
   int64_t d = wrap_dim(dim, x.dim());
   Tensor in = contiguous(x);
-  Tensor values = empty(x.sizes(), x.dtype());
-  Tensor indices = empty(x.sizes(), ScalarType::Int64);
-  cpu::cum_extremum_kernel(values, indices, in, d, is_max);
+  Tensor values = empty(x.sizes(), x.dtype(), x.device());
+  Tensor indices = empty(x.sizes(), ScalarType::Int64, x.device());
+  kernels::cum_extremum(values, indices, in, d, is_max);
   if (autograd::should_record({&x})) {
     autograd::record_index_values(is_max ? "CummaxBackward0" : "CumminBackward0", x, d, true, values, indices);
   }
@@ -83,8 +83,8 @@ Tensor logcumsumexp(const Tensor& x, int64_t dim) {
   EMBER_CHECK(is_floating(x.dtype()), NotImplemented, "\"logcumsumexp_out_cpu\" not implemented for '",
               dtype_name(x.dtype()), "'");
   Tensor in = contiguous(x);
-  Tensor out = empty(x.sizes(), x.dtype());
-  cpu::logcumsumexp_kernel(out, in, d);
+  Tensor out = empty(x.sizes(), x.dtype(), x.device());
+  kernels::logcumsumexp(out, in, d);
   if (autograd::should_record({&x})) autograd::record_logcumsumexp(x, d, out);
   return out;
 }

@@ -3,7 +3,7 @@
 #include <numeric>
 
 #include "autograd/derivatives/derivatives.h"
-#include "cpu/kernels.h"
+#include "kernels/kernels.h"
 #include "ops/shape_ops.h"
 #include "ops/ops.h"
 
@@ -381,7 +381,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   int64_t at = 0;
   for (const Tensor* t : parts) {
     int64_t n = t->sizes()[d];
-    if (n > 0) cpu::copy_kernel(slice(out, d, at, at + n, 1), *t);
+    if (n > 0) kernels::copy(slice(out, d, at, at + n, 1), *t);
     at += n;
   }
   if (autograd::should_record(tensors)) autograd::record_cat(tensors, d, out);

@@ -8,8 +8,7 @@
 
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/shape_ops.h"
-#include "cpu/kernels.h"
-#include "cpu/pad_kernels.h"
+#include "kernels/kernels.h"
 
 namespace ember {
 
@@ -28,45 +27,13 @@ std::vector<int64_t> unique_dims(const std::vector<int64_t>& dims, int64_t ndim,
   return out;
 }
 
-// Zeroes the part of every matrix (last two dims) of `t` outside the triangle.
-void zero_outside_triangle(const Tensor& t, int64_t k, bool lower) {
-  const int64_t nd = t.dim(), rows = t.sizes()[nd - 2], cols = t.sizes()[nd - 1];
-  const int64_t rs = t.strides()[nd - 2], cs = t.strides()[nd - 1];
-  const int64_t n = t.numel();
-  if (n == 0) return;
-  const int64_t batches = n / (rows * cols);
-  // a diagonal beyond the matrix acts like one just past its edge; clamping keeps i + k from overflowing
-  k = std::clamp<int64_t>(k, -rows - 1, cols + 1);
-  const int64_t isz = static_cast<int64_t>(t.itemsize());
-  char* base = t.data_ptr();
-  parallel_for(0, batches, std::max<int64_t>(1, kGrainSize / (rows * cols)), [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; ++b) {
-      int64_t off = 0, rem = b;  // the batch's element offset from its multi-index
-      for (int64_t d = nd - 3; d >= 0; --d) {
-        off += (rem % t.sizes()[d]) * t.strides()[d];
-        rem /= t.sizes()[d];
-      }
-      for (int64_t i = 0; i < rows; ++i) {
-        // tril keeps j <= i + k; triu keeps j >= i + k
-        int64_t c0 = lower ? std::clamp<int64_t>(i + k + 1, 0, cols) : 0;
-        int64_t c1 = lower ? cols : std::clamp<int64_t>(i + k, 0, cols);
-        char* row = base + (off + i * rs) * isz;
-        if (cs == 1) {
-          if (c1 > c0) std::memset(row + c0 * isz, 0, (c1 - c0) * isz);
-        } else {
-          for (int64_t j = c0; j < c1; ++j) std::memset(row + j * cs * isz, 0, isz);
-        }
-      }
-    }
-  });
-}
 
 Tensor triangle(const Tensor& x, int64_t k, bool lower) {
   const char* op = lower ? "tril" : "triu";
   EMBER_CHECK(x.dim() >= 2, Runtime, op, ": input tensor must have at least 2 dimensions");
   Tensor out = empty(x.sizes(), x.dtype(), x.device());
-  cpu::copy_kernel(out, x);
-  zero_outside_triangle(out, k, lower);
+  kernels::copy(out, x);
+  kernels::zero_triangle(out, k, lower);
   if (autograd::should_record({&x})) autograd::record_triangle(x, k, lower, out);
   return out;
 }
@@ -81,7 +48,7 @@ Tensor& triangle_(Tensor& x, int64_t k, bool lower) {
     autograd::commit_inplace(x, r);
     return x;
   }
-  zero_outside_triangle(x, k, lower);
+  kernels::zero_triangle(x, k, lower);
   x.bump_version();
   return x;
 }
@@ -130,7 +97,7 @@ Tensor diagonal_scatter_zeros(const Tensor& src, const Shape& sizes, int64_t off
     Tensor diag = diagonal(out, offset, dim1, dim2);
     EMBER_CHECK(diag.sizes() == src.sizes(), Runtime, "diagonal_scatter: source of shape ", src.shape_str(),
                 " does not match the diagonal's shape ", diag.shape_str());
-    cpu::copy_kernel(diag, src);
+    kernels::copy(diag, src);
   }
   if (autograd::should_record({&src})) autograd::record_diagonal_scatter(src, offset, dim1, dim2, out);
   return out;
@@ -167,7 +134,7 @@ Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
     strides[d] = -strides[d];
   }
   Tensor out = empty(x.sizes(), x.dtype(), x.device());
-  cpu::copy_kernel(out, make_view(x, x.sizes(), strides, off));  // one copy through a reversed view
+  kernels::copy(out, make_view(x, x.sizes(), strides, off));  // one copy through a reversed view
   if (autograd::should_record({&x})) autograd::record_flip(x, ds, out);
   return out;
 }
@@ -223,7 +190,7 @@ Tensor roll(const Tensor& x, const std::vector<int64_t>& shifts, const std::vect
       empty_block |= sizes[d] == 0;
     }
     if (empty_block) continue;
-    cpu::copy_kernel(make_view(out, sizes, dst_strides, dst_off), make_view(x, sizes, x.strides(), src_off));
+    kernels::copy(make_view(out, sizes, dst_strides, dst_off), make_view(x, sizes, x.strides(), src_off));
   }
   if (autograd::should_record({&x})) {
     std::vector<int64_t> ds;
@@ -515,7 +482,7 @@ Tensor clone(const Tensor& x, MemoryFormat format) {
   Tensor out = format == MemoryFormat::Contiguous
                    ? empty(x.sizes(), x.dtype(), x.device())
                    : empty_strided(x.sizes(), channels_last_strides(x.sizes()), x.dtype(), x.device());
-  cpu::copy_kernel(out, x);
+  kernels::copy(out, x);
   if (autograd::should_record({&x})) autograd::record_to_copy(x, out);
   return out;
 }
@@ -602,7 +569,7 @@ Tensor constant_pad(const Tensor& x, const std::vector<int64_t>& pad, const Scal
     for (int64_t i = 0; i < np; ++i) p[2 - i] = {pad[2 * i], pad[2 * i + 1]};
     {
       autograd::GradModeGuard no_grad(false);
-      cpu::constant_pad_kernel(as_4d(out, np), as_4d(x, np), p, full({1}, value, x.dtype(), x.device()));
+      kernels::constant_pad(as_4d(out, np), as_4d(x, np), p, full({1}, value, x.dtype(), x.device()));
     }
     if (autograd::should_record({&x})) autograd::record_constant_pad(x, pad, out);
     return out;
@@ -621,7 +588,7 @@ Tensor constant_pad(const Tensor& x, const std::vector<int64_t>& pad, const Scal
     dst_off += std::max<int64_t>(l, 0) * dst_strides[d];
   }
   if (!nothing && shape_numel(kept) > 0) {
-    cpu::copy_kernel(make_view(out, kept, dst_strides, dst_off), make_view(x, kept, x.strides(), src_off));
+    kernels::copy(make_view(out, kept, dst_strides, dst_off), make_view(x, kept, x.strides(), src_off));
   }
   // the borders get the value: along each padded dim, the slabs before and after the copy
   for (int64_t i = 0; i < np; ++i) {
@@ -631,17 +598,17 @@ Tensor constant_pad(const Tensor& x, const std::vector<int64_t>& pad, const Scal
       if (e <= b) continue;
       Shape slab = sizes;
       slab[d] = e - b;
-      if (shape_numel(slab) > 0) cpu::fill_kernel(make_view(out, slab, dst_strides, b * dst_strides[d]), value);
+      if (shape_numel(slab) > 0) kernels::fill(make_view(out, slab, dst_strides, b * dst_strides[d]), value);
     }
   }
-  if (nothing) cpu::fill_kernel(out, value);  // nothing of x survives: every element is padding
+  if (nothing) kernels::fill(out, value);  // nothing of x survives: every element is padding
   if (autograd::should_record({&x})) autograd::record_constant_pad(x, pad, out);
   return out;
 }
 
 // maps[k][o]: the input index output index o reads along padded dim k (of the 3 last dims).
-cpu::PadMaps pad_maps(const Shape& in_sizes, const std::vector<int64_t>& pad, PadMode mode, Shape* out_sizes) {
-  cpu::PadMaps maps;
+PadMaps pad_maps(const Shape& in_sizes, const std::vector<int64_t>& pad, PadMode mode, Shape* out_sizes) {
+  PadMaps maps;
   const int64_t np = static_cast<int64_t>(pad.size()) / 2, nd = static_cast<int64_t>(in_sizes.size());
   *out_sizes = in_sizes;
   for (int64_t k = 0; k < 3; ++k) {
@@ -737,10 +704,10 @@ Tensor pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode mode, std::
   Tensor out = empty(padded_shape(x.sizes(), pad, pad_mode_name(mode)), x.dtype(), x.device());
   if (out.numel() > 0) {
     Shape out_sizes;
-    cpu::PadMaps maps = pad_maps(x.sizes(), pad, mode, &out_sizes);
+    PadMaps maps = pad_maps(x.sizes(), pad, mode, &out_sizes);
     autograd::GradModeGuard no_grad(false);
     Tensor in4 = as_4d(x, np);
-    cpu::pad_gather_kernel(as_4d(out, np), in4, maps);
+    kernels::pad_gather(as_4d(out, np), in4, maps);
   }
   if (autograd::should_record({&x})) autograd::record_index_pad(x, pad, mode, out);
   return out;
@@ -749,13 +716,13 @@ Tensor pad(const Tensor& x, const std::vector<int64_t>& pad, PadMode mode, std::
 Tensor pad_backward(const Tensor& grad, const Shape& in_sizes, const std::vector<int64_t>& pad, PadMode mode) {
   const int64_t np = static_cast<int64_t>(pad.size()) / 2;
   Shape out_sizes;
-  cpu::PadMaps maps = pad_maps(in_sizes, pad, mode, &out_sizes);
+  PadMaps maps = pad_maps(in_sizes, pad, mode, &out_sizes);
   EMBER_CHECK(grad.sizes() == out_sizes, Runtime, "pad backward: gradient of shape ", grad.shape_str(),
               " does not match the padded shape ", shape_to_string(out_sizes));
   Tensor gi = zeros(in_sizes, grad.dtype(), grad.device());
   {
     autograd::GradModeGuard no_grad(false);
-    cpu::pad_scatter_add_kernel(as_4d(gi, np), as_4d(grad, np), maps);
+    kernels::pad_scatter_add(as_4d(gi, np), as_4d(grad, np), maps);
   }
   if (autograd::should_record({&grad})) autograd::record_pad_backward(grad, in_sizes, pad, mode, gi);
   return gi;

@@ -9,7 +9,7 @@
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/sort.h"
 #include "autograd/grad_mode.h"
-#include "cpu/sort_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 #include "ops/reduce_dims.h"
 
@@ -35,13 +35,13 @@ Tensor rows_back(const Tensor& t, const Tensor& x, int64_t d) {
 }
 
 // One value and index per slice along d (keepdim shape, then d dropped unless keepdim).
-std::tuple<Tensor, Tensor> select_along(const Tensor& x, int64_t d, cpu::SelectKind kind, int64_t k, bool keepdim) {
+std::tuple<Tensor, Tensor> select_along(const Tensor& x, int64_t d, SelectKind kind, int64_t k, bool keepdim) {
   Tensor in = rows_last(x, d);
   Shape s = in.sizes();
   if (!s.empty()) s.back() = 1;
-  Tensor values = empty(s, x.dtype());
-  Tensor indices = empty(s, ScalarType::Int64);
-  cpu::select_kernel(values, indices, in, kind, k);
+  Tensor values = empty(s, x.dtype(), x.device());
+  Tensor indices = empty(s, ScalarType::Int64, x.device());
+  kernels::select(values, indices, in, kind, k);
   values = rows_back(values, x, d);
   indices = rows_back(indices, x, d);
   if (!keepdim && x.dim() > 0) {
@@ -73,9 +73,9 @@ Tensor median_all(const Tensor& x, bool ignore_nan) {
   if (x.numel() == 0) {
     EMBER_CHECK(is_floating(x.dtype()), Index, op, "(): cannot compute the median of an empty ",
                 dtype_name(x.dtype()), " tensor");
-    out = full(Shape{}, Scalar(std::numeric_limits<double>::quiet_NaN()), x.dtype());
+    out = full(Shape{}, Scalar(std::numeric_limits<double>::quiet_NaN()), x.dtype(), x.device());
   } else {
-    auto r = select_along(flat, 0, ignore_nan ? cpu::SelectKind::NanMedian : cpu::SelectKind::Median, 0, false);
+    auto r = select_along(flat, 0, ignore_nan ? SelectKind::NanMedian : SelectKind::Median, 0, false);
     out = std::get<0>(r);
   }
   if (autograd::should_record({&x})) {
@@ -89,7 +89,7 @@ std::tuple<Tensor, Tensor> median_along(const Tensor& x, int64_t dim, bool keepd
   check_sortable(x, "median");
   int64_t d = wrap_dim(dim, x.dim());
   check_nonempty_dim(x, d, op);
-  auto r = select_along(x, d, ignore_nan ? cpu::SelectKind::NanMedian : cpu::SelectKind::Median, 0, keepdim);
+  auto r = select_along(x, d, ignore_nan ? SelectKind::NanMedian : SelectKind::Median, 0, keepdim);
   if (autograd::should_record({&x})) {
     autograd::record_index_values(ignore_nan ? "NanmedianBackward1" : "MedianBackward1", x, d, keepdim,
                                   std::get<0>(r), std::get<1>(r));
@@ -104,9 +104,9 @@ std::tuple<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending, b
   (void)stable;
   int64_t d = wrap_dim(dim, x.dim());
   Tensor in = rows_last(x, d);
-  Tensor values = empty(in.sizes(), x.dtype());
-  Tensor indices = empty(in.sizes(), ScalarType::Int64);
-  cpu::sort_kernel(values, indices, in, descending);
+  Tensor values = empty(in.sizes(), x.dtype(), in.device());
+  Tensor indices = empty(in.sizes(), ScalarType::Int64, in.device());
+  kernels::sort(values, indices, in, descending);
   values = rows_back(values, x, d);
   indices = rows_back(indices, x, d);
   if (autograd::should_record({&x})) autograd::record_index_values("SortBackward0", x, d, true, values, indices);
@@ -129,10 +129,10 @@ std::tuple<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool la
   Tensor in = rows_last(x, d);
   Shape s = in.sizes();
   if (!s.empty()) s.back() = k;
-  Tensor values = empty(s, x.dtype());
-  Tensor indices = empty(s, ScalarType::Int64);
+  Tensor values = empty(s, x.dtype(), x.device());
+  Tensor indices = empty(s, ScalarType::Int64, x.device());
   // a 0-d input is its own top element, whatever k (as torch, which returns 0-d results)
-  cpu::topk_kernel(values, indices, in, x.dim() == 0 ? 1 : k, largest, sorted);
+  kernels::topk(values, indices, in, x.dim() == 0 ? 1 : k, largest, sorted);
   values = rows_back(values, x, d);
   indices = rows_back(indices, x, d);
   if (autograd::should_record({&x})) autograd::record_index_values("TopkBackward0", x, d, true, values, indices);
@@ -146,7 +146,7 @@ std::tuple<Tensor, Tensor> kthvalue(const Tensor& x, int64_t k, int64_t dim, boo
   EMBER_CHECK(k >= 1 && k <= n, Runtime, "kthvalue(): selected number k out of range for dimension ", d,
               " (k = ", k, ", size ", n, ")");
   check_sortable(x, "kthvalue");  // after the dim and k checks, as torch
-  auto r = select_along(x, d, cpu::SelectKind::Kth, k - 1, keepdim);
+  auto r = select_along(x, d, SelectKind::Kth, k - 1, keepdim);
   if (autograd::should_record({&x})) {
     autograd::record_index_values("KthvalueBackward0", x, d, keepdim, std::get<0>(r), std::get<1>(r));
   }
@@ -165,7 +165,7 @@ std::tuple<Tensor, Tensor> nanmedian_dim(const Tensor& x, int64_t dim, bool keep
 std::tuple<Tensor, Tensor> mode(const Tensor& x, int64_t dim, bool keepdim) {
   int64_t d = wrap_dim(dim, x.dim());
   check_nonempty_dim(x, d, "mode");
-  auto r = select_along(x, d, cpu::SelectKind::Mode, 0, keepdim);
+  auto r = select_along(x, d, SelectKind::Mode, 0, keepdim);
   if (autograd::should_record({&x})) {
     autograd::record_index_values("ModeBackward0", x, d, keepdim, std::get<0>(r), std::get<1>(r));
   }
@@ -184,7 +184,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& x, bool consecutive
       autograd::GradModeGuard no_grad(false);
       flat = contiguous(reshape(x, Shape{x.numel()}));
     }
-    std::tie(out, inverse, counts) = cpu::unique_kernel(flat, consecutive, return_inverse, return_counts);
+    std::tie(out, inverse, counts) = kernels::unique(flat, consecutive, return_inverse, return_counts);
     if (inverse.defined()) inverse = reshape(inverse, x.sizes());
   } else {
     EMBER_CHECK(x.dim() > 0, Index, "Dimension specified as ", *dim, " but tensor has no dimensions");
@@ -208,10 +208,10 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& x, bool consecutive
         rows = contiguous(permute(x, perm));
         rows = reshape(rows, Shape{n, n == 0 ? 0 : rows.numel() / n});
       }
-      cpu::unique_rows_kernel(rows, consecutive, firsts, inv, cnt);
+      kernels::unique_rows(rows, consecutive, firsts, inv, cnt);
     }
-    auto to_tensor = [](const std::vector<int64_t>& v) {
-      Tensor t = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64);
+    auto to_tensor = [&](const std::vector<int64_t>& v) {
+      Tensor t = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64, x.device());
       for (size_t i = 0; i < v.size(); ++i) t.data<int64_t>()[i] = v[i];
       return t;
     };
@@ -266,8 +266,8 @@ Tensor bincount(const Tensor& x, const std::optional<Tensor>& weights, int64_t m
     autograd::GradModeGuard no_grad(false);
     w = contiguous(to_dtype(*weights, ScalarType::Float64));
   }
-  Tensor out = zeros(Shape{len}, out_dt);
-  cpu::bincount_kernel(out, in, w);
+  Tensor out = zeros(Shape{len}, out_dt, x.device());
+  kernels::bincount(out, in, w);
   if (weights && autograd::should_record({&*weights})) autograd::record_not_differentiable("_bincount", {*weights}, {out});
   return out;
 }
@@ -297,8 +297,8 @@ Tensor histc(const Tensor& x, int64_t bins, double min, double max) {
   }
   EMBER_CHECK(std::isfinite(lo) && std::isfinite(hi), Runtime, "torch.histc: range of [", lo, ", ", hi,
               "] is not finite");
-  Tensor out = zeros(Shape{bins}, x.dtype());
-  cpu::histc_kernel(out, in, lo, hi);
+  Tensor out = zeros(Shape{bins}, x.dtype(), x.device());
+  kernels::histc(out, in, lo, hi);
   return out;
 }
 

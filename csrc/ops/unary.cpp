@@ -1,7 +1,6 @@
 #include "autograd/derivatives/derivatives.h"
 #include "core/output.h"
-#include "cpu/kernels.h"
-#include "cpu/unary_math_kernels.h"
+#include "kernels/kernels.h"
 #include "ops/ops.h"
 #include "ops/unary_math.h"
 
@@ -131,10 +130,10 @@ Tensor unary(UnaryOp op, const Tensor& x) {
   ScalarType out_dt = unary_result_dtype(op, x.dtype());
   Tensor out = empty(x.sizes(), out_dt, x.device());
   if (bool_result(op)) {
-    cpu::unary_kernel(op, out, x);
+    kernels::unary(op, out, x);
   } else {
     autograd::GradModeGuard no_grad(false);  // the conversion is part of this op, not a node
-    cpu::unary_kernel(op, out, to_dtype(x, out_dt));
+    kernels::unary(op, out, to_dtype(x, out_dt));
   }
   if (autograd::should_record({&x})) autograd::record_unary(op, x, out);
   return out;
@@ -155,9 +154,9 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
               " can't be cast to the desired output type ", dtype_name(x.dtype()));
   if (op == UnaryOp::LogicalNot) {
     Tensor tmp = unary(op, x);
-    cpu::copy_kernel(x, tmp);
+    kernels::copy(x, tmp);
   } else {
-    cpu::unary_kernel(op, x, x);
+    kernels::unary(op, x, x);
   }
   x.bump_version();
   return x;
@@ -205,7 +204,7 @@ Tensor& unary_out(UnaryOp op, const Tensor& x, Tensor& out) {
               "arguments requires grad.");
   Tensor r = unary(op, x);
   resize_output(out, r.sizes(), name);
-  cpu::copy_kernel(out, r);  // a temporary: out may overlap x
+  kernels::copy(out, r);  // a temporary: out may overlap x
   out.bump_version();
   return out;
 }
@@ -221,7 +220,7 @@ void check_round_decimals_dtype(ScalarType dt) {
 Tensor round_decimals(const Tensor& x, int64_t decimals) {
   check_round_decimals_dtype(x.dtype());
   Tensor out = empty(x.sizes(), x.dtype(), x.device());
-  cpu::round_decimals_kernel(out, x, decimals);
+  kernels::round_decimals(out, x, decimals);
   // its derivative is zero, like round's
   if (autograd::should_record({&x})) autograd::record_unary(UnaryOp::Round, x, out);
   return out;
@@ -235,7 +234,7 @@ Tensor& round_decimals_(Tensor& x, int64_t decimals) {
     autograd::commit_inplace(x, r);
     return x;
   }
-  cpu::round_decimals_kernel(x, x, decimals);
+  kernels::round_decimals(x, x, decimals);
   x.bump_version();
   return x;
 }
@@ -252,7 +251,7 @@ Tensor& round_decimals_out(const Tensor& x, int64_t decimals, Tensor& out) {
               "arguments requires grad.");
   Tensor r = round_decimals(x, decimals);
   resize_output(out, r.sizes(), "round");
-  cpu::copy_kernel(out, r);
+  kernels::copy(out, r);
   out.bump_version();
   return out;
 }
@@ -295,7 +294,7 @@ void clamp_into(const Tensor& out, const Tensor& x, const std::optional<Tensor>&
   Tensor loc, hic;
   if (lo) loc = to_dtype(*lo, dt);
   if (hi) hic = to_dtype(*hi, dt);
-  cpu::clamp_kernel(out, xc, lo ? &loc : nullptr, hi ? &hic : nullptr);
+  kernels::clamp(out, xc, lo ? &loc : nullptr, hi ? &hic : nullptr);
 }
 }  // namespace
 
@@ -338,7 +337,7 @@ Tensor& clamp_(Tensor& x, const std::optional<Tensor>& lo, const std::optional<T
   } else {
     Tensor tmp = empty(shape, dt, x.device());
     clamp_into(tmp, x, lo, hi);
-    cpu::copy_kernel(x, tmp);
+    kernels::copy(x, tmp);
   }
   x.bump_version();
   return x;

@@ -4,6 +4,7 @@
 
 #include "autograd/derivatives/random_util.h"
 #include "autograd/function.h"
+#include "kernels/kernels.h"
 #include "ops/utility_ops.h"
 
 namespace ember {
@@ -26,10 +27,10 @@ Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool 
   EMBER_CHECK(rtol >= 0, Runtime, "isclose: rtol must be greater than or equal to zero, but got ", rtol);
   EMBER_CHECK(atol >= 0, Runtime, "isclose: atol must be greater than or equal to zero, but got ", atol);
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), "isclose");
-  Tensor out = empty(shape, ScalarType::Bool);
+  Tensor out = empty(shape, ScalarType::Bool, a.device());
   autograd::GradModeGuard no_grad(false);
   Tensor ac = contiguous(expand(a, shape)), bc = contiguous(expand(b, shape));
-  cpu::isclose_kernel(ac, bc, rtol, atol, equal_nan, out);
+  kernels::isclose(ac, bc, rtol, atol, equal_nan, out);
   return out;
 }
 
@@ -86,12 +87,12 @@ Tensor searchsorted(const Tensor& sorted, const Tensor& values, bool out_int32, 
       EMBER_CHECK(q[i] >= 0 && q[i] < ns, Runtime, "torch.searchsorted(): sorter index out of range");
     }
   }
-  Tensor out = empty(values.sizes(), out_int32 ? ScalarType::Int32 : ScalarType::Int64);
+  Tensor out = empty(values.sizes(), out_int32 ? ScalarType::Int32 : ScalarType::Int64, values.device());
   if (sorted.sizes()[sorted.dim() - 1] == 0 || values.numel() == 0) {
     fill_(out, Scalar(int64_t(0)));
     return out;
   }
-  cpu::searchsorted_kernel(s, v, sorter ? &srt : nullptr, right, out);
+  kernels::searchsorted(s, v, sorter ? &srt : nullptr, right, out);
   return out;
 }
 
@@ -130,7 +131,7 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, int compute_mode) {
   os.push_back(r2);
   Tensor a = expand(x1, e1), b = expand(x2, e2);
   const bool use_mm = p == 2.0 && m > 0 && (compute_mode == 1 || (compute_mode == 0 && (r1 > 25 || r2 > 25)));
-  Tensor out = empty(os, x1.dtype());
+  Tensor out = empty(os, x1.dtype(), x1.device());
   {
     autograd::GradModeGuard no_grad(false);
     Tensor ac = contiguous(reshape(a, Shape{nb, r1, m}));
@@ -143,9 +144,9 @@ Tensor cdist(const Tensor& x1, const Tensor& x2, double p, int compute_mode) {
     } else if (use_mm) {
       // |a - b|^2 = |a|^2 + |b|^2 - 2 a.b: one matmul, then a fused pass
       Tensor ab = contiguous(matmul(ac, matrix_transpose(bc)));
-      cpu::cdist_mm_finish(ac, bc, ab, o3);
+      kernels::cdist_mm_finish(ac, bc, ab, o3);
     } else {
-      cpu::cdist_kernel(ac, bc, p, o3);
+      kernels::cdist(ac, bc, p, o3);
     }
   }
   if (autograd::should_record({&x1, &x2})) autograd::record_cdist(x1, x2, p, out);

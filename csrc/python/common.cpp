@@ -292,7 +292,7 @@ Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype) {
       dt = i == 0 ? l : promote_types(dt, l);
     }
   }
-  Tensor t = empty(shape, dt);
+  Tensor t = empty(shape, dt, Device{});
   dispatch_all(dt, "tensor", [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* out = t.data<T>();

@@ -14,6 +14,7 @@ namespace {
 // The keyword arguments every factory takes (dtype, device, requires_grad, generator, ...).
 struct FactoryArgs {
   std::optional<ScalarType> dtype;
+  std::optional<Device> device;  // device=; unset: the default device (or, for *_like, the input's)
   ember::Generator* generator = nullptr;
   bool requires_grad = false;
 };
@@ -36,7 +37,10 @@ FactoryArgs parse_factory_kwargs(const py::kwargs& kwargs, const char* op, bool 
     if (k == "dtype") {
       f.dtype = optional_dtype(v);
     } else if (k == "device") {
-      check_device_arg(v, op);
+      if (!v.is_none()) {
+        f.device = to_device_arg(v);
+        check_device_available(*f.device, op);
+      }
     } else if (k == "requires_grad") {
       f.requires_grad = v.cast<bool>();
     } else if (k == "generator" && takes_generator) {
@@ -53,6 +57,8 @@ FactoryArgs parse_factory_kwargs(const py::kwargs& kwargs, const char* op, bool 
 }
 
 ScalarType float_dtype(const FactoryArgs& f) { return f.dtype.value_or(default_dtype()); }
+Device device_of(const FactoryArgs& f) { return f.device.value_or(default_device()); }
+Device device_like(const FactoryArgs& f, const Tensor& t) { return f.device.value_or(t.device()); }
 
 }  // namespace
 
@@ -63,7 +69,9 @@ void init_creation(py::module_& m) {
         check_device_arg(device, "tensor");
         FactoryArgs f;
         f.requires_grad = requires_grad;
-        return finish(f, tensor_from_data(data, optional_dtype(dtype)));
+        // the values are read on the CPU, then placed (a meta tensor keeps only the metadata)
+        Tensor t = tensor_from_data(data, optional_dtype(dtype));
+        return finish(f, to_device(t, device.is_none() ? default_device() : to_device_arg(device)));
       },
       py::arg("data"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
       py::arg("requires_grad") = false, py::arg("pin_memory") = false);
@@ -87,55 +95,56 @@ void init_creation(py::module_& m) {
 
   def_named(m, "empty", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "empty");
-    return finish(f, empty(shape_from_args(args, "empty"), float_dtype(f)));
+    return finish(f, empty(shape_from_args(args, "empty"), float_dtype(f), device_of(f)));
   });
   def_named(m, "zeros", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "zeros");
-    return finish(f, zeros(shape_from_args(args, "zeros"), float_dtype(f)));
+    return finish(f, zeros(shape_from_args(args, "zeros"), float_dtype(f), device_of(f)));
   });
   def_named(m, "ones", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "ones");
-    return finish(f, ones(shape_from_args(args, "ones"), float_dtype(f)));
+    return finish(f, ones(shape_from_args(args, "ones"), float_dtype(f), device_of(f)));
   });
   def_named(m, 
       "full",
       [](py::handle size, py::handle fill_value, py::kwargs kw) {
         FactoryArgs f = parse_factory_kwargs(kw, "full");
         Scalar v = to_scalar(fill_value, "full");
-        return finish(f, full(to_shape(size, "full"), v, f.dtype.value_or(v.natural_dtype())));
+        return finish(f, full(to_shape(size, "full"), v, f.dtype.value_or(v.natural_dtype()), device_of(f)));
       },
       py::arg("size"), py::arg("fill_value"));
   def_named(m, 
       "empty_strided",
       [](py::handle size, py::handle stride, py::kwargs kw) {
         FactoryArgs f = parse_factory_kwargs(kw, "empty_strided");
-        return finish(f, empty_strided(to_shape(size, "empty_strided"), to_shape(stride, "empty_strided"), float_dtype(f)));
+        return finish(f, empty_strided(to_shape(size, "empty_strided"), to_shape(stride, "empty_strided"), float_dtype(f),
+                                         device_of(f)));
       },
       py::arg("size"), py::arg("stride"));
   // *_like: same shape, and the input's dtype unless dtype= is given
   def_named(m, "empty_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "empty_like");
-    return finish(f, empty(t.sizes(), f.dtype.value_or(t.dtype())));
+    return finish(f, empty(t.sizes(), f.dtype.value_or(t.dtype()), device_like(f, t)));
   }, py::arg("input"));
   def_named(m, "zeros_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "zeros_like");
-    return finish(f, zeros(t.sizes(), f.dtype.value_or(t.dtype())));
+    return finish(f, zeros(t.sizes(), f.dtype.value_or(t.dtype()), device_like(f, t)));
   }, py::arg("input"));
   def_named(m, "ones_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "ones_like");
-    return finish(f, ones(t.sizes(), f.dtype.value_or(t.dtype())));
+    return finish(f, ones(t.sizes(), f.dtype.value_or(t.dtype()), device_like(f, t)));
   }, py::arg("input"));
   def_named(m, "full_like", [](const Tensor& t, py::handle fill_value, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "full_like");
-    return finish(f, full(t.sizes(), to_scalar(fill_value, "full_like"), f.dtype.value_or(t.dtype())));
+    return finish(f, full(t.sizes(), to_scalar(fill_value, "full_like"), f.dtype.value_or(t.dtype()), device_like(f, t)));
   }, py::arg("input"), py::arg("fill_value"));
   def_named(m, "rand_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "rand_like", true);
-    return finish(f, rand(t.sizes(), f.dtype.value_or(t.dtype()), f.generator));
+    return finish(f, rand(t.sizes(), f.dtype.value_or(t.dtype()), f.generator, device_like(f, t)));
   }, py::arg("input"));
   def_named(m, "randn_like", [](const Tensor& t, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "randn_like", true);
-    return finish(f, randn(t.sizes(), f.dtype.value_or(t.dtype()), f.generator));
+    return finish(f, randn(t.sizes(), f.dtype.value_or(t.dtype()), f.generator, device_like(f, t)));
   }, py::arg("input"));
 
   def_named(m, "arange", [](py::args args, py::kwargs kw) {
@@ -160,13 +169,13 @@ void init_creation(py::module_& m) {
     EMBER_CHECK(a.size() <= 3 && end, Type, "arange() received an invalid combination of arguments");
     FactoryArgs f = parse_factory_kwargs(rest, "arange");
     return finish(f, arange(start ? to_scalar(start, "arange") : Scalar(int64_t(0)), to_scalar(end, "arange"),
-                  step ? to_scalar(step, "arange") : Scalar(int64_t(1)), f.dtype));
+                  step ? to_scalar(step, "arange") : Scalar(int64_t(1)), f.dtype, device_of(f)));
   });
   def_named(m, 
       "linspace",
       [](py::handle start, py::handle end, int64_t steps, py::kwargs kw) {
         FactoryArgs f = parse_factory_kwargs(kw, "linspace");
-        return finish(f, linspace(to_scalar(start, "linspace"), to_scalar(end, "linspace"), steps, f.dtype));
+        return finish(f, linspace(to_scalar(start, "linspace"), to_scalar(end, "linspace"), steps, f.dtype, device_of(f)));
       },
       py::arg("start"), py::arg("end"), py::arg("steps"));
   def_named(m, 
@@ -185,18 +194,18 @@ void init_creation(py::module_& m) {
           }
         }
         FactoryArgs f = parse_factory_kwargs(others, "eye");
-        return finish(f, eye(n, m_ ? to_int(m_, "eye") : n, float_dtype(f)));
+        return finish(f, eye(n, m_ ? to_int(m_, "eye") : n, float_dtype(f), device_of(f)));
       },
       py::arg("n"));
 
   // ---- random ----
   def_named(m, "rand", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "rand", true);
-    return finish(f, rand(shape_from_args(args, "rand"), float_dtype(f), f.generator));
+    return finish(f, rand(shape_from_args(args, "rand"), float_dtype(f), f.generator, device_of(f)));
   });
   def_named(m, "randn", [](py::args args, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "randn", true);
-    return finish(f, randn(shape_from_args(args, "randn"), float_dtype(f), f.generator));
+    return finish(f, randn(shape_from_args(args, "randn"), float_dtype(f), f.generator, device_of(f)));
   });
   def_named(m, "randint", [](py::args args, py::kwargs kw) {
     // randint(high, size) or randint(low, high, size)
@@ -206,11 +215,11 @@ void init_creation(py::module_& m) {
     int64_t high = to_int(args[args.size() - 2], "randint");
     FactoryArgs f = parse_factory_kwargs(kw, "randint", true);
     return finish(f, randint(low, high, to_shape(args[args.size() - 1], "randint"), f.dtype.value_or(ScalarType::Int64),
-                   f.generator));
+                   f.generator, device_of(f)));
   });
   def_named(m, "randperm", [](int64_t n, py::kwargs kw) {
     FactoryArgs f = parse_factory_kwargs(kw, "randperm", true);
-    return finish(f, randperm(n, f.dtype.value_or(ScalarType::Int64), f.generator));
+    return finish(f, randperm(n, f.dtype.value_or(ScalarType::Int64), f.generator, device_of(f)));
   }, py::arg("n"));
   def_named(m, 
       "normal",
@@ -218,7 +227,7 @@ void init_creation(py::module_& m) {
         ember::Generator* g = to_generator(generator);
         if (!size.is_none()) {
           // normal(mean: float, std: float, size)
-          Tensor t = empty(to_shape(size, "normal"), default_dtype());
+          Tensor t = empty(to_shape(size, "normal"), default_dtype(), default_device());
           return normal_(t, to_scalar(mean, "normal").to_double(), to_scalar(std, "normal").to_double(), g);
         }
         Tensor m_ = is_tensor(mean) ? mean.cast<Tensor>() : scalar_tensor(to_scalar(mean, "normal"), default_dtype());
@@ -266,7 +275,7 @@ void init_creation(py::module_& m) {
            })
       .def("get_state",
            [](const ember::Generator& g) {
-             Tensor st = empty(Shape{16}, ScalarType::UInt8);
+             Tensor st = empty(Shape{16}, ScalarType::UInt8, Device{});
              auto [seed, offset] = g.state();  // one read: another thread may be drawing
              uint64_t words[2] = {seed, offset};
              std::memcpy(st.data_ptr(), words, 16);
@@ -286,6 +295,12 @@ void init_creation(py::module_& m) {
   // ---- global settings ----
   def_named(m, "get_default_dtype", [] { return dtype_object(default_dtype()); });
   def_named(m, "set_default_dtype", [](py::handle d) { set_default_dtype(to_dtype_arg(d)); }, py::arg("d"));
+  def_named(m, "_get_default_device", [] { return default_device().str(); });
+  def_named(m, "_set_default_device", [](py::handle d) {
+    Device dev = d.is_none() ? Device{} : to_device_arg(d);
+    check_device_available(dev, "set_default_device");
+    set_default_device(dev);
+  }, py::arg("device"));
   def_named(m, "get_num_threads", &get_num_threads);
   def_named(m, "set_num_threads", &set_num_threads, py::arg("int"));
   def_named(m, "_allocator_stats", [] {

@@ -215,7 +215,7 @@ Applied apply_key(const Tensor& x, const std::vector<Item>& items) {
           // x[True] adds a dim of size 1; x[False] adds one of size 0
           r = unsqueeze(r, dim);
           bool keep = it.tensor.dtype() == ScalarType::Bool ? *it.tensor.data<bool>() : *it.tensor.data<uint8_t>() != 0;
-          Tensor idx = keep ? zeros(Shape{1}, ScalarType::Int64) : empty(Shape{0}, ScalarType::Int64);
+          Tensor idx = keep ? zeros(Shape{1}, ScalarType::Int64, Device{}) : empty(Shape{0}, ScalarType::Int64, Device{});
           advanced.emplace_back(dim, idx);
           ++dim;
         } else {
@@ -274,7 +274,7 @@ void init_indexing(py::module_& m) {
       std::vector<Tensor> per_dim(x.dim());
       {
         autograd::GradModeGuard no_grad(false);
-        Tensor positions = reshape(arange(Scalar(int64_t(0)), Scalar(x.numel()), Scalar(int64_t(1)), ScalarType::Int64),
+        Tensor positions = reshape(arange(Scalar(int64_t(0)), Scalar(x.numel()), Scalar(int64_t(1)), ScalarType::Int64, x.device()),
                                    x.sizes());
         Applied p = apply_key(positions, parse_key(positions, key));
         Tensor flat = p.indices.empty() ? p.view : index(p.view, p.indices);
@@ -355,7 +355,7 @@ void init_indexing(py::module_& m) {
     Tensor nz = nonzero(x);
     if (!as_tuple) return py::cast(nz);
     // a 0-d input is treated as 1-d: one index tensor of zeros, one per nonzero
-    if (x.dim() == 0) return to_py_tuple({zeros(Shape{nz.sizes()[0]}, ScalarType::Int64)});
+    if (x.dim() == 0) return to_py_tuple({zeros(Shape{nz.sizes()[0]}, ScalarType::Int64, nz.device())});
     return to_py_tuple(unbind(transpose(nz, 0, 1), 0));
   }, py::arg("input"), py::kw_only(), py::arg("as_tuple") = false);
 }

@@ -99,6 +99,8 @@ Tensor from_numpy(py::handle obj) {
 }
 
 py::array to_numpy(const Tensor& t) {
+  EMBER_CHECK(!t.device().is_meta(), NotImplemented, "numpy: a meta tensor has no data to convert (shape ",
+              t.shape_str(), ")");
   py::dtype dt = numpy_dtype(t.dtype());
   std::vector<py::ssize_t> shape(t.sizes().begin(), t.sizes().end());
   std::vector<py::ssize_t> strides;
@@ -181,6 +183,7 @@ void capsule_destructor(PyObject* capsule) {
 
 py::object to_dlpack(const Tensor& self, py::handle stream, py::handle max_version, py::handle dl_device,
                      py::handle copy) {
+  EMBER_CHECK(!self.device().is_meta(), NotImplemented, "__dlpack__: a meta tensor has no data to export");
   if (!stream.is_none()) throw py::buffer_error("__dlpack__: stream must be None for CPU tensors");
   if (!dl_device.is_none()) {
     py::tuple dev = dl_device.cast<py::tuple>();

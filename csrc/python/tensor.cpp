@@ -38,6 +38,7 @@ py::object tolist_rec(const Tensor& t, int64_t dim, const char* base) {
 py::object to_method(py::object self, py::args args, py::kwargs kwargs) {
   Tensor t = self.cast<Tensor>();
   std::optional<ScalarType> dtype;
+  std::optional<Device> device;
   bool copy = false;
   auto bad = [&]() {
     std::string got;
@@ -53,9 +54,11 @@ py::object to_method(py::object self, py::args args, py::kwargs kwargs) {
       dtype = to_dtype_arg(a);
     } else if (is_tensor(a)) {
       dtype = a.cast<const Tensor&>().dtype();
+      device = a.cast<const Tensor&>().device();
     } else if (py::isinstance<py::str>(a) || (PyLong_Check(a.ptr()) && !PyBool_Check(a.ptr())) ||
                (py::hasattr(a, "type") && py::hasattr(a, "index"))) {
-      check_device_available(to_device_arg(a), "to");
+      device = to_device_arg(a);
+      check_device_available(*device, "to");
       if (args.size() > 1 && py::isinstance<DType>(args[1])) dtype = to_dtype_arg(args[++i]);
     } else if (!a.is_none()) {
       // torch would take a Python bool or float as a 0-d tensor and convert to its dtype
@@ -73,7 +76,10 @@ py::object to_method(py::object self, py::args args, py::kwargs kwargs) {
     if (k == "dtype") {
       dtype = kv.second.is_none() ? dtype : optional_dtype(kv.second);
     } else if (k == "device") {
-      check_device_arg(kv.second, "to");
+      if (!kv.second.is_none()) {
+        device = to_device_arg(kv.second);
+        check_device_available(*device, "to");
+      }
     } else if (k == "copy" || k == "non_blocking") {
       EMBER_CHECK(PyBool_Check(kv.second.ptr()), Type, "to(): argument '", k, "' must be bool, not ",
                   type_name(kv.second));
@@ -81,6 +87,9 @@ py::object to_method(py::object self, py::args args, py::kwargs kwargs) {
     } else if (k != "memory_format") {
       EMBER_FAIL(Type, "to() got an unexpected keyword argument '", k, "'");
     }
+  }
+  if (device && device->type != t.device().type) {
+    return py::cast(to_dtype(to_device(t, *device), dtype.value_or(t.dtype())));
   }
   if (!copy && (!dtype || *dtype == t.dtype())) return self;
   return py::cast(to_dtype(t, dtype.value_or(t.dtype()), true));
@@ -93,9 +102,9 @@ void init_tensor(py::module_& m) {
   cls.attr("__module__") = "ember";
   cls.def(py::init([](py::args args) {
        // ember.Tensor(2, 3) allocates like torch.Tensor; ember.Tensor([1, 2]) copies data
-       if (args.size() == 0) return empty(Shape{0}, default_dtype());
+       if (args.size() == 0) return empty(Shape{0}, default_dtype(), default_device());
        if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return tensor_from_data(args[0], default_dtype());
-       return empty(shape_from_args(args, "Tensor"), default_dtype());
+       return empty(shape_from_args(args, "Tensor"), default_dtype(), default_device());
      }))
       .def_property_readonly("shape", [](const Tensor& t) { return make_size(t.sizes()); })
       .def(
@@ -125,6 +134,7 @@ void init_tensor(py::module_& m) {
       .def_property_readonly("device", [](const Tensor& t) { return make_device(t.device()); })
       .def_property_readonly("is_cuda", [](const Tensor& t) { return t.device().type == DeviceType::CUDA; })
       .def_property_readonly("is_cpu", [](const Tensor& t) { return t.device().type == DeviceType::CPU; })
+      .def_property_readonly("is_meta", [](const Tensor& t) { return t.device().is_meta(); })
       .def_property_readonly("_version", [](const Tensor& t) { return t.version(); })
       .def("storage_offset", &Tensor::storage_offset)
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })

@@ -14,7 +14,7 @@ Example::
 from . import _C
 from ._C import *  # noqa: F401,F403  (tensor ops, dtypes and factories, named as in torch)
 from ._C import Generator, Tensor, default_generator, dtype
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._size import Size
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,
                              preserve_format)

@@ -348,6 +348,8 @@ def tensor_repr(t):
         'tensor([1, 2], dtype=ember.int32)'
         >>> tensor_repr(ember.zeros(0, 3))
         'tensor([], size=(0, 3))'
+        >>> tensor_repr(ember.zeros(2, 3, device="meta"))
+        "tensor(..., device='meta', size=(2, 3))"
     """
     prefix = "tensor("
     indent = len(prefix)
@@ -361,7 +363,14 @@ def tensor_repr(t):
     default_repr = _default_dtype_repr()
     shape = tuple(int(n) for n in t.shape)
 
-    if t.numel() == 0:
+    if device == "meta":
+        # A meta tensor has no values: torch prints "..." with its size, and any dtype but the
+        # default floating one.
+        suffixes.append("size=" + str(shape))
+        if dtype_repr != default_repr:
+            suffixes.append("dtype=" + dtype_repr)
+        body = "..."
+    elif t.numel() == 0:
         # Match NumPy: the shape is implied only for a 1-d empty tensor.
         if len(shape) != 1:
             suffixes.append("size=" + str(shape))

@@ -8,7 +8,7 @@ using namespace ember;
 
 namespace {
 Tensor iota(const Shape& shape, ScalarType dt = ScalarType::Float32) {
-  return reshape(arange(Scalar(int64_t(0)), Scalar(shape_numel(shape)), Scalar(int64_t(1)), dt), shape);
+  return reshape(arange(Scalar(int64_t(0)), Scalar(shape_numel(shape)), Scalar(int64_t(1)), dt, Device{}), shape);
 }
 template <typename T>
 T at(const Tensor& t, std::initializer_list<int64_t> idx) {
@@ -67,11 +67,11 @@ TEST(Views, ShareStorageAndCompose) {
 }
 
 TEST(Iterator, CoalescesContiguousOperands) {
-  Tensor a = iota({4, 5, 6}), out = empty(Shape{4, 5, 6}, ScalarType::Float32);
+  Tensor a = iota({4, 5, 6}), out = empty(Shape{4, 5, 6}, ScalarType::Float32, Device{});
   TensorIterator it({out, a}, out.sizes());
   EXPECT_TRUE(it.is_contiguous());
   Tensor t = transpose(a, 0, 1);
-  Tensor out2 = empty(t.sizes(), ScalarType::Float32);
+  Tensor out2 = empty(t.sizes(), ScalarType::Float32, t.device());
   TensorIterator it2({out2, t}, out2.sizes());
   EXPECT_FALSE(it2.is_contiguous());
   copy_(out2, t);
@@ -84,7 +84,7 @@ TEST(Ops, BinaryPromotesAndBroadcasts) {
   Tensor r = binary(BinaryOp::Add, i, f);
   EXPECT_EQ(r.dtype(), ScalarType::Float32);  // a Python float lifts ints to the default dtype
   EXPECT_FLOAT_EQ(r.data<float>()[2], 2.5f);
-  Tensor u = full(Shape{2}, Scalar(int64_t(250)), ScalarType::UInt8);
+  Tensor u = full(Shape{2}, Scalar(int64_t(250)), ScalarType::UInt8, Device{});
   Tensor w = binary(BinaryOp::Add, u, wrapped_scalar(Scalar(int64_t(10))));
   EXPECT_EQ(w.dtype(), ScalarType::UInt8);  // a Python int does not widen a uint8 tensor
   EXPECT_EQ(w.data<uint8_t>()[0], 4);       // and wraps like torch
@@ -92,7 +92,7 @@ TEST(Ops, BinaryPromotesAndBroadcasts) {
   Tensor m = binary(BinaryOp::Mul, col, row);
   EXPECT_EQ(m.sizes(), (Shape{3, 4}));
   EXPECT_FLOAT_EQ(at<float>(m, {2, 3}), 6.0f);
-  EXPECT_THROW(binary(BinaryOp::DivFloor, i, zeros(Shape{3}, ScalarType::Int32)), Error);
+  EXPECT_THROW(binary(BinaryOp::DivFloor, i, zeros(Shape{3}, ScalarType::Int32, Device{})), Error);
 }
 
 TEST(Ops, ReductionsMatchLoops) {
@@ -109,7 +109,7 @@ TEST(Ops, ReductionsMatchLoops) {
   // threads gives the exact integer result here
   Tensor total = sum(iota({100000}), {}, false, ScalarType::Float64);
   EXPECT_DOUBLE_EQ(*total.data<double>(), 99999.0 * 100000.0 / 2.0);
-  Tensor ones_sum = sum(ones(Shape{3000000}, ScalarType::Float32), {}, false, std::nullopt);
+  Tensor ones_sum = sum(ones(Shape{3000000}, ScalarType::Float32, Device{}), {}, false, std::nullopt);
   EXPECT_FLOAT_EQ(*ones_sum.data<float>(), 3000000.0f);
 }
 
@@ -127,7 +127,7 @@ TEST(Ops, MatmulAgreesWithReferenceLoop) {
         }
   }
   try {
-    matmul(zeros(Shape{64, 784}, ScalarType::Float32), zeros(Shape{128, 10}, ScalarType::Float32));
+    matmul(zeros(Shape{64, 784}, ScalarType::Float32, Device{}), zeros(Shape{128, 10}, ScalarType::Float32, Device{}));
     FAIL() << "expected a shape error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "matmul: shapes (64x784) and (128x10) cannot be multiplied");
@@ -144,5 +144,5 @@ TEST(Memory, ReadOnlyStorageRefusesWrites) {
 }
 
 TEST(Memory, OutOfMemoryIsAnError) {
-  EXPECT_THROW(empty(Shape{int64_t(1) << 60}, ScalarType::Float32), Error);
+  EXPECT_THROW(empty(Shape{int64_t(1) << 60}, ScalarType::Float32, Device{}), Error);
 }

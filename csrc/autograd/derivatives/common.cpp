@@ -17,7 +17,7 @@ Tensor pad_zeros(Tensor t, const Shape& sizes) {
     if (t.sizes()[d] < sizes[d]) {
       Shape zs = t.sizes();
       zs[d] = sizes[d] - t.sizes()[d];
-      t = cat({t, zeros(zs, t.dtype())}, d);
+      t = cat({t, zeros(zs, t.dtype(), t.device())}, d);
     }
   }
   return t;

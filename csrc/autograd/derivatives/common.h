@@ -10,7 +10,7 @@ inline Tensor sub(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Su
 inline Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
 inline Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
 inline Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
-inline Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.dtype()); }
+inline Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.dtype(), t.device()); }
 // Restores the reduced dims (as size 1) of a gradient taken with keepdim=False.
 Tensor unsqueeze_reduced(const Tensor& g, const std::vector<bool>& mask, bool keepdim);
 // t padded with zeros at the end of each dim up to `sizes` (a scatter's src may be larger than its index).

@@ -111,15 +111,15 @@ void commit_view_inplace(const Tensor& self, const Tensor& base, const Tensor& r
     span(base, lo, hi);
     span(self, lo, hi);
     if (lo > hi) lo = hi = 0;
-    Tensor inverse = full({std::max<int64_t>(hi - lo + 1, 0)}, Scalar(int64_t(-1)), ScalarType::Int64);
-    Tensor flat = arange(Scalar(int64_t(0)), Scalar(n), Scalar(int64_t(1)), ScalarType::Int64);
+    Tensor inverse = full({std::max<int64_t>(hi - lo + 1, 0)}, Scalar(int64_t(-1)), ScalarType::Int64, Device{});
+    Tensor flat = arange(Scalar(int64_t(0)), Scalar(n), Scalar(int64_t(1)), ScalarType::Int64, Device{});
     Tensor lo_t = wrapped_scalar(Scalar(lo));
     index_put_(inverse, {reshape(binary(BinaryOp::Sub, base_pos, lo_t), {-1})}, flat, false);
-    node->lin = self.numel() ? index(inverse, {binary(BinaryOp::Sub, view_pos, lo_t)}) : zeros(self.sizes(), ScalarType::Int64);
+    node->lin = self.numel() ? index(inverse, {binary(BinaryOp::Sub, view_pos, lo_t)}) : zeros(self.sizes(), ScalarType::Int64, self.device());
     EMBER_CHECK(self.numel() == 0 || amin(node->lin, {}, false).data<int64_t>()[0] >= 0, NotImplemented,
                 "in-place operation on a view that reaches memory outside its base is not supported under autograd");
-    Tensor hit = zeros({n}, ScalarType::Bool);
-    index_put_(hit, {reshape(node->lin, {-1})}, ones({self.numel()}, ScalarType::Bool), false);
+    Tensor hit = zeros({n}, ScalarType::Bool, Device{});
+    index_put_(hit, {reshape(node->lin, {-1})}, ones({self.numel()}, ScalarType::Bool, Device{}), false);
     node->hit = reshape(hit, base.sizes());
     Tensor target = self;
     copy_(target, result);

@@ -20,7 +20,7 @@ struct GatherBackward : Node {
   }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     if (!index.defined()) raise_freed_graph(name());
-    return {scatter_add(zeros(in_sizes, grads[0].dtype()), dim, index, grads[0])};
+    return {scatter_add(zeros(in_sizes, grads[0].dtype(), grads[0].device()), dim, index, grads[0])};
   }
 };
 

@@ -38,7 +38,7 @@ struct IndexScatterBackward : Node {
 };
 
 Tensor index_scatter_zeros(const Tensor& g, const Shape& in_sizes, const std::vector<Tensor>& indices) {
-  Tensor out = zeros(in_sizes, g.dtype());
+  Tensor out = zeros(in_sizes, g.dtype(), g.device());
   {
     GradModeGuard no_grad(false);
     index_put_(out, indices, g, true);
@@ -70,7 +70,7 @@ struct IndexPutBackward : Node {
         gx = g;
       } else {
         // zero the overwritten positions: g * (1 - scatter(ones))
-        Tensor hit = index_scatter_zeros(ones(index(g, indices).sizes(), g.dtype()), g.sizes(), indices);
+        Tensor hit = index_scatter_zeros(ones(index(g, indices).sizes(), g.dtype(), g.device()), g.sizes(), indices);
         gx = mul(g, binary(BinaryOp::Eq, hit, num(0.0)));
       }
     }

@@ -47,14 +47,14 @@ struct ScatterReduceBackward : Node {
     Tensor s = crop_to(s1, idx1.sizes());
     const ScalarType t = g.dtype();
     // where each target was written (self is left out there when include_self=False)
-    Tensor hit = binary(BinaryOp::Ne, scatter_value(zeros(x1.sizes(), t), dim, idx1, Scalar(1.0)), num(0.0));
+    Tensor hit = binary(BinaryOp::Ne, scatter_value(zeros(x1.sizes(), t, x1.device()), dim, idx1, Scalar(1.0)), num(0.0));
     Tensor gx, gs;
     if (reduce == "sum") {
       gx = include_self ? g1 : where(hit, num(0.0), g1);
       gs = gather(g1, dim, idx1);
     } else if (reduce == "mean") {
-      Tensor n = scatter_add(include_self ? ones(x1.sizes(), t) : zeros(x1.sizes(), t), dim, idx1,
-                             ones(idx1.sizes(), t));
+      Tensor n = scatter_add(include_self ? ones(x1.sizes(), t, x1.device()) : zeros(x1.sizes(), t, x1.device()), dim, idx1,
+                             ones(idx1.sizes(), t, idx1.device()));
       Tensor gn = div(g1, clamp(n, num(1.0), std::nullopt));
       gx = include_self ? gn : where(hit, num(0.0), g1);
       gs = gather(gn, dim, idx1);
@@ -62,7 +62,7 @@ struct ScatterReduceBackward : Node {
       // product of the others: r / value where value != 0; where it is 0, the product of the
       // non-zero others when it is the target's only zero, else 0
       Tensor xz = eq(x1, num(0.0)), sz = eq(s, num(0.0));
-      Tensor xz_in = include_self ? to_dtype(xz, t) : zeros(x1.sizes(), t);
+      Tensor xz_in = include_self ? to_dtype(xz, t) : zeros(x1.sizes(), t, x1.device());
       Tensor nzero = scatter_add(xz_in, dim, idx1, to_dtype(sz, t));
       Tensor prod_nz = scatter_reduce(where(xz, num(1.0), x1), dim, idx1, where(sz, num(1.0), s), "prod", include_self);
       Tensor one_zero = eq(nzero, num(1.0));

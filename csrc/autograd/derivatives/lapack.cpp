@@ -20,7 +20,7 @@ Tensor two_dims(const Tensor& v) { return unsqueeze(unsqueeze(v, -1), -1); }
 
 // A constant n x n mask: `below` on the strict lower triangle, `diag` on the diagonal, 0 above.
 Tensor lower_mask(int64_t n, double below, double diag, ScalarType dtype) {
-  Tensor m = zeros(Shape{n, n}, ScalarType::Float64);
+  Tensor m = zeros(Shape{n, n}, ScalarType::Float64, Device{});
   double* p = m.data<double>();
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t j = 0; j <= i; ++j) p[i * n + j] = i == j ? diag : below;
@@ -28,7 +28,7 @@ Tensor lower_mask(int64_t n, double below, double diag, ScalarType dtype) {
   return to_dtype(m, dtype);
 }
 
-Tensor diag_embed(const Tensor& v) { return mul(col(v), eye(v.size(-1), v.size(-1), v.dtype())); }
+Tensor diag_embed(const Tensor& v) { return mul(col(v), eye(v.size(-1), v.size(-1), v.dtype(), v.device())); }
 
 // X R^{-T} for upper-triangular invertible R.
 Tensor times_inv_rt(const Tensor& X, const Tensor& R) { return mm(X, mT(linalg_inv(R))); }
@@ -108,7 +108,7 @@ Tensor qr_backward_tall(const Tensor& gQ, const Tensor& gR, const Tensor& Q, con
   Tensor M = sub(mm(R, mT(gR)), mm(mT(gQ), Q));
   const int64_t n = M.size(-1);
   Tensor strict = mul(M, lower_mask(n, 1.0, 0.0, M.dtype()));
-  Tensor sym = add(add(strict, mT(strict)), mul(M, eye(n, n, M.dtype())));
+  Tensor sym = add(add(strict, mT(strict)), mul(M, eye(n, n, M.dtype(), M.device())));
   return times_inv_rt(add(gQ, mm(Q, sym)), R);
 }
 
@@ -168,7 +168,7 @@ struct SvdBackward : Node {
     // gA = U [(skew(U^T gU) / E) S + S (skew(V^T gV) / E) + diag(gS)] V^T
     //      + (I - U U^T) gU S^{-1} V^T + U S^{-1} gV^T (I - V V^T),  E_jk = S_k^2 - S_j^2 (1 on the diagonal)
     Tensor s2 = mul(s, s);
-    Tensor E = add(sub(row(s2), col(s2)), eye(k, k, s.dtype()));
+    Tensor E = add(sub(row(s2), col(s2)), eye(k, k, s.dtype(), s.device()));
     Tensor inner = zeros_like(E);
     Tensor extra;
     if (gU.defined()) {
@@ -207,10 +207,10 @@ struct EighBackward : Node {
     const int64_t n = l.size(-1);
     // gA = V (diag(gL) + F o skew(V^T gV) / 2) V^T with F_ij = 1 / (l_j - l_i) off the diagonal:
     // the symmetric part of the usual formula (A is symmetric)
-    Tensor inner = gL.defined() ? diag_embed(gL) : zeros(Shape{n, n}, l.dtype());
+    Tensor inner = gL.defined() ? diag_embed(gL) : zeros(Shape{n, n}, l.dtype(), l.device());
     if (gV.defined()) {
       Tensor G = mm(mT(v), gV);
-      Tensor E = add(sub(row(l), col(l)), eye(n, n, l.dtype()));
+      Tensor E = add(sub(row(l), col(l)), eye(n, n, l.dtype(), l.device()));
       inner = add(inner, div(mul(sub(G, mT(G)), num(0.5)), E));
     }
     return {mm(mm(v, inner), mT(v))};

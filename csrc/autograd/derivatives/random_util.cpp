@@ -31,7 +31,7 @@ struct ZeroGradBackward : Node {
   std::string node_name;
   Shape sizes;
   std::string name() const override { return node_name; }
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override { return {zeros(sizes, grads[0].dtype())}; }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override { return {zeros(sizes, grads[0].dtype(), grads[0].device())}; }
 };
 
 struct CdistBackward : Node {
@@ -49,7 +49,7 @@ struct CdistBackward : Node {
     const Tensor& g = grads[0];
     Tensor a = x1.unpack(shared_from_this()), b = x2.unpack(shared_from_this());
     Tensor d = out.unpack(shared_from_this());
-    if (p == 0.0) return {zeros(s1, g.dtype()), zeros(s2, g.dtype())};
+    if (p == 0.0) return {zeros(s1, g.dtype(), g.device()), zeros(s2, g.dtype(), g.device())};
     if (p == 2.0) {
       // W = g / d; grad_x1 = x1 * rowsum(W) - W x2, grad_x2 = x2 * colsum(W) - W^T x1: two matmuls,
       // no (r1, r2, m) intermediate. W is 0 for coincident points: d == 0 from the direct kernel, or

@@ -79,7 +79,7 @@ struct ExtremumDimBackward : Node {
     // one-hot along `dim`: positions equal to the index
     Shape pos_shape(in_sizes.size(), 1);
     pos_shape[dim] = in_sizes[dim];
-    Tensor positions = reshape(arange(Scalar(int64_t(0)), Scalar(in_sizes[dim]), Scalar(int64_t(1)), ScalarType::Int64),
+    Tensor positions = reshape(arange(Scalar(int64_t(0)), Scalar(in_sizes[dim]), Scalar(int64_t(1)), ScalarType::Int64, idx.device()),
                                pos_shape);
     Tensor hit = binary(BinaryOp::Eq, positions, idx);
     return {where(hit, expand(g, in_sizes), num(0.0))};

@@ -62,7 +62,7 @@ struct ScanBackward : Node {
     if (!any_zero) return {fast};
     Shape pos_shape(xv.dim(), 1);
     pos_shape[dim] = n;
-    Tensor pos = reshape(arange(Scalar(int64_t(0)), Scalar(n), Scalar(int64_t(1)), ScalarType::Int64), pos_shape);
+    Tensor pos = reshape(arange(Scalar(int64_t(0)), Scalar(n), Scalar(int64_t(1)), ScalarType::Int64, xv.device()), pos_shape);
     for (int64_t i = 0; i < n; ++i) {
       Tensor is_i = binary(BinaryOp::Eq, pos, wrapped_scalar(Scalar(i)));
       Tensor xi1 = where(is_i, num(1.0), xv);               // x with x_i set to 1

@@ -67,7 +67,7 @@ struct SelectScatterBackward : Node {
 };
 
 Tensor slice_scatter_zeros(const Tensor& g, const Shape& in_sizes, int64_t dim, int64_t start, int64_t step) {
-  Tensor out = zeros(in_sizes, g.dtype());
+  Tensor out = zeros(in_sizes, g.dtype(), g.device());
   const int64_t length = g.sizes()[dim];
   {
     GradModeGuard no_grad(false);
@@ -86,7 +86,7 @@ Tensor slice_scatter_zeros(const Tensor& g, const Shape& in_sizes, int64_t dim, 
 }
 
 Tensor select_scatter_zeros(const Tensor& g, const Shape& in_sizes, int64_t dim, int64_t index) {
-  Tensor out = zeros(in_sizes, g.dtype());
+  Tensor out = zeros(in_sizes, g.dtype(), g.device());
   {
     GradModeGuard no_grad(false);
     Tensor row = select(out, dim, index);
@@ -128,7 +128,7 @@ Tensor storage_positions(const Shape& sizes, const Shape& strides, int64_t offse
   for (size_t d = 0; d < sizes.size(); ++d) {
     Shape s(sizes.size(), 1);
     s[d] = sizes[d];
-    Tensor r = reshape(arange(Scalar(int64_t(0)), Scalar(sizes[d]), Scalar(int64_t(1)), ScalarType::Int64), s);
+    Tensor r = reshape(arange(Scalar(int64_t(0)), Scalar(sizes[d]), Scalar(int64_t(1)), ScalarType::Int64, Device{}), s);
     pos = add(pos, mul(r, wrapped_scalar(Scalar(strides[d]))));
   }
   return contiguous(expand(pos, sizes));
@@ -160,7 +160,7 @@ struct AsStridedBackward : Node {
   std::string name() const override { return "AsStridedBackward0"; }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
-    if (shape_numel(in_sizes) == 0 || shape_numel(out_sizes) == 0) return {zeros(in_sizes, g.dtype())};
+    if (shape_numel(in_sizes) == 0 || shape_numel(out_sizes) == 0) return {zeros(in_sizes, g.dtype(), g.device())};
     auto span = [](const Shape& sizes, const Shape& strides, int64_t off) {
       int64_t lo = off, hi = off;
       for (size_t d = 0; d < sizes.size(); ++d) {
@@ -174,12 +174,12 @@ struct AsStridedBackward : Node {
     const int64_t lo = std::min(in_lo, out_lo), n = std::max(in_hi, out_hi) - lo + 1;
     Tensor out_pos = reshape(storage_positions(out_sizes, out_strides, out_offset - lo), {-1});
     Tensor in_pos = storage_positions(in_sizes, in_strides, in_offset - lo);
-    Tensor storage = zeros({n}, g.dtype());
+    Tensor storage = zeros({n}, g.dtype(), g.device());
     index_put_(storage, {out_pos}, reshape(g, {-1}), true);
     Tensor gx = index(storage, {in_pos});
     if (may_overlap(in_sizes, in_strides)) {
-      Tensor count = zeros({n}, g.dtype());
-      index_put_(count, {reshape(in_pos, {-1})}, ones({shape_numel(in_sizes)}, g.dtype()), true);
+      Tensor count = zeros({n}, g.dtype(), g.device());
+      index_put_(count, {reshape(in_pos, {-1})}, ones({shape_numel(in_sizes)}, g.dtype(), g.device()), true);
       gx = div(gx, index(count, {in_pos}));
     }
     return {gx};

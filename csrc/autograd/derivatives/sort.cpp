@@ -37,7 +37,7 @@ struct IndexValuesBackward : Node {
       g = unsqueeze(g, dim);
       idx = unsqueeze(idx, dim);
     }
-    return {scatter_add(zeros(in_sizes, g.dtype()), dim, idx, g)};
+    return {scatter_add(zeros(in_sizes, g.dtype(), g.device()), dim, idx, g)};
   }
 };
 
@@ -73,7 +73,7 @@ struct NormBackward : Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     auto self = shared_from_this();
     Tensor xv = x.unpack(self);
-    if (ord == 0.0) return {zeros(xv.sizes(), xv.dtype())};
+    if (ord == 0.0) return {zeros(xv.sizes(), xv.dtype(), xv.device())};
     Tensor r = unsqueeze_reduced(result.unpack(self), mask, keepdim);
     Tensor g = unsqueeze_reduced(grads[0], mask, keepdim);
     Tensor sgn = sign_of(xv);
@@ -100,7 +100,7 @@ struct NormBackward : Node {
 // Reverses `t` along `dim`.
 Tensor flip_dim(const Tensor& t, int64_t dim) {
   int64_t n = t.sizes()[dim];
-  Tensor idx = arange(Scalar(n - 1), Scalar(int64_t(-1)), Scalar(int64_t(-1)), ScalarType::Int64);
+  Tensor idx = arange(Scalar(n - 1), Scalar(int64_t(-1)), Scalar(int64_t(-1)), ScalarType::Int64, t.device());
   return index_select(t, dim, idx);
 }
 

@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "iter/parallel.h"
-#include "ops/ops.h"
+#include "cpu/cpu_kernels.h"
 
 namespace ember::cpu {
 
@@ -231,7 +231,7 @@ void onednn_matmul(const Tensor& a, const Tensor& w, const Tensor& c, const Gemm
     if (ep.bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_md(*ep.bias), eng, ep.bias->data_ptr()));
     Tensor scratch;
     if (size_t bytes = prim.scratchpad.get_size(); bytes > 0) {
-      scratch = empty(Shape{static_cast<int64_t>(bytes)}, ScalarType::UInt8);
+      scratch = empty(Shape{static_cast<int64_t>(bytes)}, ScalarType::UInt8, c.device());
       args.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory(prim.scratchpad, eng, scratch.data_ptr()));
     }
     prim.prim.execute(strm, args);

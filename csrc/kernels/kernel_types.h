@@ -1,0 +1,98 @@
+// The types that kernel signatures use: op enums and parameter structs shared by the op layer
+// (csrc/ops/) and every backend (csrc/cpu/, csrc/meta/, later csrc/cuda/). Nothing here names a
+// backend, and nothing includes csrc/ops/.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace ember {
+
+// ---- elementwise families ----
+enum class UnaryOp {
+  Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Relu, LogicalNot, BitwiseNot,
+  Sign, Sgn, Exp2, Expm1, Log2, Log10, Log1p, Rsqrt, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
+  Erf, Erfc, Erfinv, Floor, Ceil, Round, Trunc, Frac, Reciprocal, Square, IsNan, IsInf, IsFinite, IsPosInf,
+  IsNegInf, Signbit,
+};
+
+enum class BinaryOp {
+  Add, Sub, Mul, Div, DivTrunc, DivFloor, Remainder, Pow, Maximum, Minimum,
+  Eq, Ne, Lt, Le, Gt, Ge, BitAnd, BitOr, BitXor, LogicalAnd, LogicalOr, LogicalXor,
+  Atan2, Fmod, Hypot, LogAddExp, LogAddExp2, Xlogy, ShiftLeft, ShiftRight, Copysign,
+};
+
+// Activation functions: one native family with a forward and a fused backward kernel each;
+// torch's variants map onto these with parameters (selu and celu are Elu, relu6 is Hardtanh).
+enum class ActivationOp {
+  Softplus,     // a = beta, b = threshold
+  Gelu,         // erf form
+  GeluTanh,     // tanh approximation
+  Silu,
+  Mish,
+  Elu,          // a = alpha, b = scale, c = input_scale
+  LeakyRelu,    // a = negative_slope
+  Hardtanh,     // a = min_val, b = max_val
+  Hardsigmoid,
+  Hardswish,
+  LogSigmoid,
+  Softsign,
+  Tanhshrink,
+  Threshold,    // a = threshold, b = value
+  Hardshrink,   // a = lambd
+  Softshrink,   // a = lambd
+};
+
+struct ActivationParams {
+  double a = 0, b = 0, c = 0;
+};
+
+const char* binary_op_name(BinaryOp op);
+const char* activation_name(ActivationOp op);
+
+// ---- reductions, scatter, selection ----
+enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
+
+// How a scattered source element combines with its target.
+enum class ScatterOp { Copy, Add, Mul, Max, Min };
+
+// One value and index per row of a selection kernel.
+enum class SelectKind { Kth, Median, NanMedian, Mode };
+
+// ---- matrix products ----
+// What the GEMM fuses: c = alpha * (a @ w) + beta * c_before (+ bias). `bias`, when set, is a
+// float32 (1, 1, N) view broadcast over rows and batches; it is never combined with alpha != 1.
+struct GemmEpilogue {
+  float alpha = 1.0f;
+  float beta = 0.0f;  // 0: c's old values are not read
+  const Tensor* bias = nullptr;
+};
+
+// ---- padding ----
+// maps[k][o]: the input index that output index o of dim k (D, H, W) reads.
+using PadMaps = std::array<std::vector<int64_t>, 3>;
+using PadWidths = std::array<std::pair<int64_t, int64_t>, 3>;
+
+// ---- random fills ----
+// The distributions a random fill draws. Each element i reads Philox counter (base + i).
+enum class RandomDist {
+  Uniform,      // [a, b)
+  Normal,       // mean a, std b
+  Exponential,  // lambda a
+  Geometric,    // p a
+  Cauchy,       // median a, sigma b
+  LogNormal,    // mean a, std b of the underlying normal
+  Bernoulli,    // p a
+  Integers,     // [lo, lo + range): lo = ilo, range = irange (irange 0: the full 2^64)
+};
+
+struct RandomParams {
+  double a = 0, b = 0;
+  int64_t ilo = 0;
+  uint64_t irange = 0;
+};
+
+}  // namespace ember

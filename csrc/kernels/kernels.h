@@ -1,0 +1,174 @@
+// The device table: every kernel an op can call, one row each. The op layer (csrc/ops/) calls
+// `kernels::name(args...)`, which looks the kernel up in the table of the device of the row's
+// deciding tensor and raises NotImplementedError naming the kernel and the device when that
+// backend has none. Backends fill their table at load time (cpu/register.cpp, meta/register.cpp);
+// the op layer never names a backend.
+//
+// Kernels take tensors whose dtypes, shapes and devices the op already checked and allocated.
+#pragma once
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/generator.h"
+#include "core/scalar.h"
+#include "core/tensor.h"
+#include "kernels/kernel_types.h"
+
+namespace ember {
+
+using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, counts
+
+// X(name, return type, (parameters), (arguments), the tensor whose device picks the backend)
+#define EMBER_KERNELS(X)                                                                                             \
+  /* ---- copies, fills, creation ---- */                                                                            \
+  /* dst = src, broadcasting src and converting its dtype */                                                         \
+  X(copy, void, (const Tensor& dst, const Tensor& src), (dst, src), dst)                                             \
+  X(fill, void, (const Tensor& dst, const Scalar& value), (dst, value), dst)                                         \
+  /* out[i] = start + i * step (out contiguous); exact int64 arithmetic when both are integers */                    \
+  X(arange, void, (const Tensor& out, const Scalar& start, const Scalar& step), (out, start, step), out)             \
+  /* out[i] = start + i * (end - start) / (n - 1), symmetric from both ends */                                       \
+  X(linspace, void, (const Tensor& out, double start, double end), (out, start, end), out)                           \
+  /* zeroes every matrix (last two dims) of t outside the triangle j <= i + k (lower) or j >= i + k */           \
+  X(zero_triangle, void, (const Tensor& t, int64_t k, bool lower), (t, k, lower), t)                                \
+  /* out (n x m) = identity */                                                                                       \
+  X(eye, void, (const Tensor& out), (out), out)                                                                      \
+  /* ---- elementwise ---- */                                                                                        \
+  /* in has the compute dtype (bool-result ops: any dtype); out has the result dtype */                              \
+  X(unary, void, (UnaryOp op, const Tensor& out, const Tensor& in), (op, out, in), out)                              \
+  /* a and b have the compute dtype; out has it too, or bool for comparisons */                                      \
+  X(binary, void, (BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha),           \
+    (op, out, a, b, alpha), out)                                                                                     \
+  X(clamp, void, (const Tensor& out, const Tensor& x, const Tensor* lo, const Tensor* hi), (out, x, lo, hi), out)   \
+  X(where, void, (const Tensor& out, const Tensor& cond, const Tensor& a, const Tensor& b), (out, cond, a, b), out)  \
+  /* out = round(in * 10^decimals) / 10^decimals, half to even (floating) */                                         \
+  X(round_decimals, void, (const Tensor& out, const Tensor& in, int64_t decimals), (out, in, decimals), out)         \
+  X(nan_to_num, void,                                                                                                \
+    (const Tensor& out, const Tensor& x, double nan, std::optional<double> posinf, std::optional<double> neginf),    \
+    (out, x, nan, posinf, neginf), out)                                                                              \
+  X(activation, void, (ActivationOp op, const Tensor& out, const Tensor& x, const ActivationParams& p),              \
+    (op, out, x, p), out)                                                                                            \
+  /* out = d activation(x) / dx * grad, fused */                                                                     \
+  X(activation_backward, void,                                                                                       \
+    (ActivationOp op, const Tensor& out, const Tensor& grad, const Tensor& x, const ActivationParams& p),            \
+    (op, out, grad, x, p), out)                                                                                      \
+  X(isclose, void, (const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan, Tensor& out),        \
+    (a, b, rtol, atol, equal_nan, out), out)                                                                         \
+  /* ---- reductions and scans ---- */                                                                               \
+  /* values (and indices) have in's shape with each reduced dim of size 1 */                                         \
+  X(reduce, void,                                                                                                    \
+    (ReduceOp op, const Tensor& values, const Tensor& indices, const Tensor& in, const std::vector<bool>& reduced),  \
+    (op, values, indices, in, reduced), in)                                                                          \
+  X(norm, void, (const Tensor& values, const Tensor& in, const std::vector<bool>& reduced, double ord),              \
+    (values, in, reduced, ord), in)                                                                                  \
+  /* contiguous in/out of one floating dtype; softmax or log_softmax along dim */                                    \
+  X(softmax, void, (const Tensor& out, const Tensor& in, int64_t dim, bool log), (out, in, dim, log), in)            \
+  X(scan, void, (const Tensor& out, const Tensor& in, int64_t dim, bool is_prod), (out, in, dim, is_prod), in)      \
+  X(cum_extremum, void,                                                                                              \
+    (const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim, bool is_max),                       \
+    (values, indices, in, dim, is_max), in)                                                                          \
+  X(logcumsumexp, void, (const Tensor& out, const Tensor& in, int64_t dim), (out, in, dim), in)                      \
+  /* ---- sorting, selection, counting (rows are the last dim of a contiguous in) ---- */                            \
+  X(sort, void, (const Tensor& values, const Tensor& indices, const Tensor& in, bool descending),                    \
+    (values, indices, in, descending), in)                                                                           \
+  X(topk, void,                                                                                                      \
+    (const Tensor& values, const Tensor& indices, const Tensor& in, int64_t k, bool largest, bool sorted),           \
+    (values, indices, in, k, largest, sorted), in)                                                                   \
+  X(select, void, (const Tensor& values, const Tensor& indices, const Tensor& in, SelectKind kind, int64_t k),       \
+    (values, indices, in, kind, k), in)                                                                              \
+  /* data-dependent output sizes: no meta kernel */                                                                  \
+  X(unique, UniqueResult, (const Tensor& flat, bool consecutive, bool want_inverse, bool want_counts),               \
+    (flat, consecutive, want_inverse, want_counts), flat)                                                            \
+  X(unique_rows, void,                                                                                               \
+    (const Tensor& rows, bool consecutive, std::vector<int64_t>& firsts, std::vector<int64_t>& inverse,              \
+     std::vector<int64_t>& counts),                                                                                  \
+    (rows, consecutive, firsts, inverse, counts), rows)                                                              \
+  X(bincount, void, (const Tensor& out, const Tensor& in, const Tensor& weights), (out, in, weights), in)            \
+  X(histc, void, (const Tensor& out, const Tensor& in, double lo, double hi), (out, in, lo, hi), in)                 \
+  X(searchsorted, void,                                                                                              \
+    (const Tensor& sorted, const Tensor& values, const Tensor* sorter, bool right, Tensor& out),                     \
+    (sorted, values, sorter, right, out), sorted)                                                                    \
+  /* ---- indexing ---- */                                                                                           \
+  X(gather, void,                                                                                                    \
+    (const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim, int64_t dim_size,                 \
+     int64_t dim_stride),                                                                                            \
+    (out, self_view, index, dim, dim_size, dim_stride), out)                                                         \
+  X(scatter_reduce, void,                                                                                            \
+    (const Tensor& self_rest, const Tensor& src_rest, const Tensor& index_rest, int64_t n, int64_t self_dstride,     \
+     int64_t src_dstride, int64_t index_dstride, int64_t dim, int64_t dim_size, ScatterOp op, const char* name),     \
+    (self_rest, src_rest, index_rest, n, self_dstride, src_dstride, index_dstride, dim, dim_size, op, name),         \
+    self_rest)                                                                                                       \
+  /* ---- matrix products and linear algebra ---- */                                                                 \
+  /* c[b] = a[b] @ w[b] (3-D; a batch of 1 broadcasts); the epilogue only for float32 */                             \
+  X(gemm, void, (const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep), (a, w, c, ep), c)       \
+  X(cdist, void, (const Tensor& x1, const Tensor& x2, double p, Tensor& out), (x1, x2, p, out), out)                 \
+  X(cdist_mm_finish, void, (const Tensor& x1, const Tensor& x2, const Tensor& ab, Tensor& out),                      \
+    (x1, x2, ab, out), out)                                                                                          \
+  X(lapack_inverse, void, (Tensor& a, Tensor& info), (a, info), a)                                                   \
+  X(lapack_det, void, (Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs), (a, det, sign, logabs), a)             \
+  X(lapack_solve, void, (Tensor& a, Tensor& b, bool trans, Tensor& info), (a, b, trans, info), a)                    \
+  X(lapack_cholesky, void, (Tensor& a, bool upper, Tensor& info), (a, upper, info), a)                               \
+  X(lapack_geqrf, void, (Tensor& a, Tensor& tau), (a, tau), a)                                                       \
+  X(lapack_orgqr, void, (Tensor& q, const Tensor& tau, int64_t k), (q, tau, k), q)                                   \
+  X(lapack_svd, void, (Tensor& a, Tensor& s, Tensor& u, Tensor& vt, char jobz, Tensor& info),                        \
+    (a, s, u, vt, jobz, info), a)                                                                                    \
+  X(lapack_eigh, void, (Tensor& a, Tensor& w, bool vectors, bool upper, Tensor& info), (a, w, vectors, upper, info), \
+    a)                                                                                                               \
+  X(lapack_lstsq, void,                                                                                              \
+    (Tensor& a, Tensor& b, Tensor& rank, Tensor& s, double rcond, const std::string& driver, Tensor& info),          \
+    (a, b, rank, s, rcond, driver, info), a)                                                                         \
+  /* ---- padding ---- */                                                                                            \
+  X(constant_pad, void, (const Tensor& out, const Tensor& in, const PadWidths& pads, const Tensor& value),           \
+    (out, in, pads, value), out)                                                                                     \
+  X(pad_gather, void, (const Tensor& out, const Tensor& in, const PadMaps& maps), (out, in, maps), out)              \
+  X(pad_scatter_add, void, (const Tensor& grad_in, const Tensor& grad_out, const PadMaps& maps),                     \
+    (grad_in, grad_out, maps), grad_in)                                                                              \
+  /* ---- random ---- */                                                                                             \
+  /* contiguous t; element i draws counter gen.base + i */                                                           \
+  X(random_fill, void, (const Tensor& t, RandomDist dist, const RandomParams& p, const PhiloxDraw& gen),             \
+    (t, dist, p, gen), t)                                                                                            \
+  /* out[i] ~ Bernoulli(probs[i]) / Poisson(rates[i]); probs, rates contiguous float64 (validated here) */           \
+  X(bernoulli_tensor, void, (const Tensor& out, const Tensor& probs, const PhiloxDraw& gen, const char* op),         \
+    (out, probs, gen, op), out)                                                                                      \
+  X(poisson, void, (const Tensor& out, const Tensor& rates, const PhiloxDraw& gen), (out, rates, gen), out)          \
+  X(randperm, void, (const Tensor& out, const PhiloxDraw& gen), (out, gen), out)                                     \
+  X(multinomial, void, (const Tensor& probs, Tensor& out, int64_t n, bool replacement, const PhiloxDraw& gen),       \
+    (probs, out, n, replacement, gen), out)                                                                          \
+  /* out = keep ? x * scale : 0, mask = keep; all contiguous; ceil(n / 4) counters from gen.base */                  \
+  X(dropout, void, (const Tensor& x, Tensor& out, Tensor& mask, double p, const PhiloxDraw& gen),                    \
+    (x, out, mask, p, gen), out)
+
+// One backend's kernels: a null entry is a kernel that backend does not have.
+struct KernelTable {
+#define EMBER_KERNEL_ENTRY(name, ret, params, args, dev) ret(*name) params = nullptr;
+  EMBER_KERNELS(EMBER_KERNEL_ENTRY)
+#undef EMBER_KERNEL_ENTRY
+};
+
+// The table of a device type, filled by its backend on first use.
+const KernelTable& kernel_table(DeviceType type);
+// Raises NotImplementedError: "<kernel>: no kernel for device '<device>'".
+[[noreturn]] void missing_kernel(const char* kernel, const Device& device);
+
+namespace kernels {
+#define EMBER_KERNEL_DISPATCH(name, ret, params, args, dev)         \
+  inline ret name params {                                          \
+    const Device device_ = (dev).device();                          \
+    auto fn_ = kernel_table(device_.type).name;                     \
+    if (__builtin_expect(fn_ == nullptr, 0)) missing_kernel(#name, device_); \
+    return fn_ args;                                                \
+  }
+EMBER_KERNELS(EMBER_KERNEL_DISPATCH)
+#undef EMBER_KERNEL_DISPATCH
+}  // namespace kernels
+
+// Registration, called once by kernel_table: each backend fills its own table.
+namespace cpu {
+void register_kernels(KernelTable& table);
+}
+namespace meta {
+void register_kernels(KernelTable& table);
+}
+
+}  // namespace ember
