@@ -139,6 +139,15 @@ def _same(a, b):
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-3, atol=1e-3, equal_nan=True)
 
 
+def keep(rows, skipped, outcome):
+    """Adds a run_workload outcome to `rows`, or its reason (once) to `skipped`."""
+    row, why = outcome
+    if row:
+        rows.append(row)
+    elif why not in skipped:
+        skipped.append(why)
+
+
 def run_workload(L, name, gens, make, threads, args, work=None, work_unit=None, check=None):
     """Builds `make(lib, *inputs)` for both libraries, checks that their results agree (`check`
     picks the parts that must) and times them; returns (row, None) or (None, why skipped)."""

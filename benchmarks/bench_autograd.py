@@ -8,8 +8,8 @@ time (<= 1.0: ember at least as fast) with its spread, checks that the gradients
 writes benchmarks/results/autograd.json (timing rules: _harness.py).
 """
 
-from _harness import full, libs, parse_args, print_table, randn, run_workload, set_threads
-from _harness import write_results
+from _harness import (full, keep, libs, parse_args, print_table, randn, run_workload, set_threads,
+                      write_results)
 
 CHAIN = 100
 
@@ -39,11 +39,8 @@ def main():
         set_threads(L, threads)
         for n in (1, 1000):
             name = f"chain of {CHAIN} ops, fwd+bwd, {n} elements"
-            row, why = run_workload(L, name, [randn(n), full(1.0001, n)], make_step, threads, args)
-            if row:
-                rows.append(row)
-            else:
-                skipped.append(why)
+            gens = [randn(n), full(1.0001, n)]
+            keep(rows, skipped, run_workload(L, name, gens, make_step, threads, args))
     print_table(rows, skipped, width=40)
     print(f"Results: {write_results('autograd', rows, args, L, skipped)}")
 

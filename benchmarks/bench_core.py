@@ -6,7 +6,8 @@ same NumPy-drawn inputs. Prints ember time / torch time (<= 1.0: ember at least 
 spread, and ember's GFLOP/s; writes benchmarks/results/core.json (timing rules: _harness.py).
 """
 
-from _harness import libs, parse_args, print_table, randn, run_workload, set_threads, write_results
+from _harness import (keep, libs, parse_args, print_table, randn, run_workload, set_threads,
+                      write_results)
 
 
 def add(L, a, b):
@@ -28,11 +29,7 @@ def main():
                  for n in (256, 1024, 2048)]
         for name, n, make, flops, unit in work:
             gens = [randn(n, n), randn(n, n)] if make is matmul else [randn(n), randn(n)]
-            row, why = run_workload(L, name, gens, make, threads, args, flops, unit)
-            if row:
-                rows.append(row)
-            else:
-                skipped.append(why)
+            keep(rows, skipped, run_workload(L, name, gens, make, threads, args, flops, unit))
     print_table(rows, skipped, width=26)
     print(f"Results: {write_results('core', rows, args, L, skipped)}")
 

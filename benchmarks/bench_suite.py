@@ -29,8 +29,8 @@ one, so these rows measure the allocator as much as the kernel) and with out= (t
 from functools import partial
 
 import numpy as np
-from _harness import (libs, parse_args, print_table, randint, randn, run_workload, set_threads,
-                      write_results, zeros)
+from _harness import (keep, libs, parse_args, print_table, randint, randn, run_workload,
+                      set_threads, write_results, zeros)
 
 N = 4096  # square float32 operands of the elementwise rows (64 MiB each)
 
@@ -111,11 +111,7 @@ def main():
         for name, gens, make, work, unit, check in workloads():
             if args.only and not any(o in name for o in args.only):
                 continue
-            row, why = run_workload(L, name, gens, make, threads, args, work, unit, check)
-            if row:
-                rows.append(row)
-            elif why not in skipped:
-                skipped.append(why)
+            keep(rows, skipped, run_workload(L, name, gens, make, threads, args, work, unit, check))
     print_table(rows, skipped)
     if not args.only:  # a partial run does not replace the full table
         print(f"Results: {write_results('suite', rows, args, L, skipped)}")
