@@ -13,11 +13,9 @@ enum class Fn {
   Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, GeluErf, GeluTanh, Silu,
 };
 
-// True when the CPU (and the OS) support AVX-512F/DQ; checked once.
-inline bool available() {
-  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-  return ok;
-}
+// True when the kernels may use AVX-512F/DQ: the CPU has them and the capability
+// (cpu/cpu_capability.h) was not lowered to AVX2. Defined in cpu_capability.cpp, out of line.
+bool available();
 
 // y[i] = fn(x[i]) for i in [0, n), x and y dense (y may equal x). Call only when available().
 void map_f32(Fn fn, const float* x, float* y, int64_t n);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "iter/tensor_iterator.h"
 
@@ -26,10 +27,80 @@ void gather_bytes(const TensorIterator& it, bool is64, int64_t dim, int64_t dim_
   });
 }
 
+// gather along the last dim of a contiguous index (and out): row by row with typed loads. Each
+// row's start in self advances like an odometer (no division per row).
+// U is an unsigned type of the element's size.
+template <typename U, typename I>
+void gather_rows(const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim_size,
+                 int64_t dim_stride) {
+  const int64_t lead = index.dim() - 1, m = index.sizes()[lead], rows = index.numel() / m;
+  const Shape& sizes = index.sizes();
+  const Shape& strides = self_view.strides();
+  const U* self_base = reinterpret_cast<const U*>(self_view.data_ptr());
+  U* dst = reinterpret_cast<U*>(out.data_ptr());
+  const I* idx = reinterpret_cast<const I*>(index.data_ptr());
+  const uint64_t bound = static_cast<uint64_t>(dim_size);
+  parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / m), [&](int64_t b, int64_t e) {
+    std::vector<int64_t> coord(static_cast<size_t>(lead), 0);
+    int64_t off = 0;  // self's element offset of row r over the leading dims
+    for (int64_t d = lead - 1, rem = b; d >= 0; --d) {
+      coord[d] = rem % sizes[d];
+      off += coord[d] * strides[d];
+      rem /= sizes[d];
+    }
+    for (int64_t r = b; r < e; ++r) {
+      const I* ix = idx + r * m;
+      const U* src = self_base + (lead == 1 ? r * strides[0] : off);
+      U* o = dst + r * m;
+      // four indices per bounds branch (one predictable branch instead of four)
+      int64_t j = 0;
+      for (; j + 4 <= m; j += 4) {
+        const uint64_t u0 = static_cast<uint64_t>(static_cast<int64_t>(ix[j])),
+                       u1 = static_cast<uint64_t>(static_cast<int64_t>(ix[j + 1])),
+                       u2 = static_cast<uint64_t>(static_cast<int64_t>(ix[j + 2])),
+                       u3 = static_cast<uint64_t>(static_cast<int64_t>(ix[j + 3]));
+        if ((u0 >= bound) | (u1 >= bound) | (u2 >= bound) | (u3 >= bound)) break;  // the loop below raises
+        o[j] = src[static_cast<int64_t>(u0) * dim_stride];
+        o[j + 1] = src[static_cast<int64_t>(u1) * dim_stride];
+        o[j + 2] = src[static_cast<int64_t>(u2) * dim_stride];
+        o[j + 3] = src[static_cast<int64_t>(u3) * dim_stride];
+      }
+      for (; j < m; ++j) {
+        const int64_t v = static_cast<int64_t>(ix[j]);
+        if (static_cast<uint64_t>(v) >= bound) {
+          EMBER_FAIL(Runtime, "index ", v, " is out of bounds for dimension ", lead, " with size ", dim_size);
+        }
+        o[j] = src[v * dim_stride];
+      }
+      for (int64_t d = lead - 1; d >= 0 && lead > 1; --d) {  // next row (a matrix needs no odometer)
+        off += strides[d];
+        if (++coord[d] < sizes[d]) break;
+        off -= strides[d] * sizes[d];
+        coord[d] = 0;
+      }
+    }
+  });
+}
+
+template <typename U>
+void gather_rows_any_index(const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim_size,
+                           int64_t dim_stride) {
+  if (index.dtype() == ScalarType::Int64) return gather_rows<U, int64_t>(out, self_view, index, dim_size, dim_stride);
+  gather_rows<U, int32_t>(out, self_view, index, dim_size, dim_stride);
+}
+
 }  // namespace
 
 void gather_kernel(const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim,
                    int64_t dim_size, int64_t dim_stride) {
+  if (dim == index.dim() - 1 && index.is_contiguous() && out.is_contiguous() && index.sizes().back() > 0) {
+    switch (out.itemsize()) {
+      case 1: return gather_rows_any_index<uint8_t>(out, self_view, index, dim_size, dim_stride);
+      case 2: return gather_rows_any_index<uint16_t>(out, self_view, index, dim_size, dim_stride);
+      case 4: return gather_rows_any_index<uint32_t>(out, self_view, index, dim_size, dim_stride);
+      default: return gather_rows_any_index<uint64_t>(out, self_view, index, dim_size, dim_stride);
+    }
+  }
   TensorIterator it({out, self_view, index}, index.sizes());
   const bool is64 = index.dtype() == ScalarType::Int64;
   const int64_t bstride = dim_stride * static_cast<int64_t>(out.itemsize());

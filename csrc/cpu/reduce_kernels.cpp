@@ -28,10 +28,7 @@ struct SumReducer {
         constexpr int64_t kBlock = 2048;  // float partial sums stay accurate within a block
         for (int64_t b = 0; b < n; b += kBlock) {
           const int64_t e = std::min(n, b + kBlock);
-          float s = 0.f;
-#pragma omp simd reduction(+ : s)
-          for (int64_t i = b; i < e; ++i) s += p[i];
-          acc += s;
+          acc += sum_f32(p + b, e - b);  // 32 lanes: one lane chain would wait on each add
         }
         return;
       }
@@ -168,6 +165,77 @@ struct NormReducer {
   }
 };
 
+// Mean and sum of squared deviations (for var/std), in double. Contiguous runs take two passes
+// (sum, then the deviations from that mean and their squares: the corrected two-pass formula, no
+// cancellation) and merge by Chan's formula; single elements fold in by Welford's update.
+struct Moments {
+  double n = 0, mean = 0, m2 = 0;
+};
+
+template <typename T>
+struct MomentsReducer {
+  using A = acc_t<T>;
+  using Acc = Moments;
+  double correction = 1.0;
+  T* mean_out = nullptr;  // the mean, written at the same offsets as the variance
+  static Acc identity() { return {}; }
+  static void update(Acc& acc, T x, int64_t) {
+    const double v = static_cast<double>(static_cast<A>(x));
+    acc.n += 1;
+    const double d = v - acc.mean;
+    acc.mean += d / acc.n;
+    acc.m2 += d * (v - acc.mean);
+  }
+  static void merge(Acc& acc, const Acc& other) {
+    if (other.n == 0) return;
+    if (acc.n == 0) {
+      acc = other;
+      return;
+    }
+    const double n = acc.n + other.n, d = other.mean - acc.mean;
+    acc.mean += d * (other.n / n);
+    acc.m2 += other.m2 + d * d * (acc.n * other.n / n);
+    acc.n = n;
+  }
+  static void run(Acc& acc, const T* p, int64_t n, int64_t stride, int64_t base) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (stride == 1) {
+        constexpr int64_t kBlock = 2048;  // float partial sums stay accurate within a block
+        for (int64_t b = 0; b < n; b += kBlock) {
+          const int64_t len = std::min(n - b, kBlock);
+          const double nb = static_cast<double>(len);
+          const float center = sum_f32(p + b, len) / static_cast<float>(len);
+          // deviations from the approximate mean; their sum corrects it to the exact one
+          const DeviationSums d = deviation_sums_f32(p + b, len, center);
+          const double mean = static_cast<double>(center) + static_cast<double>(d.sum) / nb;
+          const double m2 = static_cast<double>(d.sum_sq) - static_cast<double>(d.sum) * static_cast<double>(d.sum) / nb;
+          merge(acc, {static_cast<double>(len), mean, m2 < 0 ? 0.0 : m2});
+        }
+        return;
+      }
+    }
+    if constexpr (std::is_same_v<T, double>) {
+      if (stride == 1) {
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (int64_t i = 0; i < n; ++i) s += p[i];
+        const double nb = static_cast<double>(n), center = s / nb;
+        double ds = 0, m2 = 0;
+#pragma omp simd reduction(+ : ds, m2)
+        for (int64_t i = 0; i < n; ++i) {
+          ds += p[i] - center;
+          m2 += (p[i] - center) * (p[i] - center);
+        }
+        merge(acc, {nb, center + ds / nb, m2 - ds * ds / nb});
+        return;
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) update(acc, p[i * stride], base + i);
+  }
+  // var = m2 / (n - correction), NaN/inf where that is <= 0 (as torch)
+  double finish(const Acc& acc) const { return acc.m2 / std::max(0.0, acc.n - correction); }
+};
+
 // ---- geometry ----
 
 struct Dims {
@@ -244,6 +312,9 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
       if (iout) iout[out_off] = acc.index;  // same geometry as values
     } else if constexpr (std::is_same_v<R, NormReducer<T>>) {
       vout[out_off] = static_cast<Out>(static_cast<acc_t<Out>>(r.finish(acc)));
+    } else if constexpr (std::is_same_v<R, MomentsReducer<T>>) {
+      vout[out_off] = static_cast<Out>(static_cast<acc_t<Out>>(r.finish(acc)));
+      r.mean_out[out_off] = static_cast<T>(static_cast<acc_t<T>>(acc.n == 0 ? std::nan("") : acc.mean));
     } else {
       vout[out_off] = static_cast<Out>(static_cast<acc_t<Out>>(acc));
     }
@@ -296,6 +367,18 @@ void reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in,
       for (const auto& p : partial) r.merge(total, p.second);
       store(out_off, total);
     }
+  } else if (inner_is_reduced && kept.sizes.size() <= 1 && red.sizes.size() == 1) {
+    // rows of a matrix (the common last-dim reduction): one run per output, no index arithmetic
+    const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, n_red));
+    const int64_t in_step = kept.sizes.empty() ? 0 : kept.in_strides[0];
+    const int64_t out_step = kept.sizes.empty() ? 0 : kept.out_strides[0];
+    parallel_for(0, n_out, grain, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) {
+        Acc acc = r.identity();
+        r.run(acc, src + o * in_step, n_red, inner_stride, 0);
+        store(o * out_step, acc);
+      }
+    });
   } else if (inner_is_reduced) {
     // one output per task, its reduction walks contiguous runs
     int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, n_red));
@@ -407,6 +490,17 @@ void norm_kernel(const Tensor& values, const Tensor& in, const std::vector<bool>
       r.kind = NormKind::P;
     }
     reduce_typed<T, NormReducer<T>, T>(values, Tensor(), in, reduced, r);
+  });
+}
+
+void var_mean_kernel(const Tensor& var, const Tensor& mean, const Tensor& in, const std::vector<bool>& reduced,
+                     double correction) {
+  dispatch_floating(in.dtype(), "var_mean", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    MomentsReducer<T> r;
+    r.correction = correction;
+    r.mean_out = mean.data<T>();
+    reduce_typed<T, MomentsReducer<T>, T>(var, Tensor(), in, reduced, r);
   });
 }
 

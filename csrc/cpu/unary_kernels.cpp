@@ -18,33 +18,6 @@ void run_same_type(const Tensor& out, const Tensor& in, const F& f) {
   iter.for_each([&](char** d, const int64_t* s, int64_t n) { unary_loop<T, T>(d, s, n, f); });
 }
 
-// erfinv in double precision: Winitzki's closed-form estimate (relative error below 2e-3) refined
-// by Halley steps on f(y) = erf(y) - |x|, evaluated as (1 - |x|) - erfc(y) in the tails where
-// erf(y) - |x| would cancel. Three steps reach full double precision.
-double erfinv_double(double x) {
-  if (!(x >= -1.0 && x <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
-  if (x == 0.0) return x;  // keeps -0.0
-  const double ax = std::fabs(x);
-  if (ax == 1.0) return std::copysign(std::numeric_limits<double>::infinity(), x);
-  constexpr double kPi = 3.14159265358979323846;
-  constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
-  double y;
-  if (ax < 1e-3) {
-    y = ax / kTwoOverSqrtPi;  // the series' first term; the closed form cancels here
-  } else {
-    constexpr double a = 0.147;
-    const double l = std::log((1.0 - ax) * (1.0 + ax));
-    const double b = 2.0 / (kPi * a) + 0.5 * l;
-    y = std::sqrt(std::sqrt(b * b - l / a) - b);
-  }
-  for (int i = 0; i < 3; ++i) {
-    const double f = ax <= 0.5 ? std::erf(y) - ax : (1.0 - ax) - std::erfc(y);
-    const double r = f / (kTwoOverSqrtPi * std::exp(-y * y));  // the Newton step f / f'
-    y -= r / (1.0 + y * r);                                      // Halley: f'' = -2y f'
-  }
-  return std::copysign(y, x);
-}
-
 #if defined(EMBER_HAVE_VEC_MATH)
 // Overloads on the lane type (8 floats / 4 doubles), so one generic lambda serves both.
 #define EMBER_VEC_WRAP(name)                                         \
@@ -193,203 +166,94 @@ bool vectorized_unary(UnaryOp op, const Tensor& out, const Tensor& in, const Sca
 }
 #endif
 
-// Calls f with the scalar function of a floating op, computed in acc_t<T> (float for 16-bit types).
-template <typename T, typename F>
-void with_scalar_op(UnaryOp op, const F& f) {
+// A floating op over T, computing the row's formula in acc_t<T> (float for 16-bit types); dense
+// float32/float64 inputs take the op's SIMD path when it has one.
+template <typename T, typename Fn>
+void floating_unary(UnaryOp op, const Tensor& out, const Tensor& in, Fn fn) {
   using A = acc_t<T>;
-  switch (op) {
-    case UnaryOp::Exp: return f([](T x) { return T(std::exp(A(x))); });
-    case UnaryOp::Log: return f([](T x) { return T(std::log(A(x))); });
-    case UnaryOp::Sqrt: return f([](T x) { return T(std::sqrt(A(x))); });
-    case UnaryOp::Sin: return f([](T x) { return T(std::sin(A(x))); });
-    case UnaryOp::Cos: return f([](T x) { return T(std::cos(A(x))); });
-    case UnaryOp::Tanh: return f([](T x) { return T(std::tanh(A(x))); });
-    case UnaryOp::Sigmoid: return f([](T x) { return T(A(1) / (A(1) + std::exp(-A(x)))); });
-    case UnaryOp::Exp2: return f([](T x) { return T(std::exp2(A(x))); });
-    case UnaryOp::Expm1: return f([](T x) { return T(std::expm1(A(x))); });
-    case UnaryOp::Log2: return f([](T x) { return T(std::log2(A(x))); });
-    case UnaryOp::Log10: return f([](T x) { return T(std::log10(A(x))); });
-    case UnaryOp::Log1p: return f([](T x) { return T(std::log1p(A(x))); });
-    case UnaryOp::Rsqrt: return f([](T x) { return T(A(1) / std::sqrt(A(x))); });
-    case UnaryOp::Tan: return f([](T x) { return T(std::tan(A(x))); });
-    case UnaryOp::Asin: return f([](T x) { return T(std::asin(A(x))); });
-    case UnaryOp::Acos: return f([](T x) { return T(std::acos(A(x))); });
-    case UnaryOp::Atan: return f([](T x) { return T(std::atan(A(x))); });
-    case UnaryOp::Sinh: return f([](T x) { return T(std::sinh(A(x))); });
-    case UnaryOp::Cosh: return f([](T x) { return T(std::cosh(A(x))); });
-    case UnaryOp::Asinh: return f([](T x) { return T(std::asinh(A(x))); });
-    case UnaryOp::Acosh: return f([](T x) { return T(std::acosh(A(x))); });
-    case UnaryOp::Atanh: return f([](T x) { return T(std::atanh(A(x))); });
-    case UnaryOp::Erf: return f([](T x) { return T(std::erf(A(x))); });
-    case UnaryOp::Erfc: return f([](T x) { return T(std::erfc(A(x))); });
-    case UnaryOp::Erfinv: return f([](T x) { return T(erfinv_double(double(A(x)))); });
-    case UnaryOp::Floor: return f([](T x) { return T(std::floor(A(x))); });
-    case UnaryOp::Ceil: return f([](T x) { return T(std::ceil(A(x))); });
-    case UnaryOp::Round: return f([](T x) { return T(std::nearbyint(A(x))); });  // ties to even
-    case UnaryOp::Trunc: return f([](T x) { return T(std::trunc(A(x))); });
-    case UnaryOp::Frac: return f([](T x) { return T(A(x) - std::trunc(A(x))); });
-    case UnaryOp::Reciprocal: return f([](T x) { return T(A(1) / A(x)); });
-    case UnaryOp::Square: return f([](T x) { return T(A(x) * A(x)); });
-    default: break;
-  }
-  EMBER_FAIL(Runtime, "unary_kernel: unexpected floating op");
-}
-
-template <typename T>
-void floating_unary(UnaryOp op, const Tensor& out, const Tensor& in) {
-  with_scalar_op<T>(op, [&](const auto& scalar_op) {
+  auto scalar_op = [fn](T x) { return T(fn(A(x))); };
 #if defined(EMBER_HAVE_VEC_MATH)
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      if (vectorized_unary<T>(op, out, in, scalar_op)) return;
-    }
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if (vectorized_unary<T>(op, out, in, scalar_op)) return;
+  }
 #endif
-    run_same_type<T>(out, in, scalar_op);
-  });
+  run_same_type<T>(out, in, scalar_op);
 }
 
-// Ops with a bool result read the input in its own dtype.
-template <typename F>
-void bool_result_unary(const Tensor& out, const Tensor& in, const char* name, const F& pred) {
+template <typename T, typename Fn>
+void apply_formula(const Tensor& out, const Tensor& in, Fn fn) {
+  run_same_type<T>(out, in, [fn](T x) { return T(fn(acc_t<T>(x))); });
+}
+
+// The ops with their own per-dtype rules (kinds SameDtype and Special): bool and unsigned inputs.
+template <typename Fn>
+void special_unary(UnaryOp op, const Tensor& out, const Tensor& in, Fn fn) {
+  const char* name = unary_op_name(op);
   dispatch_all(in.dtype(), name, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    TensorIterator iter({out, in}, out.sizes());
-    iter.for_each([&](char** d, const int64_t* s, int64_t n) {
-      unary_loop<bool, T>(d, s, n, [&](T x) { return pred(x); });
-    });
+    if constexpr (std::is_same_v<T, bool>) {
+      switch (op) {
+        case UnaryOp::Neg: EMBER_FAIL(Runtime, "neg: negation, the `-` operator, on a bool tensor is not supported");
+        case UnaryOp::Abs: EMBER_FAIL(NotImplemented, "abs: not implemented for 'Bool'");
+        case UnaryOp::Relu: EMBER_FAIL(Runtime, "relu: \"clamp_min_scalar_cpu\" not implemented for 'Bool'");
+        case UnaryOp::Square: EMBER_FAIL(Runtime, "square: bool input must be converted to int64 first");
+        case UnaryOp::BitwiseNot: return run_same_type<T>(out, in, [](T x) { return !x; });
+        default: return run_same_type<T>(out, in, [](T x) { return x; });  // sign, sgn: 0 or 1
+      }
+    } else if constexpr (std::is_integral_v<T>) {
+      if (op == UnaryOp::Square) {
+        // wraps on overflow, as torch does; unsigned arithmetic keeps that defined
+        return run_same_type<T>(out, in, [](T x) { return T(uint64_t(x) * uint64_t(x)); });
+      }
+      if (std::is_unsigned_v<T> && op == UnaryOp::Abs) return run_same_type<T>(out, in, [](T x) { return x; });
+      if (std::is_unsigned_v<T> && (op == UnaryOp::Sign || op == UnaryOp::Sgn)) {
+        return run_same_type<T>(out, in, [](T x) { return T(x != T(0)); });
+      }
+      apply_formula<T>(out, in, fn);
+    } else {
+      if (op == UnaryOp::BitwiseNot) {
+        EMBER_FAIL(NotImplemented, "bitwise_not: not implemented for floating dtype ", dtype_name(in.dtype()));
+      }
+      if constexpr (Fn::op != UnaryOp::BitwiseNot) apply_formula<T>(out, in, fn);
+    }
   });
-}
-
-// The classification ops (isnan ... signbit): integers are finite and have no NaN.
-template <typename T>
-bool classify(UnaryOp op, T x) {
-  if constexpr (std::is_integral_v<T>) {
-    switch (op) {
-      case UnaryOp::IsFinite: return true;
-      case UnaryOp::Signbit:
-        if constexpr (std::is_signed_v<T>) return x < 0;
-        return false;
-      default: return false;  // isnan, isinf, isposinf, isneginf
-    }
-  } else {
-    const acc_t<T> v = x;
-    switch (op) {
-      case UnaryOp::IsNan: return std::isnan(v);
-      case UnaryOp::IsInf: return std::isinf(v);
-      case UnaryOp::IsFinite: return std::isfinite(v);
-      case UnaryOp::IsPosInf: return std::isinf(v) && v > 0;
-      case UnaryOp::IsNegInf: return std::isinf(v) && v < 0;
-      default: return std::signbit(v);
-    }
-  }
 }
 
 }  // namespace
 
 void unary_kernel(UnaryOp op, const Tensor& out, const Tensor& in) {
-  switch (op) {
-    case UnaryOp::Neg:
-      return dispatch_all(in.dtype(), "neg", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        if constexpr (std::is_same_v<T, bool>) {
-          EMBER_FAIL(Runtime, "neg: negation, the `-` operator, on a bool tensor is not supported");
-        } else {
-          run_same_type<T>(out, in, [](T x) { return T(-acc_t<T>(x)); });
-        }
-      });
-    case UnaryOp::Abs:
-      return dispatch_all(in.dtype(), "abs", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        if constexpr (std::is_same_v<T, bool>) {
-          EMBER_FAIL(NotImplemented, "abs: not implemented for 'Bool'");
-        } else if constexpr (std::is_same_v<T, uint8_t>) {
-          run_same_type<T>(out, in, [](T x) { return x; });
-        } else {
-          run_same_type<T>(out, in, [](T x) {
-            acc_t<T> v = x;
-            return T(v < acc_t<T>(0) ? -v : v);
-          });
-        }
-      });
-    case UnaryOp::Relu:
-      return dispatch_all(in.dtype(), "relu", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        if constexpr (std::is_same_v<T, bool>) {
-          EMBER_FAIL(Runtime, "relu: \"clamp_min_scalar_cpu\" not implemented for 'Bool'");
-        } else {
-          // NaN propagates: (x > 0) is false for NaN, so test "x < 0" instead
-          run_same_type<T>(out, in, [](T x) { return acc_t<T>(x) < acc_t<T>(0) ? T(acc_t<T>(0)) : x; });
-        }
-      });
-    case UnaryOp::LogicalNot:
-      return dispatch_all(in.dtype(), "logical_not", [&](auto tag) {
+  with_unary_fn(op, [&](auto fn) {
+    using Fn = decltype(fn);
+    constexpr UnaryKind kind = Fn::kind;
+    const char* name = unary_op_name(op);
+    if constexpr (kind == UnaryKind::Predicate) {
+      // read in the input's own dtype: integers are finite and have no NaN
+      dispatch_all(in.dtype(), name, [&](auto tag) {
         using T = typename decltype(tag)::type;
         TensorIterator iter({out, in}, out.sizes());
-        iter.for_each([](char** d, const int64_t* s, int64_t n) {
-          unary_loop<bool, T>(d, s, n, [](T x) { return !(acc_t<T>(x) != acc_t<T>(0)); });
+        iter.for_each([&](char** d, const int64_t* s, int64_t n) {
+          unary_loop<bool, T>(d, s, n, [fn](T x) { return bool(fn(acc_t<T>(x))); });
         });
       });
-    case UnaryOp::BitwiseNot:
-      return dispatch_all(in.dtype(), "bitwise_not", [&](auto tag) {
+    } else if constexpr (kind == UnaryKind::Float || kind == UnaryKind::FloatOnly) {
+      dispatch_floating(in.dtype(), name, [&](auto tag) {
+        floating_unary<typename decltype(tag)::type>(op, out, in, fn);
+      });
+    } else if constexpr (kind == UnaryKind::Rounding) {
+      dispatch_all(in.dtype(), name, [&](auto tag) {
         using T = typename decltype(tag)::type;
         if constexpr (std::is_same_v<T, bool>) {
-          run_same_type<T>(out, in, [](T x) { return !x; });
-        } else if constexpr (std::is_integral_v<T>) {
-          run_same_type<T>(out, in, [](T x) { return T(~x); });
-        } else {
-          EMBER_FAIL(NotImplemented, "bitwise_not: not implemented for floating dtype ", dtype_name(in.dtype()));
-        }
-      });
-    case UnaryOp::Sign:
-    case UnaryOp::Sgn:
-      return dispatch_all(in.dtype(), "sign", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        using A = acc_t<T>;
-        if constexpr (std::is_same_v<T, bool> || std::is_unsigned_v<T>) {
-          run_same_type<T>(out, in, [](T x) { return T(x != T(0)); });
-        } else {
-          // NaN and -0.0 give 0, as in torch
-          run_same_type<T>(out, in, [](T x) { return T(A(int(A(0) < A(x)) - int(A(x) < A(0)))); });
-        }
-      });
-    case UnaryOp::Floor:
-    case UnaryOp::Ceil:
-    case UnaryOp::Round:
-    case UnaryOp::Trunc:
-      return dispatch_all(in.dtype(), "rounding", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        if constexpr (std::is_same_v<T, bool>) {
-          EMBER_FAIL(NotImplemented, "rounding: not implemented for 'Bool'");
+          EMBER_FAIL(NotImplemented, name, ": not implemented for 'Bool'");
         } else if constexpr (std::is_integral_v<T>) {
           run_same_type<T>(out, in, [](T x) { return x; });  // integers are already whole
         } else {
-          floating_unary<T>(op, out, in);
+          floating_unary<T>(op, out, in, fn);
         }
       });
-    case UnaryOp::Square:
-      return dispatch_all(in.dtype(), "square", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        if constexpr (std::is_same_v<T, bool>) {
-          EMBER_FAIL(Runtime, "square: bool input must be converted to int64 first");
-        } else if constexpr (std::is_integral_v<T>) {
-          // wraps on overflow, as torch does; unsigned arithmetic keeps that defined
-          run_same_type<T>(out, in, [](T x) { return T(uint64_t(x) * uint64_t(x)); });
-        } else {
-          floating_unary<T>(op, out, in);
-        }
-      });
-    case UnaryOp::IsNan:
-    case UnaryOp::IsInf:
-    case UnaryOp::IsFinite:
-    case UnaryOp::IsPosInf:
-    case UnaryOp::IsNegInf:
-    case UnaryOp::Signbit:
-      return bool_result_unary(out, in, "isnan", [op](auto x) { return classify(op, x); });
-    default:
-      return dispatch_floating(in.dtype(), "unary", [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        floating_unary<T>(op, out, in);
-      });
-  }
+    } else {
+      special_unary(op, out, in, fn);
+    }
+  });
 }
 
 void round_decimals_kernel(const Tensor& out, const Tensor& in, int64_t decimals) {

@@ -71,6 +71,35 @@ inline float sum_f32(const float* p, int64_t n) {
   return r;
 }
 
+// Sums of d and d^2 for d = p[i] - center over p[0..n), in 32 float lanes: the second pass of a
+// variance (the sum of d corrects the center to the exact mean: the corrected two-pass formula).
+struct DeviationSums {
+  float sum = 0.f, sum_sq = 0.f;
+};
+inline DeviationSums deviation_sums_f32(const float* p, int64_t n, float center) {
+  int64_t i = 0;
+  DeviationSums r;
+#if defined(__AVX2__)
+  const __m256 c = _mm256_set1_ps(center);
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0, q0 = s0, q1 = s0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(p + i), c), d1 = _mm256_sub_ps(_mm256_loadu_ps(p + i + 8), c);
+    s0 = _mm256_add_ps(s0, d0), s1 = _mm256_add_ps(s1, d1);
+    q0 = _mm256_fmadd_ps(d0, d0, q0), q1 = _mm256_fmadd_ps(d1, d1, q1);
+  }
+  alignas(32) float ls[8], lq[8];
+  _mm256_store_ps(ls, _mm256_add_ps(s0, s1));
+  _mm256_store_ps(lq, _mm256_add_ps(q0, q1));
+  for (int k = 0; k < 8; ++k) r.sum += ls[k], r.sum_sq += lq[k];
+#endif
+  for (; i < n; ++i) {
+    const float d = p[i] - center;
+    r.sum += d;
+    r.sum_sq += d * d;
+  }
+  return r;
+}
+
 // p[i] = (p[i] - shift) and returns nothing; vectorized by the compiler.
 inline void subtract_f32(float* out, const float* in, int64_t n, float shift) {
   for (int64_t i = 0; i < n; ++i) out[i] = in[i] - shift;

@@ -8,17 +8,11 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "kernels/unary_ops.h"
 
 namespace ember {
 
 // ---- elementwise families ----
-enum class UnaryOp {
-  Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Relu, LogicalNot, BitwiseNot,
-  Sign, Sgn, Exp2, Expm1, Log2, Log10, Log1p, Rsqrt, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
-  Erf, Erfc, Erfinv, Floor, Ceil, Round, Trunc, Frac, Reciprocal, Square, IsNan, IsInf, IsFinite, IsPosInf,
-  IsNegInf, Signbit,
-};
-
 enum class BinaryOp {
   Add, Sub, Mul, Div, DivTrunc, DivFloor, Remainder, Pow, Maximum, Minimum,
   Eq, Ne, Lt, Le, Gt, Ge, BitAnd, BitOr, BitXor, LogicalAnd, LogicalOr, LogicalXor,

@@ -62,6 +62,10 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
     (op, values, indices, in, reduced), in)                                                                          \
   X(norm, void, (const Tensor& values, const Tensor& in, const std::vector<bool>& reduced, double ord),              \
     (values, in, reduced, ord), in)                                                                                  \
+  /* var and mean of float32/float64 `in` (same shape as values above, same strides as each other) */              \
+  X(var_mean, void,                                                                                                  \
+    (const Tensor& var, const Tensor& mean, const Tensor& in, const std::vector<bool>& reduced, double correction),  \
+    (var, mean, in, reduced, correction), in)                                                                        \
   /* contiguous in/out of one floating dtype; softmax or log_softmax along dim */                                    \
   X(softmax, void, (const Tensor& out, const Tensor& in, int64_t dim, bool log), (out, in, dim, log), in)            \
   X(scan, void, (const Tensor& out, const Tensor& in, int64_t dim, bool is_prod), (out, in, dim, is_prod), in)      \

@@ -81,6 +81,22 @@ std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const std::vector<int64_t>&
   // 16-bit floats compute in float32 (as torch does) and round once at the end
   bool low = x.dtype() == ScalarType::Float16 || x.dtype() == ScalarType::BFloat16;
   Tensor xf = low ? to_dtype(x, ScalarType::Float32) : x;
+  if (x.dim() == 0 || mask.back()) {
+    // the innermost dim is reduced: one kernel folds each output's contiguous runs in two passes
+    // (sum, then squared deviations). Column statistics (innermost dim kept) take the composite
+    // below, whose passes vectorize across the kept dim.
+    Tensor v = empty(kept_shape(xf, mask), xf.dtype(), xf.device());
+    Tensor mo = empty(v.sizes(), xf.dtype(), xf.device());
+    kernels::var_mean(v, mo, xf, mask, correction);
+    v = drop_reduced(v, mask, keepdim);
+    mo = drop_reduced(mo, mask, keepdim);
+    if (autograd::should_record({&xf})) autograd::record_var_mean(xf, mask, keepdim, correction, v, mo);
+    if (low) {
+      v = to_dtype(v, x.dtype());
+      mo = to_dtype(mo, x.dtype());
+    }
+    return {v, mo};
+  }
   Tensor mu = mean(xf, dims, true, std::nullopt);
   Tensor dev = binary(BinaryOp::Sub, xf, mu);
   Tensor ss = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim, std::nullopt);

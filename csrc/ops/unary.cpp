@@ -1,120 +1,24 @@
 #include "autograd/derivatives/derivatives.h"
 #include "core/output.h"
 #include "kernels/kernels.h"
+#include "ops/elementwise_math.h"
 #include "ops/ops.h"
 #include "ops/unary_math.h"
 
 namespace ember {
 
 namespace {
-const char* unary_name(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg: return "neg";
-    case UnaryOp::Abs: return "abs";
-    case UnaryOp::Exp: return "exp";
-    case UnaryOp::Log: return "log";
-    case UnaryOp::Sqrt: return "sqrt";
-    case UnaryOp::Sin: return "sin";
-    case UnaryOp::Cos: return "cos";
-    case UnaryOp::Tanh: return "tanh";
-    case UnaryOp::Sigmoid: return "sigmoid";
-    case UnaryOp::Relu: return "relu";
-    case UnaryOp::LogicalNot: return "logical_not";
-    case UnaryOp::BitwiseNot: return "bitwise_not";
-    case UnaryOp::Sign: return "sign";
-    case UnaryOp::Sgn: return "sgn";
-    case UnaryOp::Exp2: return "exp2";
-    case UnaryOp::Expm1: return "expm1";
-    case UnaryOp::Log2: return "log2";
-    case UnaryOp::Log10: return "log10";
-    case UnaryOp::Log1p: return "log1p";
-    case UnaryOp::Rsqrt: return "rsqrt";
-    case UnaryOp::Tan: return "tan";
-    case UnaryOp::Asin: return "asin";
-    case UnaryOp::Acos: return "acos";
-    case UnaryOp::Atan: return "atan";
-    case UnaryOp::Sinh: return "sinh";
-    case UnaryOp::Cosh: return "cosh";
-    case UnaryOp::Asinh: return "asinh";
-    case UnaryOp::Acosh: return "acosh";
-    case UnaryOp::Atanh: return "atanh";
-    case UnaryOp::Erf: return "erf";
-    case UnaryOp::Erfc: return "erfc";
-    case UnaryOp::Erfinv: return "erfinv";
-    case UnaryOp::Floor: return "floor";
-    case UnaryOp::Ceil: return "ceil";
-    case UnaryOp::Round: return "round";
-    case UnaryOp::Trunc: return "trunc";
-    case UnaryOp::Frac: return "frac";
-    case UnaryOp::Reciprocal: return "reciprocal";
-    case UnaryOp::Square: return "square";
-    case UnaryOp::IsNan: return "isnan";
-    case UnaryOp::IsInf: return "isinf";
-    case UnaryOp::IsFinite: return "isfinite";
-    case UnaryOp::IsPosInf: return "isposinf";
-    case UnaryOp::IsNegInf: return "isneginf";
-    case UnaryOp::Signbit: return "signbit";
-  }
-  return "unary";
-}
-
-// Ops that read any dtype and return bool (the kernel takes the input as it is).
-bool bool_result(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::LogicalNot:
-    case UnaryOp::IsNan:
-    case UnaryOp::IsInf:
-    case UnaryOp::IsFinite:
-    case UnaryOp::IsPosInf:
-    case UnaryOp::IsNegInf:
-    case UnaryOp::Signbit: return true;
-    default: return false;
-  }
-}
-
-bool is_rounding(UnaryOp op) {
-  return op == UnaryOp::Floor || op == UnaryOp::Ceil || op == UnaryOp::Round || op == UnaryOp::Trunc;
-}
+// The dtype rules of each op come from its row's kind (kernels/unary_ops.h).
+const char* unary_name(UnaryOp op) { return unary_op_name(op); }
+bool bool_result(UnaryOp op) { return unary_kind(op) == UnaryKind::Predicate; }
+bool promotes_to_float(UnaryOp op) { return unary_kind(op) == UnaryKind::Float; }
 
 // The dtypes torch refuses, with its error kind (NotImplementedError: no kernel for that dtype).
 void check_unary_dtype(UnaryOp op, ScalarType in) {
-  EMBER_CHECK(!(is_rounding(op) && in == ScalarType::Bool), NotImplemented, unary_name(op),
+  EMBER_CHECK(!(unary_kind(op) == UnaryKind::Rounding && in == ScalarType::Bool), NotImplemented, unary_name(op),
               ": not implemented for 'Bool'");
-  EMBER_CHECK(!(op == UnaryOp::Frac && !is_floating(in)), NotImplemented,
-              "frac: not implemented for integer or bool dtype ", dtype_name(in));
-}
-
-// Ops whose result is floating even for integer input (torch promotes to the default dtype).
-bool promotes_to_float(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Exp:
-    case UnaryOp::Log:
-    case UnaryOp::Sqrt:
-    case UnaryOp::Sin:
-    case UnaryOp::Cos:
-    case UnaryOp::Tanh:
-    case UnaryOp::Sigmoid:
-    case UnaryOp::Exp2:
-    case UnaryOp::Expm1:
-    case UnaryOp::Log2:
-    case UnaryOp::Log10:
-    case UnaryOp::Log1p:
-    case UnaryOp::Rsqrt:
-    case UnaryOp::Tan:
-    case UnaryOp::Asin:
-    case UnaryOp::Acos:
-    case UnaryOp::Atan:
-    case UnaryOp::Sinh:
-    case UnaryOp::Cosh:
-    case UnaryOp::Asinh:
-    case UnaryOp::Acosh:
-    case UnaryOp::Atanh:
-    case UnaryOp::Erf:
-    case UnaryOp::Erfc:
-    case UnaryOp::Erfinv:
-    case UnaryOp::Reciprocal: return true;
-    default: return false;
-  }
+  EMBER_CHECK(!(unary_kind(op) == UnaryKind::FloatOnly && !is_floating(in)), NotImplemented, unary_name(op),
+              ": not implemented for integer or bool dtype ", dtype_name(in));
 }
 
 ScalarType unary_result_dtype(UnaryOp op, ScalarType in) {
@@ -165,19 +69,8 @@ Tensor& unary_(UnaryOp op, Tensor& x) {
 namespace {
 // torch's unary ops without type promotion take an out= of exactly the input's dtype.
 bool same_dtype_out(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg:
-    case UnaryOp::Abs:
-    case UnaryOp::BitwiseNot:
-    case UnaryOp::Sign:
-    case UnaryOp::Sgn:
-    case UnaryOp::Floor:
-    case UnaryOp::Ceil:
-    case UnaryOp::Round:
-    case UnaryOp::Trunc:
-    case UnaryOp::Frac: return true;
-    default: return false;
-  }
+  const UnaryKind k = unary_kind(op);
+  return k == UnaryKind::SameDtype || k == UnaryKind::Rounding || k == UnaryKind::FloatOnly;
 }
 
 void check_same_dtype_out(const Tensor& x, const Tensor& out) {
@@ -207,6 +100,25 @@ Tensor& unary_out(UnaryOp op, const Tensor& x, Tensor& out) {
   kernels::copy(out, r);  // a temporary: out may overlap x
   out.bump_version();
   return out;
+}
+
+namespace {
+Tensor logit_input(const Tensor& x, std::optional<double> eps) {
+  if (!eps) return x;
+  return clamp(x, wrapped_scalar(Scalar(*eps)), wrapped_scalar(Scalar(1.0 - *eps)));
+}
+}  // namespace
+
+Tensor logit(const Tensor& x, std::optional<double> eps) { return unary(UnaryOp::Logit, logit_input(x, eps)); }
+
+Tensor& logit_(Tensor& x, std::optional<double> eps) {
+  if (!eps) return unary_(UnaryOp::Logit, x);
+  return write_inplace(x, {x}, "logit_", [&](const Tensor& self) { return logit(self, eps); });
+}
+
+Tensor& logit_out(const Tensor& x, std::optional<double> eps, Tensor& out) {
+  if (!eps) return unary_out(UnaryOp::Logit, x, out);
+  return write_out(out, {x}, "logit", [&] { return logit(x, eps); });
 }
 
 namespace {

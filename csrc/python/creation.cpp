@@ -3,6 +3,7 @@
 #include <random>
 
 #include "core/allocator.h"
+#include "cpu/cpu_capability.h"
 #include "iter/parallel.h"
 #include "autograd/function.h"
 #include "python/common.h"
@@ -301,6 +302,11 @@ void init_creation(py::module_& m) {
     check_device_available(dev, "set_default_device");
     set_default_device(dev);
   }, py::arg("device"));
+  // the vector instruction set of the run-time-dispatched CPU loops (ember.backends.cpu)
+  def_named(m, "_get_cpu_capability", [] { return cpu::cpu_capability_name(cpu::cpu_capability()); });
+  def_named(m, "_set_cpu_capability", [](const std::string& name) {
+    cpu::set_cpu_capability(cpu::parse_cpu_capability(name.c_str()));
+  }, py::arg("capability"));
   def_named(m, "get_num_threads", &get_num_threads);
   def_named(m, "set_num_threads", &set_num_threads, py::arg("int"));
   def_named(m, "_allocator_stats", [] {

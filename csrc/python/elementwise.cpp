@@ -304,6 +304,15 @@ Example::
 )";
   for (Unary u : {
            Unary{"neg", UnaryOp::Neg, nullptr}, Unary{"negative", UnaryOp::Neg, nullptr},
+           Unary{"sinc", UnaryOp::Sinc, R"(sinc(input, *, out=None) -> Tensor
+
+The normalized sinc of each element: sin(pi x) / (pi x), and 1 at 0.
+
+Example::
+
+    >>> ember.sinc(ember.tensor([0.0, 0.5, 2.5]))
+    tensor([1.0000, 0.6366, 0.1273])
+)"},
            Unary{"abs", UnaryOp::Abs, nullptr}, Unary{"absolute", UnaryOp::Abs, nullptr},
            Unary{"exp", UnaryOp::Exp, nullptr}, Unary{"log", UnaryOp::Log, nullptr},
            Unary{"sqrt", UnaryOp::Sqrt, nullptr}, Unary{"sin", UnaryOp::Sin, nullptr},
@@ -557,6 +566,33 @@ Example::
       });
     }
   }
+  // logit(input, eps=None, *, out=None): eps clamps the input to [eps, 1 - eps] first
+  def_op(
+      m, cls, "logit",
+      [](const Tensor& input, std::optional<double> eps, py::handle out) -> py::object {
+        if (out && !out.is_none()) {
+          Tensor o = out.cast<Tensor>();
+          logit_out(input, eps, o);
+          return py::reinterpret_borrow<py::object>(out);
+        }
+        return py::cast(logit(input, eps));
+      },
+      py::arg("input"), py::arg("eps") = py::none(), py::kw_only(), py::arg("out") = py::none(),
+      R"(logit(input, eps=None, *, out=None) -> Tensor
+
+The log-odds of each element, log(p / (1 - p)). With eps, the input is first clamped to
+[eps, 1 - eps] (its gradient is then zero outside that range); without, 0 and 1 give -inf and inf.
+
+Example::
+
+    >>> ember.logit(ember.tensor([0.25, 0.5, 1.0]), eps=1e-6)
+    tensor([-1.0986,  0.0000, 13.8023])
+)");
+  def_named(cls, "logit_", [](py::object self, std::optional<double> eps) {
+    Tensor t = self.cast<Tensor>();
+    logit_(t, eps);
+    return self;
+  }, py::arg("eps") = py::none());
   // round(input, *, decimals=0, out=None): decimals given (even 0) takes torch's separate overload,
   // which has no integer kernel.
   def_op(

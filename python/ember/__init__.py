@@ -18,7 +18,7 @@ from ._device import device, get_default_device, set_default_device
 from ._size import Size
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,
                              preserve_format)
-from . import return_types, cuda, cpu, autograd, nn
+from . import return_types, cuda, cpu, autograd, nn, backends
 from . import linalg
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)

@@ -155,6 +155,8 @@ def random_values(rng, shape, dtype: str, domain: Domain) -> np.ndarray:
         return np.asarray(rng.random(shape) < 0.5)
     if dtype in INTS:
         lo, hi = math.ceil(domain.low), math.floor(domain.high)
+        if lo > hi:  # no integer inside (logit's (0.05, 0.95)): the nearest ones outside
+            lo, hi = math.floor(domain.low), math.ceil(domain.high)
         if dtype == "uint8":
             lo = max(lo, 0)
         v = np.asarray(rng.integers(lo, hi + 1, size=shape))

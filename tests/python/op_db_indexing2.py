@@ -72,10 +72,22 @@ def _gather_samples(op, make):
     yield SampleInput((make((2, 3, 4)), -1, _idx(np.ones((1, 2, 5), dtype=np.int64))), {}, "smaller index")
     yield SampleInput((make((3, 4)), 1, _idx(np.zeros((3, 0), dtype=np.int64))), {}, "empty index")
     yield SampleInput((make(()), 0, _idx(0)), {}, "0-d")
+    # along the last dim: rows of a 3-d index (the kernel's row walk), int32 indices
+    rng = np.random.default_rng(0)
+    yield SampleInput((make((2, 4, 6)), 2, _idx(rng.integers(0, 6, (2, 3, 9)))), {}, "3-d, last dim")
+    yield SampleInput(
+        (make((3, 6)), 1, TArg(rng.integers(0, 6, (3, 7)).astype(np.int32), "int32")), {}, "int32 index"
+    )
 
 
 def _gather_errors(make):
     x = make((3, 4))
+    # out of bounds inside a group of four indices, and in the tail after the groups
+    yield ErrorInput(SampleInput((x, 1, _idx([[0, 1, 2, 9, 0]]))), RuntimeError)
+    yield ErrorInput(SampleInput((x, 1, _idx([[0, 1, 2, 3, 0, -1]]))), RuntimeError)
+    yield ErrorInput(
+        SampleInput((x, 1, TArg(np.array([[0, 1, 2, 3, 4]], dtype=np.int32), "int32"))), RuntimeError
+    )
     yield ErrorInput(SampleInput((x, 1, _idx([[4]]))), RuntimeError)
     yield ErrorInput(SampleInput((x, 1, _idx([[-1]]))), RuntimeError)
     yield ErrorInput(SampleInput((x, 1, _idx([0]))), RuntimeError)

@@ -121,6 +121,8 @@ def sample_var(op, make):
     if make.dtype == "float32":
         yield SampleInput((make((70000,)),), {}, "large (70000,) all")
         yield SampleInput((make((40000, 3)),), {"dim": 0}, "large (40000, 3) dim=0")
+        # rows longer than the kernel's 2048-element float blocks: blocks merged per row
+        yield SampleInput((make((4, 5000)),), {"dim": 1}, "large (4, 5000) dim=1")
 
 
 # ---- NumPy references ----

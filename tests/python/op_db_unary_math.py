@@ -55,6 +55,21 @@ def _frac_ref(x):
     return x - np.trunc(x)
 
 
+def _logit_ref(x, eps=None):
+    if eps is not None:
+        x = np.clip(x, eps, 1.0 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x / (1.0 - x))
+
+
+def _sample_logit_eps(op, make):
+    # eps clamps to [eps, 1 - eps]: inputs on both sides of the clamp
+    # exact binary fractions, so 1 - eps rounds the same in every dtype
+    for eps in (0.0625, 0.25):
+        for shape in ((), (0,), (7,), (3, 4), (2, 3, 4)):
+            yield SampleInput((make(shape),), {"eps": eps}, f"{shape} eps={eps}")
+
+
 def _square_ref(x):
     return np.square(x.astype(np.int64) if x.dtype == np.bool_ else x)
 
@@ -169,6 +184,22 @@ UNARY_MATH = [
     unary("frac", _frac_ref, FLOATS),
     unary("reciprocal", floating(np.reciprocal), ALL, domain=NONZERO),
     unary("square", _square_ref, ALL),
+    # float32 gradients near 0 cancel (pi x cos(pi x) - sin(pi x)): torch's and ours round apart
+    unary("sinc", floating(np.sinc), ALL, tol={"float32": (1e-3, 1e-3)}),
+    # inside (0, 1), away from the poles at 0 and 1 (the eps row below covers the clamp)
+    unary("logit", floating(_logit_ref), ALL, domain=Domain(0.05, 0.95)),
+    OpInfo(
+        name="logit",
+        variant="eps",
+        op=fn("logit"),
+        ref=floating(_logit_ref),
+        dtypes=ALL,
+        sample_inputs=_sample_logit_eps,
+        domains=(Domain(-0.5, 1.5),),
+        differentiable=True,
+        inplace=True,
+        supports_out=True,
+    ),
     _classifier("isnan", floating(np.isnan), supports_out=False),
     _classifier("isinf", floating(np.isinf), supports_out=False),
     _classifier("isfinite", floating(np.isfinite), supports_out=False),

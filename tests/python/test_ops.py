@@ -773,6 +773,8 @@ NOT_OPS = {
     "default_generator",
     "_get_default_device",
     "_set_default_device",
+    "_get_cpu_capability",
+    "_set_cpu_capability",
     "_allocator_stats",
     "_reset_peak_allocator_stats",
     "_empty_cache",

@@ -24,6 +24,39 @@ struct SoftmaxBackward : Node {
   }
 };
 
+// var_mean: dx = g_var * 2 (x - mean) / (n - correction) + g_mean / n, each broadcast over the
+// reduced dims (n: the number of elements reduced into each output)
+struct VarMeanBackward : Node {
+  SavedTensor x, mean;
+  std::vector<bool> mask;
+  bool keepdim;
+  double correction;
+  std::string name() const override { return "VarMeanBackward0"; }
+  bool release_saved() override {
+    bool any = x.reset();
+    return mean.reset() || any;
+  }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    auto self = shared_from_this();
+    Tensor xv = x.unpack(self);
+    int64_t n = 1;
+    for (size_t d = 0; d < mask.size(); ++d) {
+      if (mask[d]) n *= xv.sizes()[d];
+    }
+    Tensor gx;
+    if (grads[0].defined()) {
+      Tensor mu = unsqueeze_reduced(mean.unpack(self), mask, keepdim);
+      const double scale = 2.0 / std::max(0.0, static_cast<double>(n) - correction);
+      gx = mul(unsqueeze_reduced(grads[0], mask, keepdim), mul(sub(xv, mu), num(scale)));
+    }
+    if (grads.size() > 1 && grads[1].defined()) {
+      Tensor gm = expand(div(unsqueeze_reduced(grads[1], mask, keepdim), num(static_cast<double>(n))), xv.sizes());
+      gx = gx.defined() ? add(gx, gm) : gm;
+    }
+    return {gx};
+  }
+};
+
 // sum over positions >= i along dim: total - inclusive prefix + self
 Tensor reverse_cumsum(const Tensor& g, int64_t dim) {
   return add(sub(sum(g, {dim}, true, std::nullopt), cumsum(g, dim, std::nullopt)), g);
@@ -93,6 +126,18 @@ void record_scan(const Tensor& x, int64_t dim, bool is_prod, const Tensor& out) 
   if (is_prod) node->x = SavedTensor(x, false);
   set_history(out, node);
   if (is_prod) node->result = SavedTensor(out, true);
+}
+
+void record_var_mean(const Tensor& x, const std::vector<bool>& mask, bool keepdim, double correction,
+                     const Tensor& var, const Tensor& mean) {
+  auto node = make_node<VarMeanBackward>({&x});
+  node->x = SavedTensor(x, false);
+  node->mask = mask;
+  node->keepdim = keepdim;
+  node->correction = correction;
+  set_history(var, node, 0);
+  set_history(mean, node, 1);
+  node->mean = SavedTensor(mean, true);
 }
 
 }  // namespace ember::autograd
