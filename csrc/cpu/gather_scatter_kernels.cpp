@@ -1,4 +1,5 @@
-// gather and the scatter family (scatter, scatter_add, scatter_reduce, index_add/copy/fill/reduce).
+// gather, the scatter family (scatter, scatter_add, scatter_reduce, index_add/copy/fill/reduce) and
+// one_hot.
 #include "cpu/cpu_kernels.h"
 
 #include <algorithm>
@@ -167,6 +168,19 @@ void scatter_reduce_kernel(const Tensor& self_rest, const Tensor& src_rest, cons
           break;
       }
     }
+  });
+}
+
+void one_hot_kernel(const Tensor& out, const Tensor& index) {
+  const int64_t n = index.numel(), classes = out.sizes().back();
+  const int64_t* p = index.data<int64_t>();
+  for (int64_t i = 0; i < n; ++i) {  // every class checked before any write, as torch
+    EMBER_CHECK(p[i] >= 0, Runtime, "one_hot: Class values must be non-negative.");
+    EMBER_CHECK(p[i] < classes, Runtime, "one_hot: Class values must be smaller than num_classes.");
+  }
+  int64_t* o = out.data<int64_t>();
+  parallel_for(0, n, kGrainSize, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) o[i * classes + p[i]] = 1;
   });
 }
 

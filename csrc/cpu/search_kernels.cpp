@@ -38,6 +38,9 @@ void searchsorted_kernel(const Tensor& sorted, const Tensor& values, const Tenso
   const int64_t total = values.numel();
   const bool batched = sorted.dim() > 1;
   const int64_t* srt = sorter ? sorter->data<int64_t>() : nullptr;
+  for (int64_t i = 0; srt && i < sorter->numel(); ++i) {
+    EMBER_CHECK(srt[i] >= 0 && srt[i] < ns, Runtime, "torch.searchsorted(): sorter index out of range");
+  }
   const bool i32 = out.dtype() == ScalarType::Int32;
   dispatch_all(sorted.dtype(), "searchsorted", [&](auto tag) {
     using T = typename decltype(tag)::type;

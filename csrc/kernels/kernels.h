@@ -93,6 +93,8 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
   X(searchsorted, void,                                                                                              \
     (const Tensor& sorted, const Tensor& values, const Tensor* sorter, bool right, Tensor& out),                     \
     (sorted, values, sorter, right, out), sorted)                                                                    \
+  /* out: zeros of index's shape + (classes,); raises for a class outside [0, classes) */                            \
+  X(one_hot, void, (const Tensor& out, const Tensor& index), (out, index), index)                                  \
   /* ---- indexing ---- */                                                                                           \
   X(gather, void,                                                                                                    \
     (const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim, int64_t dim_size,                 \

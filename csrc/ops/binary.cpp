@@ -166,7 +166,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
               "where: expected condition to be a boolean tensor, but got a tensor with dtype ",
               dtype_name(cond.dtype()));
   ScalarType dt = result_type({a, b});
-  Tensor out = empty(shape, dt, cond.device());
+  // a 0-d CPU operand (a condition or value given as a number) joins the others' device
+  const Device dev = !is_cpu_scalar(cond) ? cond.device() : result_device(a, b);
+  Tensor out = empty(shape, dt, dev);
   if (out.numel() != 0) {
     autograd::GradModeGuard no_grad(false);
     kernels::where(out, to_dtype(cond, ScalarType::Bool), to_dtype(a, dt), to_dtype(b, dt));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "autograd/derivatives/derivatives.h"
+#include "kernels/kernels.h"
 #include "iter/parallel.h"
 
 namespace ember {
@@ -144,25 +145,18 @@ Tensor argwhere(const Tensor& x) { return nonzero(x); }
 Tensor one_hot(const Tensor& x, int64_t num_classes) {
   EMBER_CHECK(x.dtype() == ScalarType::Int64, Runtime,
               "one_hot is only applicable to index tensor of type LongTensor, got ", dtype_name(x.dtype()));
-  Tensor xc = contiguous(x);
-  const int64_t* p = xc.data<int64_t>();
-  const int64_t n = xc.numel();
   if (num_classes == -1) {
-    EMBER_CHECK(n > 0, Runtime, "one_hot: Can not infer total number of classes from empty tensor.");
-    num_classes = *std::max_element(p, p + n) + 1;
-  }
-  for (int64_t i = 0; i < n; ++i) {
-    EMBER_CHECK(p[i] >= 0, Runtime, "one_hot: Class values must be non-negative.");
-    EMBER_CHECK(p[i] < num_classes, Runtime, "one_hot: Class values must be smaller than num_classes.");
+    // the class count comes from the data (item() raises on a device without values, as torch)
+    EMBER_CHECK(x.numel() > 0, Runtime, "one_hot: Can not infer total number of classes from empty tensor.");
+    // a size read from the data: the one value an op reads (a meta tensor raises here, as torch)
+    EMBER_CHECK(amin(x, {}, false).data<int64_t>()[0] >= 0, Runtime, "one_hot: Class values must be non-negative.");
+    num_classes = amax(x, {}, false).data<int64_t>()[0] + 1;
   }
   EMBER_CHECK(num_classes >= 0, Runtime, "one_hot: num_classes must be -1 or non-negative, got ", num_classes);
   Shape shape = x.sizes();
   shape.push_back(num_classes);
   Tensor out = zeros(shape, ScalarType::Int64, x.device());
-  int64_t* o = out.data<int64_t>();
-  parallel_for(0, n, kGrainSize, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) o[i * num_classes + p[i]] = 1;
-  });
+  kernels::one_hot(out, contiguous(x));
   return out;
 }
 

@@ -405,15 +405,6 @@ Tensor kron(const Tensor& a, const Tensor& b) {
 
 namespace {
 
-Tensor index3(int64_t a, int64_t b, int64_t c) {
-  Tensor t = empty(Shape{3}, ScalarType::Int64, Device{});
-  int64_t* p = t.data<int64_t>();
-  p[0] = a;
-  p[1] = b;
-  p[2] = c;
-  return t;
-}
-
 Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, int64_t shown_dim) {
   check_not_bool(a, "cross");  // first, as torch
   EMBER_CHECK(a.dim() == b.dim(), Runtime, "linalg.cross: inputs must have the same number of dimensions, got ",
@@ -426,10 +417,12 @@ Tensor cross_impl(const Tensor& a, const Tensor& b, int64_t dim, int64_t shown_d
   check_not_bool(a, "cross");
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), "linalg.cross");
   Tensor ae = expand(a, shape), be = expand(b, shape);
-  // c = a[1,2,0] * b[2,0,1] - a[2,0,1] * b[1,2,0] along dim
-  Tensor i1 = index3(1, 2, 0), i2 = index3(2, 0, 1);
-  Tensor lhs = binary(BinaryOp::Mul, index_select(ae, dim, i1), index_select(be, dim, i2));
-  Tensor rhs = binary(BinaryOp::Mul, index_select(ae, dim, i2), index_select(be, dim, i1));
+  // c = a[1,2,0] * b[2,0,1] - a[2,0,1] * b[1,2,0] along dim: the rotations are two slices joined
+  auto rotate = [dim](const Tensor& t, int64_t first) {
+    return cat({narrow(t, dim, first, 3 - first), narrow(t, dim, 0, first)}, dim);
+  };
+  Tensor lhs = binary(BinaryOp::Mul, rotate(ae, 1), rotate(be, 2));
+  Tensor rhs = binary(BinaryOp::Mul, rotate(ae, 2), rotate(be, 1));
   return binary(BinaryOp::Sub, lhs, rhs);
 }
 

@@ -80,14 +80,9 @@ Tensor searchsorted(const Tensor& sorted, const Tensor& values, bool out_int32, 
   Tensor v = contiguous(to_dtype(values, common));
   Tensor srt;
   if (sorter) {
-    srt = contiguous(*sorter);
-    const int64_t ns = sorted.sizes()[sorted.dim() - 1];
-    const int64_t* q = srt.data<int64_t>();
-    for (int64_t i = 0; i < srt.numel(); ++i) {
-      EMBER_CHECK(q[i] >= 0 && q[i] < ns, Runtime, "torch.searchsorted(): sorter index out of range");
-    }
+    srt = contiguous(*sorter);  // its range is checked by the kernel
   }
-  Tensor out = empty(values.sizes(), out_int32 ? ScalarType::Int32 : ScalarType::Int64, values.device());
+  Tensor out = empty(values.sizes(), out_int32 ? ScalarType::Int32 : ScalarType::Int64, sorted.device());
   if (sorted.sizes()[sorted.dim() - 1] == 0 || values.numel() == 0) {
     fill_(out, Scalar(int64_t(0)));
     return out;

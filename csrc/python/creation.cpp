@@ -81,16 +81,24 @@ void init_creation(py::module_& m) {
       [](py::object data, py::handle dtype, py::handle device) -> py::object {
         check_device_arg(device, "as_tensor");
         std::optional<ScalarType> dt = optional_dtype(dtype);
-        if (is_tensor(data)) {
+        std::optional<Device> dev;
+        if (!device.is_none()) dev = to_device_arg(device);
+        if (is_tensor(data)) {  // returned itself when dtype and device already match
           const Tensor& t = data.cast<const Tensor&>();
-          return (!dt || *dt == t.dtype()) ? data : py::cast(to_dtype(t, *dt));
+          if ((!dt || *dt == t.dtype()) && (!dev || *dev == t.device())) return data;
+          Tensor r = dt ? to_dtype(t, *dt) : t;
+          return py::cast(dev ? to_device(r, *dev) : r);
         }
+        // other data lands on device= or the default device (ember.device(...) / set_default_device)
+        const Device target = dev.value_or(default_device());
         if (py::isinstance<py::array>(data)) {
-          // shares memory with the array when the dtype matches, as torch does
+          // shares memory with the array when the dtype matches and it stays on the CPU, as torch does
           Tensor t = py::module_::import("ember._C").attr("from_numpy")(data).cast<Tensor>();
-          return py::cast(dt ? to_dtype(t, *dt) : t);
+          Tensor r = dt ? to_dtype(t, *dt) : t;
+          return py::cast(target == r.device() ? r : to_device(r, target));
         }
-        return py::cast(tensor_from_data(data, dt));
+        Tensor r = tensor_from_data(data, dt);
+        return py::cast(target == r.device() ? r : to_device(r, target));
       },
       py::arg("data"), py::arg("dtype") = py::none(), py::arg("device") = py::none());
 

@@ -165,6 +165,10 @@ void init_tensor(py::module_& m) {
                const Tensor& v = value.cast<const Tensor&>();
                EMBER_CHECK(v.dim() == 0, Runtime, "fill_ only supports 0-dimension value tensor but got tensor with ",
                            v.dim(), " dimensions.");
+               if (v.device().type == DeviceType::Meta || t.device().type == DeviceType::Meta) {
+                 copy_(t, v);  // no value to read: the broadcast copy gives the same metadata
+                 return self;
+               }
              }
              fill_(t, to_scalar(value, "fill_"));
              return self;
