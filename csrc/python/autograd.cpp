@@ -406,7 +406,7 @@ void init_autograd(py::module_& m) {
           if (diff[nr].cast<bool>()) {
             autograd::set_history(out, node, nr);
           } else {
-            node->outputs.resize(std::max<size_t>(node->outputs.size(), nr + 1), {out.sizes(), out.dtype()});
+            node->outputs.resize(std::max<size_t>(node->outputs.size(), nr + 1), autograd::OutputMeta{out.sizes(), out.dtype(), out.device()});
           }
           ++nr;
         }

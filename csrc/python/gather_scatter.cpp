@@ -1,4 +1,5 @@
 // index_select, gather, scatter, scatter_add (and the in-place forms).
+#include "ops/elementwise_math.h"
 #include "ops/index_ops.h"
 #include "python/common.h"
 
@@ -47,12 +48,23 @@ Tensor& scatter_dispatch(Tensor& self, int64_t dim, const Tensor& index, py::han
 
 void init_gather_scatter(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
-  def_op(m, cls, "index_select", [](const Tensor& x, int64_t dim, const Tensor& index) {
-    return index_select(x, dim, index);
-  }, py::arg("input"), py::arg("dim"), py::arg("index"));
-  def_op(m, cls, "gather", [](const Tensor& x, int64_t dim, const Tensor& index, bool /*sparse_grad*/) {
-    return gather(x, dim, index);
-  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::kw_only(), py::arg("sparse_grad") = false);
+  def_op(m, cls, "index_select", [](const Tensor& x, int64_t dim, const Tensor& index, py::handle out) -> py::object {
+    if (out.is_none()) return py::cast(index_select(x, dim, index));
+    Tensor o = out.cast<Tensor>();
+    EMBER_CHECK(o.dtype() == x.dtype(), Runtime, "index_select(): self and result must have the same scalar type");
+    write_out(o, {x, index}, "index_select", [&] { return index_select(x, dim, index); });
+    return py::reinterpret_borrow<py::object>(out);
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::kw_only(), py::arg("out") = py::none());
+  def_op(m, cls, "gather", [](const Tensor& x, int64_t dim, const Tensor& index, bool /*sparse_grad*/,
+                              py::handle out) -> py::object {
+    if (out.is_none()) return py::cast(gather(x, dim, index));
+    Tensor o = out.cast<Tensor>();
+    EMBER_CHECK(o.dtype() == x.dtype(), Runtime, "Expected out tensor to have dtype ", dtype_name(x.dtype()),
+                ", but got ", dtype_name(o.dtype()), " instead");
+    write_out(o, {x, index}, "gather", [&] { return gather(x, dim, index); });
+    return py::reinterpret_borrow<py::object>(out);
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::kw_only(), py::arg("sparse_grad") = false,
+     py::arg("out") = py::none());
   def_op(m, cls, "scatter", [](const Tensor& x, int64_t dim, const Tensor& index, py::object src,
                                py::object value, py::object reduce) {
     Tensor out = clone(x);

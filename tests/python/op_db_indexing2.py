@@ -175,6 +175,7 @@ INDEXING2 = [
         dtypes=ALL,
         sample_inputs=_index_select_samples,
         differentiable=True,
+        supports_out=True,
         error_inputs=_index_select_errors,
     ),
     OpInfo(
@@ -184,6 +185,7 @@ INDEXING2 = [
         dtypes=ALL,
         sample_inputs=_gather_samples,
         differentiable=True,
+        supports_out=True,
         error_inputs=_gather_errors,
     ),
     OpInfo(
