@@ -321,4 +321,25 @@ void lapack_lstsq_kernel(Tensor& a, Tensor& b, Tensor& rank, Tensor& s, double r
   });
 }
 
+void lapack_first_error_kernel(const Tensor& info, int& code, int64_t& index) {
+  const int* p = info.data<int>();
+  for (int64_t i = 0; i < info.numel(); ++i) {
+    if (p[i] != 0) {
+      code = p[i];
+      index = i;
+      return;
+    }
+  }
+}
+
+bool any_nonfinite_kernel(const Tensor& t) {
+  bool found = false;
+  dispatch_floating(t.dtype(), "any_nonfinite", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* p = t.data<T>();  // contiguous (the op's column-major copy)
+    for (int64_t i = 0; i < t.numel() && !found; ++i) found = !std::isfinite(static_cast<double>(static_cast<acc_t<T>>(p[i])));
+  });
+  return found;
+}
+
 }  // namespace ember::cpu

@@ -112,6 +112,10 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
   X(cdist_mm_finish, void, (const Tensor& x1, const Tensor& x2, const Tensor& ab, Tensor& out),                      \
     (x1, x2, ab, out), out)                                                                                          \
   X(lapack_inverse, void, (Tensor& a, Tensor& info), (a, info), a)                                                   \
+  /* true when a contiguous floating tensor holds a NaN or an infinity (a device without values: false) */                      \
+  X(any_nonfinite, bool, (const Tensor& t), (t), t)                                                                  \
+  /* the first nonzero LAPACK info and its batch index (code 0: none; a device without values finds none) */       \
+  X(lapack_first_error, void, (const Tensor& info, int& code, int64_t& index), (info, code, index), info)            \
   X(lapack_det, void, (Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs), (a, det, sign, logabs), a)             \
   X(lapack_solve, void, (Tensor& a, Tensor& b, bool trans, Tensor& info), (a, b, trans, info), a)                    \
   X(lapack_cholesky, void, (Tensor& a, bool upper, Tensor& info), (a, upper, info), a)                               \

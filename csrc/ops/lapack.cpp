@@ -10,6 +10,7 @@
 #include "autograd/derivatives/derivatives.h"
 #include "autograd/derivatives/lapack.h"
 #include "kernels/kernels.h"
+#include "ops/shape_ops.h"
 
 namespace ember {
 
@@ -86,13 +87,13 @@ Tensor from_colmajor(const Tensor& buf, const Shape& batch) {
 
 Tensor new_info(int64_t batch, Device device) { return zeros(Shape{batch}, ScalarType::Int32, device); }
 
-// The first failing matrix's info (0 when none), with its batch index.
+// The first failing matrix's info (0 when none), with its batch index: read by a kernel, so on
+// the meta device (no values) no error is found, as torch's meta kernels find none.
 std::pair<int, int64_t> first_error(const Tensor& info) {
-  const int* p = info.data<int>();
-  for (int64_t i = 0; i < info.numel(); ++i) {
-    if (p[i] != 0) return {p[i], i};
-  }
-  return {0, 0};
+  int code = 0;
+  int64_t index = 0;
+  kernels::lapack_first_error(info, code, index);
+  return {code, index};
 }
 
 std::string batch_prefix(const Tensor& A, int64_t index) {
@@ -284,20 +285,7 @@ std::tuple<Tensor, Tensor> linalg_qr(const Tensor& A, const std::string& mode) {
     const int64_t rrows = mode == "complete" ? m : k;
     Tensor full = from_colmajor(a, batch);  // (..., m, n)
     Tensor top = rrows <= m ? narrow(full, -2, 0, rrows) : full;
-    Tensor mask = empty(Shape{rrows, n}, A.dtype(), A.device());
-    {
-      Tensor mc = contiguous(mask);
-      for (int64_t i = 0; i < rrows; ++i) {
-        for (int64_t j = 0; j < n; ++j) {
-          if (A.dtype() == ScalarType::Float32) {
-            mc.data<float>()[i * n + j] = j >= i ? 1.f : 0.f;
-          } else {
-            mc.data<double>()[i * n + j] = j >= i ? 1.0 : 0.0;
-          }
-        }
-      }
-      mask = mc;
-    }
+    Tensor mask = triu(ones(Shape{rrows, n}, A.dtype(), A.device()), 0);
     R = contiguous(binary(BinaryOp::Mul, top, mask));
     if (mode == "r") {
       Q = empty(Shape{0}, A.dtype(), A.device());
@@ -330,16 +318,8 @@ std::tuple<Tensor, Tensor, Tensor> linalg_svd(const Tensor& A, bool full_matrice
     autograd::GradModeGuard no_grad(false);
     Tensor a = colmajor_copy(A);
     // gesdd does not converge on NaN/inf (it may return zeros): refuse them, as torch
-    bool finite = true;
-    if (a.dtype() == ScalarType::Float64) {
-      const double* p = a.data<double>();
-      for (int64_t i = 0; i < a.numel() && finite; ++i) finite = std::isfinite(p[i]);
-    } else {
-      const float* p = a.data<float>();
-      for (int64_t i = 0; i < a.numel() && finite; ++i) finite = std::isfinite(p[i]);
-    }
-    EMBER_CHECK(finite, Runtime, op, ": The algorithm failed to converge because the input matrix contained "
-                "non-finite values.");
+    EMBER_CHECK(!kernels::any_nonfinite(a), Runtime, op,
+                ": The algorithm failed to converge because the input matrix contained non-finite values.");
     Tensor s = zeros(Shape{b, k}, A.dtype(), A.device());
     Tensor u = compute_uv ? zeros(Shape{b, ucols, m}, A.dtype(), A.device()) : Tensor();
     Tensor vt = compute_uv ? zeros(Shape{b, n, vrows}, A.dtype(), A.device()) : Tensor();

@@ -338,7 +338,13 @@ std::string public_name(const std::string& op) { return op.substr(std::min(op.fi
 bool names_op(const char* msg, const std::string& op) {
   std::string name = public_name(op);
   while (!name.empty() && name.back() == '_') name.pop_back();
-  return name.empty() || std::strstr(msg, name.c_str()) != nullptr;
+  if (name.empty() || std::strstr(msg, name.c_str()) != nullptr) return true;
+  // "linalg_svd" is named by torch's dotted "linalg.svd" too, and "linalg_inv_ex" by "linalg.inv"
+  const std::string ns = "linalg_";
+  if (name.compare(0, ns.size(), ns) != 0) return false;
+  std::string dotted = "linalg." + name.substr(ns.size());
+  if (dotted.size() > 3 && dotted.compare(dotted.size() - 3, 3, "_ex") == 0) dotted.resize(dotted.size() - 3);
+  return std::strstr(msg, dotted.c_str()) != nullptr;
 }
 }  // namespace
 

@@ -36,10 +36,8 @@ DATA_DEPENDENT = {
 # and range validation, value-derived sizes) outside a kernel. Each must fail today (strict xfail), so
 # the list shrinks as those reads move into kernels.
 META_NOT_YET = {
-    "linalg-inv", "linalg-solve", "linalg-cholesky", "linalg-cholesky_upper", "linalg-qr",
-    "linalg-qr_modes", "linalg-svd", "linalg-svd_full", "linalg-svdvals", "linalg-eigh", "linalg-eigh_upper",
-    "linalg-eigvalsh", "linalg-pinv", "linalg-pinv_tol", "linalg-matrix_rank", "linalg-lstsq", "linalg-lstsq_all",
-    "linalg-matrix_norm", "linalg-norm",
+    # lstsq's residuals are there only when every matrix has full rank: read from the data
+    "linalg-lstsq", "linalg-lstsq_all",
     # indexes its cdist with a pair list made from data, and indexing reads its indices on meta
     "nn.functional.pdist",
 }
