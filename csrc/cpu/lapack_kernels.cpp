@@ -342,4 +342,12 @@ bool any_nonfinite_kernel(const Tensor& t) {
   return found;
 }
 
+bool any_below_kernel(const Tensor& t, int64_t bound) {
+  const int64_t* p = t.data<int64_t>();  // contiguous (the op's own rank tensor)
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    if (p[i] < bound) return true;
+  }
+  return false;
+}
+
 }  // namespace ember::cpu

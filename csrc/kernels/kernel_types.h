@@ -8,44 +8,14 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "kernels/activation_ops.h"
+#include "kernels/binary_ops.h"
 #include "kernels/unary_ops.h"
 
 namespace ember {
 
-// ---- elementwise families ----
-enum class BinaryOp {
-  Add, Sub, Mul, Div, DivTrunc, DivFloor, Remainder, Pow, Maximum, Minimum,
-  Eq, Ne, Lt, Le, Gt, Ge, BitAnd, BitOr, BitXor, LogicalAnd, LogicalOr, LogicalXor,
-  Atan2, Fmod, Hypot, LogAddExp, LogAddExp2, Xlogy, ShiftLeft, ShiftRight, Copysign,
-};
-
-// Activation functions: one native family with a forward and a fused backward kernel each;
-// torch's variants map onto these with parameters (selu and celu are Elu, relu6 is Hardtanh).
-enum class ActivationOp {
-  Softplus,     // a = beta, b = threshold
-  Gelu,         // erf form
-  GeluTanh,     // tanh approximation
-  Silu,
-  Mish,
-  Elu,          // a = alpha, b = scale, c = input_scale
-  LeakyRelu,    // a = negative_slope
-  Hardtanh,     // a = min_val, b = max_val
-  Hardsigmoid,
-  Hardswish,
-  LogSigmoid,
-  Softsign,
-  Tanhshrink,
-  Threshold,    // a = threshold, b = value
-  Hardshrink,   // a = lambd
-  Softshrink,   // a = lambd
-};
-
-struct ActivationParams {
-  double a = 0, b = 0, c = 0;
-};
-
-const char* binary_op_name(BinaryOp op);
-const char* activation_name(ActivationOp op);
+// The elementwise families' op enums are generated from their rows: kernels/unary_ops.h,
+// kernels/binary_ops.h, kernels/activation_ops.h.
 
 // ---- reductions, scatter, selection ----
 enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };

@@ -105,6 +105,31 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
      int64_t src_dstride, int64_t index_dstride, int64_t dim, int64_t dim_size, ScatterOp op, const char* name),     \
     (self_rest, src_rest, index_rest, n, self_dstride, src_dstride, index_dstride, dim, dim_size, op, name),         \
     self_rest)                                                                                                       \
+  /* offsets (int64) += index's element, bounds-checked against `size` and wrapped, times byte_stride */             \
+  X(index_offsets, void,                                                                                             \
+    (const Tensor& offsets, const Tensor& index, int64_t size, int64_t byte_stride, int64_t dim),                    \
+    (offsets, index, size, byte_stride, dim), offsets)                                                               \
+  /* out = the bytes of src at each element's offset (x[indices]): all three viewed over one shape */                \
+  X(index_gather, void, (const Tensor& out, const Tensor& src, const Tensor& offsets), (out, src, offsets), out)     \
+  /* the bytes of values written (or added: accumulate) at dst's offsets (index_put_) */                             \
+  X(index_scatter, void, (const Tensor& dst, const Tensor& values, const Tensor& offsets, bool accumulate),          \
+    (dst, values, offsets, accumulate), dst)                                                                         \
+  /* true (and the value) when a contiguous int64 index holds one outside [lo, hi) (a device without values: */     \
+  /* none) */                                                                                                        \
+  X(first_bad_index, bool, (const Tensor& index, int64_t lo, int64_t hi, int64_t& bad), (index, lo, hi, bad), index) \
+  /* out = flat x[index] (negative indices count from the end), all contiguous; raises for one out of range */       \
+  X(take, void, (const Tensor& out, const Tensor& x, const Tensor& index), (out, x, index), out)                     \
+  /* data-dependent output sizes or results: no meta kernel */                                                       \
+  /* the byte offsets of x's elements a contiguous mask over dims [dim, ...) picks, in row-major order */            \
+  X(mask_offsets, Tensor, (const Tensor& x, const Tensor& mask, int64_t dim), (x, mask, dim), mask)                  \
+  /* the (n, x.dim()) int64 coordinates of a contiguous x's nonzero elements */                                      \
+  X(nonzero, Tensor, (const Tensor& x), (x), x)                                                                      \
+  /* the number of true elements of a contiguous bool mask */                                                        \
+  X(count_true, int64_t, (const Tensor& mask), (mask), mask)                                                         \
+  /* whether a contiguous bool tensor is all true */                                                                 \
+  X(all_true, bool, (const Tensor& t), (t), t)                                                                       \
+  /* int64 [0 x repeats[0], 1 x repeats[1], ...] of a contiguous int64 repeats; raises for a negative one */         \
+  X(repeat_index, Tensor, (const Tensor& repeats), (repeats), repeats)                                               \
   /* ---- matrix products and linear algebra ---- */                                                                 \
   /* c[b] = a[b] @ w[b] (3-D; a batch of 1 broadcasts); the epilogue only for float32 */                             \
   X(gemm, void, (const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep), (a, w, c, ep), c)       \
@@ -114,6 +139,8 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
   X(lapack_inverse, void, (Tensor& a, Tensor& info), (a, info), a)                                                   \
   /* true when a contiguous floating tensor holds a NaN or an infinity (a device without values: false) */                      \
   X(any_nonfinite, bool, (const Tensor& t), (t), t)                                                                  \
+  /* true when an int64 tensor holds a value below `bound` (a device without values: false) */                      \
+  X(any_below, bool, (const Tensor& t, int64_t bound), (t, bound), t)                                                \
   /* the first nonzero LAPACK info and its batch index (code 0: none; a device without values finds none) */       \
   X(lapack_first_error, void, (const Tensor& info, int& code, int64_t& index), (info, code, index), info)            \
   X(lapack_det, void, (Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs), (a, det, sign, logabs), a)             \

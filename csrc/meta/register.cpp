@@ -27,6 +27,11 @@ void register_kernels(KernelTable& table) {
   table.unique = nullptr;
   table.unique_rows = nullptr;
   table.bincount = nullptr;
+  table.mask_offsets = nullptr;
+  table.nonzero = nullptr;
+  table.count_true = nullptr;
+  table.all_true = nullptr;
+  table.repeat_index = nullptr;
 }
 
 }  // namespace ember::meta

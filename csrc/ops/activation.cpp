@@ -9,30 +9,30 @@ namespace ember {
 
 
 namespace {
-// The result dtype: the input's; softsign and tanhshrink compute integers in the default float
-// dtype (torch composes them of ops that promote). Unsupported dtypes raise torch's error.
+// The result dtype, from the row's kind (kernels/activation_ops.h): floating inputs keep theirs;
+// Float rows compute integers in the default float dtype; Clamp rows take integers when the
+// parameters fit. Unsupported dtypes raise torch's error.
 ScalarType activation_dtype(ActivationOp op, const Tensor& x, const ActivationParams& p) {
   const ScalarType dt = x.dtype();
   const char* name = activation_name(op);
   if (is_floating(dt)) return dt;
-  if (op == ActivationOp::Softsign || op == ActivationOp::Tanhshrink) {
-    // torch composes them: abs(bool) is not implemented, bool - bool is refused
-    EMBER_CHECK(dt != ScalarType::Bool || op == ActivationOp::Tanhshrink, NotImplemented,
-                "softsign: \"abs_cpu\" not implemented for 'Bool'");
-    EMBER_CHECK(dt != ScalarType::Bool, Runtime, name,
-                ": Subtraction, the `-` operator, with a bool tensor is not supported.");
-    return default_dtype();
-  }
-  if (op == ActivationOp::Hardtanh) {
-    EMBER_CHECK(dt != ScalarType::Bool, Runtime, "hardtanh: \"clamp\" not implemented for 'Bool'");
-    EMBER_CHECK(scalar_fits(Scalar(p.a), dt) && scalar_fits(Scalar(p.b), dt), Runtime, name,
-                ": value cannot be converted to type ", dtype_name(dt), " without overflow");
-    return dt;
-  }
-  if (op == ActivationOp::Threshold && dt != ScalarType::Bool) {
-    EMBER_CHECK(scalar_fits(Scalar(p.a), dt) && scalar_fits(Scalar(p.b), dt), Runtime, name,
-                ": value cannot be converted to type ", dtype_name(dt), " without overflow");
-    return dt;
+  switch (activation_kind(op)) {
+    case ActivationKind::Float:
+      // torch composes these: abs(bool) is not implemented, bool - bool is refused
+      EMBER_CHECK(dt != ScalarType::Bool || op != ActivationOp::Softsign, NotImplemented,
+                  "softsign: \"abs_cpu\" not implemented for 'Bool'");
+      EMBER_CHECK(dt != ScalarType::Bool, Runtime, name,
+                  ": Subtraction, the `-` operator, with a bool tensor is not supported.");
+      return default_dtype();
+    case ActivationKind::Clamp:
+      if (dt == ScalarType::Bool) {
+        EMBER_CHECK(op != ActivationOp::Hardtanh, Runtime, "hardtanh: \"clamp\" not implemented for 'Bool'");
+        break;
+      }
+      EMBER_CHECK(scalar_fits(Scalar(p.a), dt) && scalar_fits(Scalar(p.b), dt), Runtime, name,
+                  ": value cannot be converted to type ", dtype_name(dt), " without overflow");
+      return dt;
+    case ActivationKind::FloatOnly: break;
   }
   EMBER_FAIL(NotImplemented, name, ": not implemented for '", dtype_name(dt), "'");
 }

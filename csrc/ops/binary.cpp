@@ -13,14 +13,11 @@ namespace ember {
 
 namespace {
 
-bool returns_bool(BinaryOp op) {
-  return (op >= BinaryOp::Eq && op <= BinaryOp::Ge) || (op >= BinaryOp::LogicalAnd && op <= BinaryOp::LogicalXor);
-}
+// The dtype rules of each op come from its row's kind (kernels/binary_ops.h).
+bool returns_bool(BinaryOp op) { return binary_kind(op) == BinaryKind::Compare; }
 
 // Ops that compute integer and bool inputs in the default float dtype, as torch does.
-bool int_to_float(BinaryOp op) {
-  return op == BinaryOp::Atan2 || op == BinaryOp::Xlogy || op == BinaryOp::Copysign;
-}
+bool int_to_float(BinaryOp op) { return binary_kind(op) == BinaryKind::Float; }
 
 struct BinaryPlan {
   ScalarType compute;  // dtype both inputs are converted to
@@ -42,34 +39,16 @@ BinaryPlan plan(BinaryOp op, const Tensor& a, const Tensor& b) {
   ScalarType common = a.dtype() == b.dtype() ? a.dtype() : result_type({a, b});
   if (op == BinaryOp::Pow && b.is_wrapped_number() && is_integral(common, false) && b.dtype() == ScalarType::Int64) {
     // torch checks a Python-number exponent only; tensor exponents give 0 for 2 ** -1
-    EMBER_CHECK(*b.data<int64_t>() >= 0, Runtime, "pow: Integers to negative integer powers are not allowed.");
+    EMBER_CHECK(item(b).to_int() >= 0, Runtime, "pow: Integers to negative integer powers are not allowed.");
   }
-  if ((op == BinaryOp::Div || int_to_float(op)) && !is_floating(common)) common = default_dtype();  // true division
+  if (int_to_float(op) && !is_floating(common)) common = default_dtype();  // true division and friends
   return {common, returns_bool(op) ? ScalarType::Bool : common};
 }
 
 // Whether the kernels have `op` for `compute`: checked before the empty-tensor shortcut so that an
 // empty float tensor & 1 fails as a non-empty one does (torch checks the dtype first too).
 bool has_kernel(BinaryOp op, ScalarType compute) {
-  switch (op) {
-    case BinaryOp::BitAnd:
-    case BinaryOp::BitOr:
-    case BinaryOp::BitXor: return !is_floating(compute);
-    case BinaryOp::ShiftLeft:
-    case BinaryOp::ShiftRight: return !is_floating(compute) && compute != ScalarType::Bool;
-    case BinaryOp::DivTrunc:
-    case BinaryOp::DivFloor:
-    case BinaryOp::Remainder:
-    case BinaryOp::Pow:
-    case BinaryOp::Fmod: return compute != ScalarType::Bool;
-    case BinaryOp::Atan2:
-    case BinaryOp::Hypot:
-    case BinaryOp::LogAddExp:
-    case BinaryOp::LogAddExp2:
-    case BinaryOp::Xlogy:
-    case BinaryOp::Copysign: return is_floating(compute);
-    default: return true;
-  }
+  return binary_kind_accepts(binary_kind(op), is_floating(compute), compute == ScalarType::Bool);
 }
 
 void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, ScalarType compute, const Scalar& alpha) {
@@ -83,7 +62,7 @@ void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, Scala
   if (out.numel() == 0) return;
   if (bool_pow_number) {
     // bool has no pow kernel, but torch answers x ** True (x) and x ** False (all true)
-    if (*b.data<bool>()) {
+    if (item(b).to<bool>()) {
       kernels::copy(out, a);
     } else {
       kernels::fill(out, Scalar(true));

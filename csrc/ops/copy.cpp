@@ -90,6 +90,29 @@ std::optional<Shape> dense_strides(const Tensor& t) {
 }
 }  // namespace
 
+Scalar item(const Tensor& t) {
+  EMBER_CHECK(t.numel() == 1, Runtime, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar");
+  // to the host first: the CPU reads the value (a meta tensor refuses the copy: it has no data)
+  const Tensor host = to_device(t, Device{DeviceType::CPU});
+  return dispatch_all(host.dtype(), "item", [&](auto tag) -> Scalar {
+    using T = typename decltype(tag)::type;
+    const T v = *reinterpret_cast<const T*>(host.data_ptr());
+    if constexpr (std::is_same_v<T, bool>) {
+      return Scalar(v);
+    } else if constexpr (std::is_integral_v<T>) {
+      return Scalar(static_cast<int64_t>(v));
+    } else {
+      return Scalar(static_cast<double>(static_cast<acc_t<T>>(v)));
+    }
+  });
+}
+
+Tensor int64_tensor(const std::vector<int64_t>& values, Device device) {
+  Tensor host = empty(Shape{static_cast<int64_t>(values.size())}, ScalarType::Int64, Device{DeviceType::CPU});
+  std::copy(values.begin(), values.end(), host.data<int64_t>());
+  return to_device(host, device);
+}
+
 Tensor clone(const Tensor& t) {
   // like torch's preserve_format: a dense permuted layout (a transpose) keeps its strides
   std::optional<Shape> st = t.is_contiguous() ? std::nullopt : dense_strides(t);

@@ -4,10 +4,12 @@
 #include <cstring>
 
 #include "autograd/derivatives/derivatives.h"
+#include "core/output.h"
 #include "kernels/kernels.h"
 #include "autograd/derivatives/index_ops.h"
 #include "ops/index_ops.h"
 #include "ops/ops.h"
+#include "ops/sort.h"
 
 namespace ember {
 
@@ -59,13 +61,12 @@ Tensor along_view(const Tensor& self, const Tensor& index1, int64_t dim) {
 
 Tensor index1(const Tensor& index) { return index.dim() == 0 ? reshape(index, Shape{1}) : index; }
 
-Tensor gather_forward(const Tensor& self, int64_t dim, const Tensor& index) {
-  Tensor out = empty(index.sizes(), self.dtype(), self.device());
-  if (out.numel() == 0) return out;
+// out (index's shape, self's dtype) = self gathered along dim.
+void gather_into(const Tensor& out, const Tensor& self, int64_t dim, const Tensor& index) {
+  if (out.numel() == 0) return;
   Tensor idx = index1(index);
   Tensor out1 = out.dim() == 0 ? reshape(out, Shape{1}) : out;
   kernels::gather(out1, along_view(self, idx, dim), idx, dim, sizes1(self)[dim], strides1(self)[dim]);
-  return out;
 }
 
 // Scatters src (already self's dtype; 0-d: a value for every index) into self in place with `op`:
@@ -146,13 +147,9 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   EMBER_CHECK(index.dtype() == ScalarType::Int64 || index.dtype() == ScalarType::Int32, Runtime,
               "index_select(): Expected dtype int32 or int64 for index");
   const int64_t size = x.dim() == 0 ? 1 : x.sizes()[dim];
-  {
-    Tensor ic = contiguous(to_dtype(index, ScalarType::Int64));
-    const int64_t* p = ic.data<int64_t>();
-    for (int64_t i = 0; i < ic.numel(); ++i) {
-      EMBER_CHECK(p[i] >= 0 && p[i] < size, Index, "index out of range in self");
-    }
-  }
+  int64_t bad = 0;
+  EMBER_CHECK(!kernels::first_bad_index(contiguous(to_dtype(index, ScalarType::Int64)), 0, size, bad), Index,
+              "index out of range in self");
   if (x.dim() == 0) {
     EMBER_CHECK(index.numel() == 1, Runtime, "index_select(): Index to scalar can have only 1 value, got ",
                 index.numel(), " value(s)");
@@ -168,9 +165,28 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor out;
   {
     autograd::GradModeGuard no_grad(false);
-    out = gather_forward(x, dim, index);
+    out = empty(index.sizes(), x.dtype(), x.device());
+    gather_into(out, x, dim, index);
   }
   if (autograd::should_record({&x})) autograd::record_gather(x, dim, index, out);
+  return out;
+}
+
+Tensor& gather_out(const Tensor& x, int64_t dim, const Tensor& index, Tensor& out) {
+  check_writable(out, "gather");
+  EMBER_CHECK(!autograd::should_record({&x, &index, &out}), Runtime,
+              "gather(): functions with out=... arguments don't support automatic differentiation, but one of the "
+              "arguments requires grad.");
+  EMBER_CHECK(out.dtype() == x.dtype(), Runtime, "Expected out tensor to have dtype ", dtype_name(x.dtype()),
+              ", but got ", dtype_name(out.dtype()), " instead");
+  dim = check_gather_shapes(x, dim, index, nullptr, "gather");
+  resize_output(out, index.sizes(), "gather");
+  if (out.same_storage(x) || out.same_storage(index)) {
+    kernels::copy(out, gather(x, dim, index));  // an out= that overlaps an input: through a temporary
+  } else {
+    gather_into(out, x, dim, index);  // straight into out: the kernel writes any layout
+  }
+  out.bump_version();
   return out;
 }
 
@@ -316,22 +332,13 @@ Tensor index_vector(const Tensor& index, const char* op, bool int32_ok) {
 
 // Checks the index values; negative ones count from the end where `wrap`.
 Tensor check_index_values(const Tensor& idx, int64_t size, int64_t dim, const char* op, ErrorKind kind, bool wrap) {
-  const int64_t* p = idx.data<int64_t>();
-  bool has_negative = false;
-  for (int64_t i = 0; i < idx.numel(); ++i) {
-    const int64_t v = p[i];
-    const bool ok = v < size && (v >= 0 || (wrap && v >= -size));
-    if (!ok) {
-      if (kind == ErrorKind::Runtime) EMBER_FAIL(Runtime, op, "(): index ", v, " is out of bounds for dimension ", dim, " with size ", size);
-      EMBER_FAIL(Index, op, "(): index ", v, " is out of bounds for dimension ", dim, " with size ", size);
-    }
-    has_negative |= v < 0;
+  int64_t v = 0;
+  if (kernels::first_bad_index(idx, wrap ? -size : 0, size, v)) {
+    if (kind == ErrorKind::Runtime) EMBER_FAIL(Runtime, op, "(): index ", v, " is out of bounds for dimension ", dim, " with size ", size);
+    EMBER_FAIL(Index, op, "(): index ", v, " is out of bounds for dimension ", dim, " with size ", size);
   }
-  if (!has_negative) return idx;
-  Tensor out = clone(idx);
-  int64_t* o = out.data<int64_t>();
-  for (int64_t i = 0; i < out.numel(); ++i) o[i] += o[i] < 0 ? size : 0;
-  return out;
+  if (!wrap || !kernels::first_bad_index(idx, 0, size, v)) return idx;  // no negative index to wrap
+  return binary(BinaryOp::Remainder, idx, wrapped_scalar(Scalar(size)));  // -size..-1 -> 0..size-1
 }
 
 Tensor spread_index(const Tensor& idx, const Shape& shape, int64_t dim) {
@@ -416,8 +423,7 @@ Tensor& index_copy_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& s
 
 namespace {
 
-// index_fill: the value broadcast over the filled slices, and their (deduplicated) index, so a
-// value that requires grad gets each filled element's gradient once.
+// index_fill: the value broadcast over the filled slices, and their index.
 std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& value,
                                       const char* op) {
   dim = wrap_dim(dim, x.dim());
@@ -430,11 +436,9 @@ std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor
   Shape xs = sizes1(x);
   Tensor idx = check_index_values(contiguous(reshape(index, Shape{index.numel()})), xs[dim], dim, op,
                                   ErrorKind::Index, true);
-  std::vector<int64_t> v(idx.data<int64_t>(), idx.data<int64_t>() + idx.numel());
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  Tensor uniq = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64, idx.device());
-  std::copy(v.begin(), v.end(), uniq.data<int64_t>());
+  // a value that requires grad takes each filled element's gradient once: repeated indices go
+  // (the forward writes the same value either way)
+  Tensor uniq = autograd::requires_grad(value) ? std::get<0>(unique(idx, true, false, false, std::nullopt)) : idx;
   Shape shape = xs;
   shape[dim] = uniq.numel();
   Tensor val = to_dtype(value, x.dtype());

@@ -1,9 +1,6 @@
 // Advanced indexing (integer and boolean tensor indices) with torch's placement rules.
-#include <cstring>
-
 #include "autograd/derivatives/derivatives.h"
 #include "kernels/kernels.h"
-#include "iter/tensor_iterator.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -24,36 +21,6 @@ void check_mask(const Tensor& x, const Tensor& mask, int64_t dim) {
   }
   // 0-d masks are rewritten by the Python front end (x[True] adds a dim of size 1)
   EMBER_CHECK(mask.dim() > 0, Index, "index: a 0-d boolean mask is only supported in x[...] indexing");
-}
-
-// The byte offsets (relative to x's first element) of the elements a mask over dims [dim, ...) picks, in
-// row-major order: one pass over the mask instead of nonzero() and one index tensor per dim.
-Tensor mask_offsets(const Tensor& x, const Tensor& mask, int64_t dim) {
-  Tensor m = contiguous(mask);
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(m.data_ptr());  // bool and uint8 are one byte
-  const int64_t n = m.numel(), k = m.dim();
-  int64_t count = 0;
-  for (int64_t i = 0; i < n; ++i) count += p[i] != 0;
-  Tensor buf = empty(Shape{count + 1}, ScalarType::Int64, m.device());  // one spare slot for the branch-free store
-  Tensor off = make_view(buf, Shape{count}, Shape{1}, 0);
-  int64_t* o = buf.data<int64_t>();
-  std::vector<int64_t> idx(k, 0), bstride(k), size(k);
-  for (int64_t j = 0; j < k; ++j) {
-    bstride[j] = x.strides()[dim + j] * static_cast<int64_t>(x.itemsize());
-    size[j] = x.sizes()[dim + j];
-  }
-  int64_t cur = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    *o = cur;  // kept only when the mask is set: no branch to mispredict on random masks
-    o += p[i] != 0;
-    for (int64_t j = k - 1; j >= 0; --j) {
-      cur += bstride[j];
-      if (++idx[j] < size[j]) break;
-      cur -= idx[j] * bstride[j];
-      idx[j] = 0;
-    }
-  }
-  return off;
 }
 
 // Boolean masks become one int64 index per dim they cover; checks the mask's shape.
@@ -146,7 +113,7 @@ IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices, con
     check_mask(x, mask, d0);
     EMBER_CHECK(static_cast<int64_t>(raw_indices.size()) - 1 + mask.dim() <= x.dim(), Index,
                 "too many indices for tensor of dimension ", x.dim());
-    off = mask_offsets(x, mask, d0);
+    off = kernels::mask_offsets(x, contiguous(mask), d0);  // the offsets straight from the mask
     ishape = off.sizes();
     for (int64_t d = 0; d < x.dim(); ++d) (d >= d0 && d < d0 + mask.dim() ? idx_pos : rest_pos).push_back(d);
   } else {
@@ -170,15 +137,7 @@ IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices, con
       const int64_t size = x.sizes()[d];
       const int64_t stride = x.strides()[d] * static_cast<int64_t>(x.itemsize());
       Tensor idx = expand(to_dtype(indices[d], ScalarType::Int64), ishape);
-      TensorIterator it({off, idx}, ishape);
-      it.for_each([&](char** dp, const int64_t* s, int64_t n) {
-        for (int64_t i = 0; i < n; ++i) {
-          int64_t v = *reinterpret_cast<const int64_t*>(dp[1] + i * s[1]);
-          EMBER_CHECK(v >= -size && v < size, Index, "index ", v, " is out of bounds for dimension ", d,
-                      " with size ", size);
-          *reinterpret_cast<int64_t*>(dp[0] + i * s[0]) += (v < 0 ? v + size : v) * stride;
-        }
-      });
+      kernels::index_offsets(off, idx, size, stride, d);
     }
   }
   bool adjacent = idx_pos.back() - idx_pos.front() + 1 == static_cast<int64_t>(idx_pos.size());
@@ -209,40 +168,11 @@ IndexPlan make_plan(const Tensor& x, const std::vector<Tensor>& raw_indices, con
   return p;
 }
 
-template <size_t N>
-inline void move_bytes(char* dst, const char* src) {
-  std::memcpy(dst, src, N);
-}
-
-}  // namespace
-
-namespace {
-
 Tensor index_forward(const Tensor& x, const std::vector<Tensor>& indices) {
   IndexPlan p = make_plan(x, indices);
   Tensor out = empty(p.result_shape, x.dtype(), x.device());
   if (out.numel() == 0) return out;  // the indices were validated by make_plan
-  Tensor out_view = permute(out, p.result_perm);
-  TensorIterator iter({out_view, p.src_view, p.offsets}, p.iter_shape);
-  auto gather = [&](auto size_tag) {
-    constexpr size_t N = decltype(size_tag)::value;
-    iter.for_each([&](char** d, const int64_t* s, int64_t n) {
-      if (s[2] == 0 && s[0] == static_cast<int64_t>(N) && s[1] == static_cast<int64_t>(N)) {
-        // a dense run of the remaining dims: one copy
-        std::memcpy(d[0], d[1] + *reinterpret_cast<const int64_t*>(d[2]), n * N);
-        return;
-      }
-      for (int64_t i = 0; i < n; ++i) {
-        move_bytes<N>(d[0] + i * s[0], d[1] + i * s[1] + *reinterpret_cast<const int64_t*>(d[2] + i * s[2]));
-      }
-    });
-  };
-  switch (x.itemsize()) {
-    case 1: gather(std::integral_constant<size_t, 1>{}); break;
-    case 2: gather(std::integral_constant<size_t, 2>{}); break;
-    case 4: gather(std::integral_constant<size_t, 4>{}); break;
-    default: gather(std::integral_constant<size_t, 8>{}); break;
-  }
+  kernels::index_gather(permute(out, p.result_perm), p.src_view, p.offsets);
   return out;
 }
 
@@ -254,43 +184,7 @@ void index_put_forward(Tensor& x, const std::vector<Tensor>& indices, const Tens
   if (v.same_storage(x)) v = clone(v);
   Tensor v_view = permute(expand(v, p.result_shape), p.result_perm);
   if (shape_numel(p.iter_shape) == 0) return;
-  TensorIterator iter({p.src_view, v_view, p.offsets}, p.iter_shape);
-  if (!accumulate) {
-    // serial: with repeated indices one write wins (torch leaves which one unspecified)
-    auto scatter = [&](auto size_tag) {
-      constexpr size_t N = decltype(size_tag)::value;
-      iter.serial_for_each([&](char** d, const int64_t* s, int64_t n) {
-        if (s[2] == 0 && s[0] == static_cast<int64_t>(N) && s[1] == static_cast<int64_t>(N)) {
-          std::memmove(d[0] + *reinterpret_cast<const int64_t*>(d[2]), d[1], n * N);
-          return;
-        }
-        for (int64_t i = 0; i < n; ++i) {
-          move_bytes<N>(d[0] + i * s[0] + *reinterpret_cast<const int64_t*>(d[2] + i * s[2]), d[1] + i * s[1]);
-        }
-      });
-    };
-    switch (x.itemsize()) {
-      case 1: scatter(std::integral_constant<size_t, 1>{}); break;
-      case 2: scatter(std::integral_constant<size_t, 2>{}); break;
-      case 4: scatter(std::integral_constant<size_t, 4>{}); break;
-      default: scatter(std::integral_constant<size_t, 8>{}); break;
-    }
-  } else {
-    dispatch_all(x.dtype(), "index_put_", [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      iter.serial_for_each([&](char** d, const int64_t* s, int64_t n) {
-        for (int64_t i = 0; i < n; ++i) {
-          T* dst = reinterpret_cast<T*>(d[0] + i * s[0] + *reinterpret_cast<const int64_t*>(d[2] + i * s[2]));
-          T val = *reinterpret_cast<const T*>(d[1] + i * s[1]);
-          if constexpr (std::is_same_v<T, bool>) {
-            *dst = *dst || val;
-          } else {
-            *dst = static_cast<T>(static_cast<acc_t<T>>(*dst) + static_cast<acc_t<T>>(val));
-          }
-        }
-      });
-    });
-  }
+  kernels::index_scatter(p.src_view, v_view, p.offsets, accumulate);
   x.bump_version();
 }
 
@@ -324,41 +218,6 @@ Tensor& index_put_(Tensor& x, const std::vector<Tensor>& indices, const Tensor& 
 
 
 
-Tensor nonzero(const Tensor& x) {
-  const int64_t nd = x.dim();
-  Tensor xc = contiguous(x);
-  std::vector<int64_t> hits;
-  dispatch_all(x.dtype(), "nonzero", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T* p = xc.data<T>();
-    auto nz = [](T v) { return static_cast<acc_t<T>>(v) != acc_t<T>(0); };
-    const int64_t n = xc.numel();
-    constexpr int64_t kBlock = 64;
-    int64_t i = 0;
-    for (; i + kBlock <= n; i += kBlock) {
-      // test a whole block first (the compiler vectorizes this): sparse inputs skip most elements
-      bool any = false;
-      for (int64_t j = 0; j < kBlock; ++j) any |= nz(p[i + j]);
-      if (!any) continue;
-      for (int64_t j = 0; j < kBlock; ++j) {
-        if (nz(p[i + j])) hits.push_back(i + j);
-      }
-    }
-    for (; i < n; ++i) {
-      if (nz(p[i])) hits.push_back(i);
-    }
-  });
-  const int64_t n = static_cast<int64_t>(hits.size());
-  Tensor out = empty(Shape{n, nd}, ScalarType::Int64, x.device());
-  int64_t* o = out.data<int64_t>();
-  for (int64_t r = 0; r < n; ++r) {
-    int64_t flat = hits[r];
-    for (int64_t d = nd - 1; d >= 0; --d) {
-      o[r * nd + d] = flat % x.sizes()[d];
-      flat /= x.sizes()[d];
-    }
-  }
-  return out;
-}
+Tensor nonzero(const Tensor& x) { return kernels::nonzero(contiguous(x)); }
 
 }  // namespace ember

@@ -6,7 +6,6 @@
 
 #include "autograd/derivatives/derivatives.h"
 #include "kernels/kernels.h"
-#include "iter/parallel.h"
 
 namespace ember {
 
@@ -19,12 +18,9 @@ void check_long_index(const Tensor& index, const char* op) {
 
 // Checks flat indices into `numel` elements (negative ones count from the end).
 void check_flat_index(const Tensor& index, int64_t numel) {
-  Tensor ic = contiguous(index);
-  const int64_t* p = ic.data<int64_t>();
-  for (int64_t i = 0; i < ic.numel(); ++i) {
-    EMBER_CHECK(p[i] >= -numel && p[i] < numel, Index, "out of range: tried to access index ", p[i],
-                " on a tensor of ", numel, " elements.");
-  }
+  int64_t bad = 0;
+  EMBER_CHECK(!kernels::first_bad_index(contiguous(index), -numel, numel, bad), Index,
+              "out of range: tried to access index ", bad, " on a tensor of ", numel, " elements.");
 }
 
 Tensor flat(const Tensor& t) { return reshape(t, Shape{t.numel()}); }
@@ -38,9 +34,7 @@ Tensor masked_scatter(const Tensor& x, const Tensor& mask, const Tensor& source)
               dtype_name(x.dtype()), " and ", dtype_name(source.dtype()));
   Shape b = broadcast_shapes(x.sizes(), mask.sizes(), "masked_scatter");
   Tensor m = contiguous(expand(mask, b));
-  int64_t count = 0;
-  const bool* mp = m.data<bool>();
-  for (int64_t i = 0; i < m.numel(); ++i) count += mp[i];
+  const int64_t count = kernels::count_true(m);
   EMBER_CHECK(source.numel() >= count, Runtime, "masked_scatter: Number of elements of source (", source.numel(),
               ") < number of ones in mask (", count, ")");
   // the mask's true positions take source's first `count` elements in row-major order
@@ -59,38 +53,13 @@ Tensor& masked_scatter_(Tensor& x, const Tensor& mask, const Tensor& source) {
   return x;
 }
 
-namespace {
-
-// out[i] = xc[index[i]] over contiguous operands, parallel; checks each index as it reads it.
-template <typename T>
-void take_loop(T* out, const T* xc, const int64_t* idx, int64_t n, int64_t numel) {
-  parallel_for(0, n, kGrainSize, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) {
-      int64_t v = idx[i];
-      EMBER_CHECK(v >= -numel && v < numel, Index, "out of range: tried to access index ", v, " on a tensor of ",
-                  numel, " elements.");
-      out[i] = xc[v < 0 ? v + numel : v];
-    }
-  });
-}
-
-}  // namespace
-
 Tensor take(const Tensor& x, const Tensor& index) {
   check_long_index(index, "take");
   Tensor xf = flat(x);  // a view (or a copy) that carries x's history
   Tensor out = empty(index.sizes(), x.dtype(), x.device());
   {
     autograd::GradModeGuard no_grad(false);
-    Tensor xc = contiguous(xf), ic = contiguous(index);
-    const int64_t n = ic.numel(), numel = xc.numel();
-    const int64_t* ip = ic.data<int64_t>();
-    switch (x.itemsize()) {
-      case 1: take_loop(out.data<uint8_t>(), xc.data<uint8_t>(), ip, n, numel); break;
-      case 2: take_loop(out.data<uint16_t>(), xc.data<uint16_t>(), ip, n, numel); break;
-      case 4: take_loop(out.data<uint32_t>(), xc.data<uint32_t>(), ip, n, numel); break;
-      default: take_loop(out.data<uint64_t>(), xc.data<uint64_t>(), ip, n, numel); break;
-    }
+    kernels::take(out, contiguous(xf), contiguous(index));
   }
   // the gradient is x[index]'s: accumulated back at the taken positions
   if (autograd::should_record({&xf})) autograd::record_index(xf, {index}, out);
@@ -148,9 +117,9 @@ Tensor one_hot(const Tensor& x, int64_t num_classes) {
   if (num_classes == -1) {
     // the class count comes from the data (item() raises on a device without values, as torch)
     EMBER_CHECK(x.numel() > 0, Runtime, "one_hot: Can not infer total number of classes from empty tensor.");
-    // a size read from the data: the one value an op reads (a meta tensor raises here, as torch)
-    EMBER_CHECK(amin(x, {}, false).data<int64_t>()[0] >= 0, Runtime, "one_hot: Class values must be non-negative.");
-    num_classes = amax(x, {}, false).data<int64_t>()[0] + 1;
+    // a size read from the data (a meta tensor raises here, as torch)
+    EMBER_CHECK(item(amin(x, {}, false)).to_int() >= 0, Runtime, "one_hot: Class values must be non-negative.");
+    num_classes = item(amax(x, {}, false)).to_int() + 1;
   }
   EMBER_CHECK(num_classes >= 0, Runtime, "one_hot: num_classes must be -1 or non-negative, got ", num_classes);
   Shape shape = x.sizes();

@@ -431,11 +431,8 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_lstsq(const Tensor& A, const T
               code, ").");
   solution = from_colmajor(narrow(rhs, 2, 0, n), batch);
   // torch gives the squared residuals when m > n, the driver is not gelsy and every matrix has full rank
-  bool full_rank = true;
-  if (has_rank) {
-    const int64_t* r = rk.data<int64_t>();
-    for (int64_t i = 0; i < b; ++i) full_rank = full_rank && r[i] == n;
-  }
+  // (a device without values takes the full-rank shape)
+  const bool full_rank = !has_rank || !kernels::any_below(rk, n);
   if (m > n && driver != "gelsy" && full_rank) {
     Tensor tail = from_colmajor(narrow(rhs, 2, n, m - n), batch);  // (..., m - n, nrhs)
     residuals = sum(binary(BinaryOp::Mul, tail, tail), {-2}, false, std::nullopt);

@@ -42,6 +42,11 @@ Tensor contiguous(const Tensor& t);
 Tensor to_device(const Tensor& t, Device device);
 Tensor clone(const Tensor& t);
 Tensor& fill_(Tensor& t, const Scalar& value);
+// The value of a one-element tensor, read on the host: the one way the op layer reads data (a size
+// or a check that depends on values). A device without values (meta) raises NotImplementedError.
+Scalar item(const Tensor& t);
+// An int64 vector of host values, as a tensor on `device` (a kernel's host-side result).
+Tensor int64_tensor(const std::vector<int64_t>& values, Device device);
 
 // ---- type promotion (promotion.cpp) ----
 ScalarType result_type(const std::vector<Tensor>& tensors);
@@ -108,6 +113,7 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // ---- gather / scatter along one dim (gather_scatter.cpp) ----
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
+Tensor& gather_out(const Tensor& x, int64_t dim, const Tensor& index, Tensor& out);
 Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
 Tensor scatter_value(const Tensor& x, int64_t dim, const Tensor& index, const Scalar& value);
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);

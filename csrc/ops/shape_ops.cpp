@@ -270,20 +270,8 @@ Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_si
   EMBER_CHECK(repeats.dim() == 1, Runtime, "repeat_interleave only accept 1D vector as repeat");
   EMBER_CHECK(repeats.dtype() == ScalarType::Int64 || repeats.dtype() == ScalarType::Int32, NotImplemented,
               "repeat_interleave: repeats must be int32 or int64, got ", dtype_name(repeats.dtype()));
-  Tensor r = to_dtype(contiguous(repeats), ScalarType::Int64);
-  const int64_t* rp = r.data<int64_t>();
-  int64_t total = 0;
-  for (int64_t i = 0; i < r.numel(); ++i) {
-    EMBER_CHECK(rp[i] >= 0, Runtime, "repeats can not be negative");
-    EMBER_CHECK(!__builtin_add_overflow(total, rp[i], &total), Runtime,
-                "repeat_interleave: the sum of repeats overflows int64");
-  }
-  check_output_size(output_size, total);
-  Tensor out = empty({total}, ScalarType::Int64, repeats.device());
-  int64_t* op = out.data<int64_t>();
-  for (int64_t i = 0, at = 0; i < r.numel(); ++i) {
-    for (int64_t j = 0; j < rp[i]; ++j) op[at++] = i;
-  }
+  Tensor out = kernels::repeat_index(contiguous(to_dtype(repeats, ScalarType::Int64)));
+  check_output_size(output_size, out.numel());
   return to_dtype(out, repeats.dtype());
 }
 

@@ -210,11 +210,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const Tensor& x, bool consecutive
       }
       kernels::unique_rows(rows, consecutive, firsts, inv, cnt);
     }
-    auto to_tensor = [&](const std::vector<int64_t>& v) {
-      Tensor t = empty(Shape{static_cast<int64_t>(v.size())}, ScalarType::Int64, x.device());
-      for (size_t i = 0; i < v.size(); ++i) t.data<int64_t>()[i] = v[i];
-      return t;
-    };
+    auto to_tensor = [&](const std::vector<int64_t>& v) { return int64_tensor(v, x.device()); };
     {
       autograd::GradModeGuard no_grad(false);
       out = index_select(x, d, to_tensor(firsts));
@@ -250,12 +246,11 @@ Tensor bincount(const Tensor& x, const std::optional<Tensor>& weights, int64_t m
     in = contiguous(to_dtype(x, ScalarType::Int64));
   }
   const int64_t n = in.numel();
-  const int64_t* p = in.data<int64_t>();
-  int64_t hi = -1;
-  for (int64_t i = 0; i < n; ++i) {
-    EMBER_CHECK(p[i] >= 0, Runtime, "bincount only supports 1-d non-negative integral inputs.");
-    hi = std::max(hi, p[i]);
-  }
+  int64_t negative = 0;
+  EMBER_CHECK(!kernels::first_bad_index(in, 0, std::numeric_limits<int64_t>::max(), negative), Runtime,
+              "bincount only supports 1-d non-negative integral inputs.");
+  // the length comes from the data (a meta tensor raises here, as torch)
+  const int64_t hi = n == 0 ? -1 : item(amax(in, {}, false)).to_int();
   const int64_t len = std::max(hi + 1, minlength);
   Tensor w;
   ScalarType out_dt = ScalarType::Int64;
@@ -286,10 +281,8 @@ Tensor histc(const Tensor& x, int64_t bins, double min, double max) {
   if (lo == hi && in.numel() > 0) {
     // the data's range
     autograd::GradModeGuard no_grad(false);
-    Tensor mn = to_dtype(amin(in, {}, false), ScalarType::Float64);
-    Tensor mx = to_dtype(amax(in, {}, false), ScalarType::Float64);
-    lo = mn.data<double>()[0];
-    hi = mx.data<double>()[0];
+    lo = item(amin(in, {}, false)).to_double();
+    hi = item(amax(in, {}, false)).to_double();
   }
   if (lo == hi) {
     lo -= 1;

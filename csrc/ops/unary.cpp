@@ -189,10 +189,7 @@ void check_bool_result(ScalarType dt, const std::optional<Tensor>& lo, const std
 // type ... without overflow"); see scalar_fits.
 void check_bound_fits(const std::optional<Tensor>& bound, ScalarType dt) {
   if (!bound || !bound->is_wrapped_number()) return;
-  Scalar v = bound->dtype() == ScalarType::Float64 ? Scalar(*bound->data<double>())
-                                                   : bound->dtype() == ScalarType::Int64 ? Scalar(*bound->data<int64_t>())
-                                                                                        : Scalar(*bound->data<bool>());
-  EMBER_CHECK(scalar_fits(v, dt), Runtime, "clamp: value cannot be converted to type ", dtype_name(dt),
+  EMBER_CHECK(scalar_fits(item(*bound), dt), Runtime, "clamp: value cannot be converted to type ", dtype_name(dt),
               " without overflow");
 }
 

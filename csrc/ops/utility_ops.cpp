@@ -35,23 +35,13 @@ Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool 
 }
 
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
-  Tensor c = isclose(a, b, rtol, atol, equal_nan);
-  const bool* p = c.data<bool>();
-  for (int64_t i = 0; i < c.numel(); ++i) {
-    if (!p[i]) return false;
-  }
-  return true;
+  return kernels::all_true(contiguous(isclose(a, b, rtol, atol, equal_nan)));
 }
 
 bool equal(const Tensor& a, const Tensor& b) {
   if (a.sizes() != b.sizes()) return false;
   autograd::GradModeGuard no_grad(false);
-  Tensor c = contiguous(binary(BinaryOp::Eq, a, b));
-  const bool* p = c.data<bool>();
-  for (int64_t i = 0; i < c.numel(); ++i) {
-    if (!p[i]) return false;
-  }
-  return true;
+  return kernels::all_true(contiguous(binary(BinaryOp::Eq, a, b)));
 }
 
 Tensor searchsorted(const Tensor& sorted, const Tensor& values, bool out_int32, bool right,

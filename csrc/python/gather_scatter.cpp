@@ -59,9 +59,7 @@ void init_gather_scatter(py::module_& m) {
                               py::handle out) -> py::object {
     if (out.is_none()) return py::cast(gather(x, dim, index));
     Tensor o = out.cast<Tensor>();
-    EMBER_CHECK(o.dtype() == x.dtype(), Runtime, "Expected out tensor to have dtype ", dtype_name(x.dtype()),
-                ", but got ", dtype_name(o.dtype()), " instead");
-    write_out(o, {x, index}, "gather", [&] { return gather(x, dim, index); });
+    gather_out(x, dim, index, o);
     return py::reinterpret_borrow<py::object>(out);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::kw_only(), py::arg("sparse_grad") = false,
      py::arg("out") = py::none());

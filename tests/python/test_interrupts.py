@@ -62,7 +62,7 @@ def test_sigint_during_long_backward():
         """
         x = ember.randn(256, requires_grad=True)
 
-        def graph(n=120_000):
+        def graph(n=250_000):
             out = x
             for _ in range(n):
                 out = out * 1.0000001

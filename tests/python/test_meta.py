@@ -16,30 +16,18 @@ from test_ops import call, materialize, rng_for
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
-# Rows whose result is sized by, or computed from, the data: they must raise NotImplementedError on
-# meta (never a wrong answer, never a crash).
+# Rows whose result is sized by, or computed from, the data: each must raise NotImplementedError on
+# meta for at least one sample (never a wrong answer, never a crash), and only these may raise it.
+# Keyed by row (name-variant).
 DATA_DEPENDENT = {
-    # by row (name-variant): where(cond) is nonzero; one_hot without num_classes sizes by the largest
-    # class; tensor_split reads its tensor of split points (torch requires it on the CPU)
-    "where-condition_only", "nn.functional.one_hot", "tensor_split",
-    "nonzero", "argwhere", "masked_select", "unique", "unique_consecutive", "bincount", "histc",
-    "allclose", "equal", "item", "tolist", "__bool__", "__int__", "__float__", "__index__", "is_nonzero",
-    "repeat_interleave", "multinomial", "masked_scatter", "one_hot", "__getitem__", "__setitem__",
-    "index_put", "index_put_", "take", "put", "put_", "index_select", "index_add", "index_copy", "index_fill",
-    "index_reduce", "scatter", "scatter_add", "scatter_reduce", "gather", "take_along_dim", "searchsorted",
-    "bucketize", "poisson", "bernoulli", "linalg.inv", "linalg.cholesky", "linalg.solve", "inverse",
-    "cholesky", "linalg.lstsq", "cdist", "count_nonzero", "isin",
-}
-
-
-# Rows that do not run on meta yet: their op layer still reads values (LAPACK's info checks, index
-# and range validation, value-derived sizes) outside a kernel. Each must fail today (strict xfail), so
-# the list shrinks as those reads move into kernels.
-META_NOT_YET = {
-    # lstsq's residuals are there only when every matrix has full rank: read from the data
-    "linalg-lstsq", "linalg-lstsq_all",
-    # indexes its cdist with a pair list made from data, and indexing reads its indices on meta
-    "nn.functional.pdist",
+    # where(cond) is nonzero; tensor_split reads its tensor of split points (torch requires it on
+    # the CPU); repeat_interleave(repeats) sizes by the repeats
+    "where-condition_only", "tensor_split", "repeat_interleave-indices",
+    # one_hot without num_classes and histc with min == max size by the data; index_put takes
+    # boolean masks among its samples; allclose and equal return a Python bool
+    "nonzero", "argwhere", "masked_select", "masked_scatter", "unique", "unique_consecutive", "bincount",
+    "histc", "nn.functional.one_hot", "repeat_interleave", "index_put", "index_put_", "allclose",
+    "allclose-method", "equal", "equal-method",
 }
 
 
@@ -74,9 +62,7 @@ def _rows():
         if key in seen:
             continue
         seen.add(key)
-        ident = op.name + (f"-{op.variant}" if op.variant else "")
-        marks = [pytest.mark.xfail(strict=True, reason="reads values outside a kernel")] if ident in META_NOT_YET else []
-        yield pytest.param(op, id=ident, marks=marks)
+        yield pytest.param(op, id=op.name + (f"-{op.variant}" if op.variant else ""))
 
 
 @pytest.mark.parametrize("op", list(_rows()))
@@ -85,7 +71,8 @@ def test_meta_matches_cpu(op: OpInfo):
     make = Maker(dtype, rng_for("meta", op.name, op.variant, dtype), op.domains)
     problems = []
     ident = op.name + (f"-{op.variant}" if op.variant else "")
-    data_dependent = op.name in DATA_DEPENDENT or ident in DATA_DEPENDENT
+    data_dependent = ident in DATA_DEPENDENT
+    refused = 0
     for sample in op.sample_inputs(op, make):
         args, kwargs = materialize(ember, sample)
         cpu, err = call(op.op, ember, *args, **kwargs)
@@ -97,6 +84,7 @@ def test_meta_matches_cpu(op: OpInfo):
             meta, merr = call(op.op, ember, *margs, **mkwargs)
         if merr is not None:
             if isinstance(merr, NotImplementedError) and data_dependent:
+                refused += 1
                 continue
             problems.append(f"{sample.desc}: meta raised {type(merr).__name__}: {merr}")
             continue
@@ -104,4 +92,6 @@ def test_meta_matches_cpu(op: OpInfo):
             problems.append(f"{sample.desc}: meta {metadata(meta)} != cpu {metadata(cpu)}")
         elif devices(cpu) and devices(meta) != {"meta"}:
             problems.append(f"{sample.desc}: results on {devices(meta)}, expected meta")
+    if data_dependent and not refused:
+        problems.append("listed in DATA_DEPENDENT, but every sample ran on meta")
     assert not problems, "\n".join(problems[:20])

@@ -13,87 +13,85 @@ using namespace formulas;
 
 namespace {
 
-std::string node_base(ActivationOp op) {
-  switch (op) {
-    case ActivationOp::Softplus: return "Softplus";
-    case ActivationOp::Gelu:
-    case ActivationOp::GeluTanh: return "Gelu";
-    case ActivationOp::Silu: return "Silu";
-    case ActivationOp::Mish: return "Mish";
-    case ActivationOp::Elu: return "Elu";
-    case ActivationOp::LeakyRelu: return "LeakyRelu";
-    case ActivationOp::Hardtanh: return "Hardtanh";
-    case ActivationOp::Hardsigmoid: return "Hardsigmoid";
-    case ActivationOp::Hardswish: return "Hardswish";
-    case ActivationOp::LogSigmoid: return "LogSigmoid";
-    case ActivationOp::Softsign: return "Softsign";
-    case ActivationOp::Tanhshrink: return "Tanhshrink";
-    case ActivationOp::Threshold: return "Threshold";
-    case ActivationOp::Hardshrink: return "Hardshrink";
-    case ActivationOp::Softshrink: return "Softshrink";
-  }
-  return "Activation";
-}
-
 Tensor cmp(BinaryOp op, const Tensor& x, double v) { return binary(op, x, num(v)); }
 Tensor band(const Tensor& a, const Tensor& b) { return binary(BinaryOp::LogicalAnd, a, b); }
 Tensor sigmoid(const Tensor& x) { return unary(UnaryOp::Sigmoid, x); }
 Tensor tanh_(const Tensor& x) { return unary(UnaryOp::Tanh, x); }
 Tensor one_minus(const Tensor& x) { return sub(num(1.0), x); }
 
-// The second derivative f''(x) of each activation, with ember ops; undefined where it is 0.
+// The second derivatives f''(x) the `second` column of kernels/activation_ops.h names.
+
+// beta s (1 - s), s = sigmoid(beta x); 0 past the threshold
+Tensor softplus_second(const Tensor& x, const ActivationParams& p) {
+  Tensor bx = mul(x, num(p.a));
+  Tensor s = sigmoid(bx);
+  return where(cmp(BinaryOp::Gt, bx, p.b), num(0.0), mul(num(p.a), mul(s, one_minus(s))));
+}
+// pdf(x) (2 - x^2)
+Tensor gelu_second(const Tensor& x) {
+  Tensor x2 = mul(x, x);
+  Tensor pdf = mul(unary(UnaryOp::Exp, mul(x2, num(-0.5))), num(kInvSqrt2Pi));
+  return mul(pdf, sub(num(2.0), x2));
+}
+// (1 - t^2) (u' + x (u'' - 2 t u'^2) / 2), u = k (x + c x^3)
+Tensor gelu_tanh_second(const Tensor& x) {
+  const double k = kSqrt2OverPi, c = kGeluKappa;
+  Tensor x2 = mul(x, x);
+  Tensor t = tanh_(mul(num(k), add(x, mul(num(c), mul(x2, x)))));
+  Tensor du = mul(num(k), add(num(1.0), mul(num(3 * c), x2)));
+  Tensor ddu = mul(num(6 * k * c), x);
+  Tensor inner = add(du, mul(mul(x, num(0.5)), sub(ddu, mul(mul(num(2.0), t), mul(du, du)))));
+  return mul(one_minus(mul(t, t)), inner);
+}
+// s (1 - s) (2 + x (1 - 2 s))
+Tensor silu_second(const Tensor& x) {
+  Tensor s = sigmoid(x);
+  return mul(mul(s, one_minus(s)), add(num(2.0), mul(x, sub(num(1.0), mul(num(2.0), s)))));
+}
+// (1 - T^2) s (2 + x (1 - s) - 2 x T s), T = tanh(softplus(x))
+Tensor mish_second(const Tensor& x) {
+  Tensor s = sigmoid(x);
+  Tensor t = tanh_(activation(ActivationOp::Softplus, x, {1.0, 20.0, 0.0}));
+  Tensor xs = mul(x, s);
+  Tensor inner = sub(add(num(2.0), sub(x, xs)), mul(num(2.0), mul(xs, t)));
+  return mul(mul(one_minus(mul(t, t)), s), inner);
+}
+// alpha scale input_scale^2 exp(input_scale x) for x <= 0
+Tensor elu_second(const Tensor& x, const ActivationParams& p) {
+  return where(cmp(BinaryOp::Le, x, 0.0), mul(num(p.a * p.b * p.c * p.c), unary(UnaryOp::Exp, mul(x, num(p.c)))),
+               num(0.0));
+}
+// 1/3 where the backward is x/3 + 1/2
+Tensor hardswish_second(const Tensor& x) {
+  return where(band(cmp(BinaryOp::Ge, x, -3.0), cmp(BinaryOp::Le, x, 3.0)), num(1.0 / 3.0), num(0.0));
+}
+// -s (1 - s)
+Tensor log_sigmoid_second(const Tensor& x) {
+  Tensor s = sigmoid(x);
+  return neg(mul(s, one_minus(s)));
+}
+// -2 sign(x) / (1 + |x|)^3
+Tensor softsign_second(const Tensor& x) {
+  Tensor d = add(num(1.0), unary(UnaryOp::Abs, x));
+  Tensor sign = sub(to_dtype(cmp(BinaryOp::Gt, x, 0.0), x.dtype()), to_dtype(cmp(BinaryOp::Lt, x, 0.0), x.dtype()));
+  return div(mul(num(-2.0), sign), mul(d, mul(d, d)));
+}
+// 2 t (1 - t^2)
+Tensor tanhshrink_second(const Tensor& x) {
+  Tensor t = tanh_(x);
+  return mul(mul(num(2.0), t), one_minus(mul(t, t)));
+}
+
+// The second derivative of the op's row; undefined where it is 0.
 Tensor second_derivative(ActivationOp op, const Tensor& x, const ActivationParams& p) {
   switch (op) {
-    case ActivationOp::Softplus: {  // beta s (1 - s), s = sigmoid(beta x); 0 past the threshold
-      Tensor bx = mul(x, num(p.a));
-      Tensor s = sigmoid(bx);
-      return where(cmp(BinaryOp::Gt, bx, p.b), num(0.0), mul(num(p.a), mul(s, one_minus(s))));
-    }
-    case ActivationOp::Gelu: {  // pdf(x) (2 - x^2)
-      Tensor x2 = mul(x, x);
-      Tensor pdf = mul(unary(UnaryOp::Exp, mul(x2, num(-0.5))), num(0.398942280401432677939946059934381868));
-      return mul(pdf, sub(num(2.0), x2));
-    }
-    case ActivationOp::GeluTanh: {  // (1 - t^2) (u' + x (u'' - 2 t u'^2) / 2), u = k (x + c x^3)
-      const double k = 0.797884560802865355879892119868763737, c = 0.044715;
-      Tensor x2 = mul(x, x);
-      Tensor t = tanh_(mul(num(k), add(x, mul(num(c), mul(x2, x)))));
-      Tensor du = mul(num(k), add(num(1.0), mul(num(3 * c), x2)));
-      Tensor ddu = mul(num(6 * k * c), x);
-      Tensor inner = add(du, mul(mul(x, num(0.5)), sub(ddu, mul(mul(num(2.0), t), mul(du, du)))));
-      return mul(one_minus(mul(t, t)), inner);
-    }
-    case ActivationOp::Silu: {  // s (1 - s) (2 + x (1 - 2 s))
-      Tensor s = sigmoid(x);
-      return mul(mul(s, one_minus(s)), add(num(2.0), mul(x, sub(num(1.0), mul(num(2.0), s)))));
-    }
-    case ActivationOp::Mish: {  // (1 - T^2) s (2 + x (1 - s) - 2 x T s), T = tanh(softplus(x))
-      Tensor s = sigmoid(x);
-      Tensor t = tanh_(activation(ActivationOp::Softplus, x, {1.0, 20.0, 0.0}));
-      Tensor xs = mul(x, s);
-      Tensor inner = sub(add(num(2.0), sub(x, xs)), mul(num(2.0), mul(xs, t)));
-      return mul(mul(one_minus(mul(t, t)), s), inner);
-    }
-    case ActivationOp::Elu:  // alpha scale input_scale^2 exp(input_scale x) for x <= 0
-      return where(cmp(BinaryOp::Le, x, 0.0),
-                   mul(num(p.a * p.b * p.c * p.c), unary(UnaryOp::Exp, mul(x, num(p.c)))), num(0.0));
-    case ActivationOp::Hardswish:  // 1/3 where the backward is x/3 + 1/2
-      return where(band(cmp(BinaryOp::Ge, x, -3.0), cmp(BinaryOp::Le, x, 3.0)), num(1.0 / 3.0), num(0.0));
-    case ActivationOp::LogSigmoid: {  // -s (1 - s)
-      Tensor s = sigmoid(x);
-      return neg(mul(s, one_minus(s)));
-    }
-    case ActivationOp::Softsign: {  // -2 sign(x) / (1 + |x|)^3
-      Tensor d = add(num(1.0), unary(UnaryOp::Abs, x));
-      Tensor sign = sub(to_dtype(cmp(BinaryOp::Gt, x, 0.0), x.dtype()), to_dtype(cmp(BinaryOp::Lt, x, 0.0), x.dtype()));
-      return div(mul(num(-2.0), sign), mul(d, mul(d, d)));
-    }
-    case ActivationOp::Tanhshrink: {  // 2 t (1 - t^2)
-      Tensor t = tanh_(x);
-      return mul(mul(num(2.0), t), one_minus(mul(t, t)));
-    }
-    default: return Tensor();  // piecewise linear: 0
+#define EMBER_ACTIVATION_SECOND(E, name, kind, node, forward, backward, second) \
+  case ActivationOp::E:                                                         \
+    return second;
+    EMBER_ACTIVATION_OPS(EMBER_ACTIVATION_SECOND)
+#undef EMBER_ACTIVATION_SECOND
   }
+  return Tensor();
 }
 
 struct ActivationBackwardNode : Node {
@@ -101,7 +99,7 @@ struct ActivationBackwardNode : Node {
   ActivationParams p;
   SavedTensor x;
   ActivationBackwardNode(ActivationOp op, ActivationParams p) : op(op), p(p) {}
-  std::string name() const override { return node_base(op) + "Backward0"; }
+  std::string name() const override { return std::string(activation_row(op).node) + "Backward0"; }
   bool release_saved() override { return x.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     return {activation_backward(op, grads[0], x.unpack(shared_from_this()), p)};
@@ -113,7 +111,7 @@ struct ActivationDoubleBackwardNode : Node {
   ActivationParams p;
   SavedTensor grad, x;
   ActivationDoubleBackwardNode(ActivationOp op, ActivationParams p) : op(op), p(p) {}
-  std::string name() const override { return node_base(op) + "BackwardBackward0"; }
+  std::string name() const override { return std::string(activation_row(op).node) + "BackwardBackward0"; }
   bool release_saved() override {
     bool any = grad.reset();
     return x.reset() || any;

@@ -29,37 +29,15 @@ Tensor logit_grad(const Tensor& g, const Tensor& x) {
   return where(outside, num(std::nan("")), div(g, mul(unary(UnaryOp::Abs, x), sub(num(1.0), x))));
 }
 
-constexpr const char* unary_node_name(UnaryOp op) {
-  switch (op) {
-#define EMBER_UNARY_NODE(E, name, kind, formula, node, saves, gradient) \
-  case UnaryOp::E:                                                      \
-    return node;
-    EMBER_UNARY_OPS(EMBER_UNARY_NODE)
-#undef EMBER_UNARY_NODE
-  }
-  return "UnaryBackward";
-}
-
-constexpr UnarySaves unary_saves(UnaryOp op) {
-  switch (op) {
-#define EMBER_UNARY_SAVES(E, name, kind, formula, node, saves, gradient) \
-  case UnaryOp::E:                                                       \
-    return UnarySaves::saves;
-    EMBER_UNARY_OPS(EMBER_UNARY_SAVES)
-#undef EMBER_UNARY_SAVES
-  }
-  return UnarySaves::Input;
-}
-
 struct UnaryBackward : Node {
   UnaryOp op;
   SavedTensor saved;  // the input or the result, as the op's row says
   explicit UnaryBackward(UnaryOp op) : op(op) {}
-  std::string name() const override { return unary_node_name(op); }
+  std::string name() const override { return unary_row(op).node; }
   bool release_saved() override { return saved.reset(); }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
-    const Tensor s = unary_saves(op) == UnarySaves::Nothing ? Tensor() : saved.unpack(shared_from_this());
+    const Tensor s = unary_row(op).saves == UnarySaves::Nothing ? Tensor() : saved.unpack(shared_from_this());
     switch (op) {
 #define EMBER_UNARY_GRADIENT(E, name, kind, formula, node, saves, gradient) \
   case UnaryOp::E:                                                          \
@@ -117,9 +95,9 @@ struct ClampBackward : Node {
 void record_unary(UnaryOp op, const Tensor& x, const Tensor& out) {
   if (!is_floating(out.dtype())) return;  // logical/bitwise results carry no gradient
   auto node = make_node<UnaryBackward>({&x}, op);
-  if (unary_saves(op) == UnarySaves::Input) node->saved = SavedTensor(x, false);
+  if (unary_row(op).saves == UnarySaves::Input) node->saved = SavedTensor(x, false);
   set_history(out, node);
-  if (unary_saves(op) == UnarySaves::Result) node->saved = SavedTensor(out, true);  // after set_history
+  if (unary_row(op).saves == UnarySaves::Result) node->saved = SavedTensor(out, true);  // after set_history
 }
 
 void record_clamp(const Tensor& x, const std::optional<Tensor>& lo, const std::optional<Tensor>& hi,

@@ -527,7 +527,9 @@ def pdist(input, p=2):
     n = input.shape[0]
     d = _C.cdist(input, input, p, compute_mode="donot_use_mm_for_euclid_dist")
     rows, cols = np.triu_indices(n, 1)
-    return d[_C.tensor(rows.astype(np.int64), device="cpu"), _C.tensor(cols.astype(np.int64), device="cpu")]
+    # the pair indices live with the input, so a meta input gives a meta result
+    dev = input.device
+    return d[_C.tensor(rows.astype(np.int64), device=dev), _C.tensor(cols.astype(np.int64), device=dev)]
 
 
 # ---- encodings ----
