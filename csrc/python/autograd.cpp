@@ -306,10 +306,13 @@ void init_autograd(py::module_& m) {
   cls.def_property(
       "data", [](const Tensor& t) { return detach(t); },
       [](const Tensor& t, const Tensor& other) {
-        // `p.data = x`: the tensor takes x's memory and geometry, keeping its autograd identity
-        EMBER_CHECK(other.dtype() == t.dtype(), Runtime, "data: assigned tensor has a different dtype (",
-                    dtype_name(other.dtype()), " vs ", dtype_name(t.dtype()), ")");
+        // `p.data = x`: the tensor takes x's memory, geometry and dtype, keeping its autograd identity
+        // (what Module.to(dtype) relies on to keep its Parameter objects, as torch)
+        EMBER_CHECK(is_floating(other.dtype()) || !autograd::requires_grad(t), Runtime,
+                    "data: a tensor that requires grad cannot take data of dtype ", dtype_name(other.dtype()),
+                    " (only floating point tensors can require gradients)");
         TensorImpl* impl = t.impl();
+        impl->dtype = other.dtype();
         impl->storage = other.storage();
         impl->offset = other.storage_offset();
         impl->sizes = other.sizes();

@@ -1,0 +1,3 @@
+"""ember.utils: helpers shared across ember (so far the removable hook handle, ``ember.utils.hooks``)."""
+
+from . import hooks  # noqa: F401
