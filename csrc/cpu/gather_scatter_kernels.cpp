@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "iter/tensor_iterator.h"
@@ -30,11 +31,12 @@ void gather_bytes(const TensorIterator& it, bool is64, int64_t dim, int64_t dim_
 
 // gather along the last dim of a contiguous index (and out): row by row with typed loads. Each
 // row's start in self advances like an odometer (no division per row).
-// U is an unsigned type of the element's size.
-template <typename U, typename I>
+// U is an unsigned type of the element's size; M > 0 is the row length known at compile time
+// (short rows: their loop unrolls whole), M = 0 a row length read at run time.
+template <typename U, typename I, int64_t M = 0>
 void gather_rows(const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim_size,
                  int64_t dim_stride) {
-  const int64_t lead = index.dim() - 1, m = index.sizes()[lead], rows = index.numel() / m;
+  const int64_t lead = index.dim() - 1, m = M > 0 ? M : index.sizes()[lead], rows = index.numel() / m;
   const Shape& sizes = index.sizes();
   const Shape& strides = self_view.strides();
   const U* self_base = reinterpret_cast<const U*>(self_view.data_ptr());
@@ -86,8 +88,31 @@ void gather_rows(const Tensor& out, const Tensor& self_view, const Tensor& index
 template <typename U>
 void gather_rows_any_index(const Tensor& out, const Tensor& self_view, const Tensor& index, int64_t dim_size,
                            int64_t dim_stride) {
-  if (index.dtype() == ScalarType::Int64) return gather_rows<U, int64_t>(out, self_view, index, dim_size, dim_stride);
-  gather_rows<U, int32_t>(out, self_view, index, dim_size, dim_stride);
+  const bool is64 = index.dtype() == ScalarType::Int64;
+  auto run = [&](auto m_tag) {
+    constexpr int64_t M = decltype(m_tag)::value;
+    if (is64) return gather_rows<U, int64_t, M>(out, self_view, index, dim_size, dim_stride);
+    gather_rows<U, int32_t, M>(out, self_view, index, dim_size, dim_stride);
+  };
+  switch (index.sizes().back()) {
+    case 1: return run(std::integral_constant<int64_t, 1>{});
+    case 2: return run(std::integral_constant<int64_t, 2>{});
+    case 3: return run(std::integral_constant<int64_t, 3>{});
+    case 4: return run(std::integral_constant<int64_t, 4>{});
+    case 5: return run(std::integral_constant<int64_t, 5>{});
+    case 6: return run(std::integral_constant<int64_t, 6>{});
+    case 7: return run(std::integral_constant<int64_t, 7>{});
+    case 8: return run(std::integral_constant<int64_t, 8>{});
+    case 9: return run(std::integral_constant<int64_t, 9>{});
+    case 10: return run(std::integral_constant<int64_t, 10>{});
+    case 11: return run(std::integral_constant<int64_t, 11>{});
+    case 12: return run(std::integral_constant<int64_t, 12>{});
+    case 13: return run(std::integral_constant<int64_t, 13>{});
+    case 14: return run(std::integral_constant<int64_t, 14>{});
+    case 15: return run(std::integral_constant<int64_t, 15>{});
+    case 16: return run(std::integral_constant<int64_t, 16>{});
+    default: return run(std::integral_constant<int64_t, 0>{});
+  }
 }
 
 }  // namespace

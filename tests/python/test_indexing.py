@@ -874,3 +874,22 @@ def test_nonzero_non_contiguous():
     e, t = make_pair((4, 6), "int32")
     e, t = (e % 3).t()[::2], (t % 3).t()[::2]
     assert_same(e.nonzero(), t.nonzero())
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32", "float64"])
+@pytest.mark.parametrize("index_dtype", ["int64", "int32"])
+def test_gather_last_dim_every_short_row_length(dtype, index_dtype):
+    # rows of 1-16 indices take loops unrolled for their length, longer rows the general loop;
+    # 3-D inputs walk their leading dims like an odometer, and a bad index anywhere in a row raises
+    rng = np.random.default_rng(7)
+    for m in range(1, 19):
+        for shape in [(5, 9), (2, 3, 9)]:
+            x = rng.integers(-50, 50, shape).astype(dtype)
+            idx = rng.integers(0, 9, shape[:-1] + (m,)).astype(index_dtype)
+            got = ember.from_numpy(x).gather(-1, ember.from_numpy(idx))
+            np.testing.assert_array_equal(got.numpy(), np.take_along_axis(x, idx.astype(np.int64), -1))
+            for bad in (9, -1):
+                worse = idx.copy()
+                worse.reshape(-1, m)[-1, m - 1] = bad
+                with pytest.raises(RuntimeError, match=f"index {bad} is out of bounds"):
+                    ember.from_numpy(x).gather(-1, ember.from_numpy(worse))
