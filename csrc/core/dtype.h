@@ -25,6 +25,7 @@ constexpr int kNumScalarTypes = 10;
 
 size_t itemsize(ScalarType t);
 const char* dtype_name(ScalarType t);  // "float32", "int64", ...
+const char* torch_dtype_name(ScalarType t);  // torch's C++ names in its messages: "Float", "Long", ...
 inline bool is_floating(ScalarType t) { return t >= ScalarType::Float16; }
 inline bool is_integral(ScalarType t, bool include_bool) {
   return (t >= ScalarType::UInt8 && t <= ScalarType::Int64) || (include_bool && t == ScalarType::Bool);

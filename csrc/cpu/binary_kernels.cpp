@@ -62,6 +62,18 @@ void binary_kernel(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor
           const A al = alpha.to<A>();
           run_loop<T, T>(out, a, b, [al](T x, T y) { return T(Fn{}(A(x), A(al * A(y)))); });
         }
+      } else if (b.dtype() != a.dtype()) {
+        // a 16-bit float times or over a float32 scalar kept at its precision (ops/binary.cpp)
+        if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+          const A y = *b.data<float>();
+          TensorIterator iter({out, a}, out.sizes());
+          iter.for_each([&](char** d, const int64_t* s, int64_t n) {
+            unary_loop<T, T>(d, s, n, [y](T x) { return T(Fn{}(A(x), y)); });
+          });
+        } else {
+          EMBER_FAIL(Runtime, binary_op_name(op), ": operands of different dtypes ", dtype_name(a.dtype()), " and ",
+                     dtype_name(b.dtype()));
+        }
       } else {
         run_loop<T, T>(out, a, b, [](T x, T y) { return T(Fn{}(A(x), A(y))); });
       }

@@ -92,7 +92,11 @@ void cdist_kernel(const Tensor& x1, const Tensor& x2, double p, Tensor& out) {
         A acc = 0;
         switch (mode) {
           case 0:
-            for (int64_t k = 0; k < m; ++k) acc += static_cast<A>(u[k]) != static_cast<A>(w[k]) ? A(1) : A(0);
+            // a NaN difference (NaN or inf - inf) makes the count NaN, as in torch
+            for (int64_t k = 0; k < m; ++k) {
+              const A d = static_cast<A>(u[k]) - static_cast<A>(w[k]);
+              acc += d != d ? d : d != A(0) ? A(1) : A(0);
+            }
             break;
           case 1:
             for (int64_t k = 0; k < m; ++k) acc += std::abs(static_cast<A>(u[k]) - static_cast<A>(w[k]));

@@ -51,6 +51,17 @@ bool has_kernel(BinaryOp op, ScalarType compute) {
   return binary_kind_accepts(binary_kind(op), is_floating(compute), compute == ScalarType::Bool);
 }
 
+// A single-element second operand of another dtype (a Python number, a float32 0-d tensor) of a
+// 16-bit float product or quotient keeps its float32 value, as torch's kernels do (they read the
+// scalar in their float compute type): bfloat16 0.42578125 // 0.001 is trunc(425.78) = 424 in
+// bfloat16, not trunc(0.42578125 / bfloat16(0.001)) = 426. The kernel takes it as float32.
+bool keeps_scalar_precision(BinaryOp op, ScalarType compute, const Tensor& b) {
+  const bool half = compute == ScalarType::Float16 || compute == ScalarType::BFloat16;
+  const bool mul_or_div = op == BinaryOp::Mul || op == BinaryOp::Div || op == BinaryOp::DivTrunc ||
+                          op == BinaryOp::DivFloor;
+  return half && mul_or_div && b.numel() == 1 && b.dtype() != compute;
+}
+
 void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, ScalarType compute, const Scalar& alpha) {
   if (op == BinaryOp::Add || op == BinaryOp::Sub) {
     EMBER_CHECK(is_floating(compute) || !alpha.is_floating(), Runtime, binary_op_name(op),
@@ -70,7 +81,7 @@ void run(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, Scala
     return;
   }
   autograd::GradModeGuard no_grad(false);  // input conversions are part of this op, not nodes
-  kernels::binary(op, out, to_dtype(a, compute), to_dtype(b, compute), alpha);
+  kernels::binary(op, out, to_dtype(a, compute), to_dtype(b, keeps_scalar_precision(op, compute, b) ? ScalarType::Float32 : compute), alpha);
 }
 
 // A 0-d CPU tensor (a Python number, or a scalar tensor) takes part in an op on any device, as in

@@ -47,7 +47,32 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, std::o
   EMBER_CHECK(std::isfinite(s) && std::isfinite(e), Runtime, "arange: unsupported range: ", s, " -> ", e);
   EMBER_CHECK(st != 0.0, Runtime, "arange: step must be nonzero");
   EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), Runtime,
-              "arange: upper bound and larger bound inconsistent with step sign");
+              "arange: upper bound and lower bound inconsistent with step sign");
+  if (is_integral(dt, false)) {
+    // torch's integer arange: the values are start + step * i with start and step truncated to
+    // integers (arange(-2.5, 3.0, 1.5) is -2, -1, 0, ...); int64 also counts with the truncated
+    // bounds, the narrower types with the exact ones.
+    auto truncated = [](const Scalar& v, const char* what) {
+      if (!v.is_floating()) return v.to_int();
+      const double d = v.to_double();
+      EMBER_CHECK(std::fabs(d) < 9.2e18, Runtime, "arange: ", what, " value cannot be converted to type int64 without overflow");
+      return static_cast<int64_t>(d);
+    };
+    const int64_t xs = truncated(start, "start"), xe = truncated(end, "end"), xst = truncated(step, "step");
+    int64_t count = 0;
+    if (dt == ScalarType::Int64) {
+      EMBER_CHECK(xst != 0, Value, "arange: step must be nonzero");
+      const int64_t sign = xst > 0 ? 1 : -1;
+      count = (xe - xs + xst - sign) / xst;
+    } else {
+      const double c = std::ceil((e - s) / st);
+      EMBER_CHECK(c < 9.0e18, Runtime, "arange: invalid size, possible overflow? start=", s, " end=", e, " step=", st);
+      count = static_cast<int64_t>(c);
+    }
+    Tensor out = empty(Shape{count}, dt, device);
+    kernels::arange(out, Scalar(xs), Scalar(xst));  // exact int64 arithmetic, wrapping into narrow types
+    return out;
+  }
   double count = std::ceil((e - s) / st);
   EMBER_CHECK(count >= 0 && count < 9.0e18, Runtime, "arange: invalid size, possible overflow? start=", s,
               " end=", e, " step=", st);
@@ -70,8 +95,9 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, std::opti
   double s = start.to_double(), e = end.to_double();
   if (is_integral(dt, false)) {
     // torch converts the endpoints to the integer dtype first (uint8: -3 is 253), then interpolates
-    EMBER_CHECK(scalar_fits(start, dt) && scalar_fits(end, dt), Runtime, "linspace: value cannot be converted to type ",
-                dtype_name(dt), " without overflow");
+    // (the end only when it is used: one step is just the start)
+    EMBER_CHECK(scalar_fits(start, dt) && (steps <= 1 || scalar_fits(end, dt)), Runtime,
+                "linspace: value cannot be converted to type ", dtype_name(dt), " without overflow");
     dispatch_all(dt, "linspace", [&](auto tag) {
       using T = typename decltype(tag)::type;
       s = static_cast<double>(static_cast<T>(start.to_int()));

@@ -365,7 +365,8 @@ DimIndex check_index_source(const Tensor& x, int64_t dim, const Tensor& index, c
   EMBER_CHECK(!copy || x.dim() == 0 || source.dim() == 0 || x.dim() == source.dim(), Index, op,
               "(): When source and destination are not scalars, their dimensionality must match. Source "
               "dimensionality (", source.dim(), "), destination dimensionality (", x.dim(), ")");
-  bool same = !reduce_0d && (x.dim() == source.dim() || (x.dim() <= 1 && source.dim() <= 1));
+  // a 0-d and a 1-d tensor stand for each other in index_copy only
+  bool same = !reduce_0d && (x.dim() == source.dim() || (copy && x.dim() <= 1 && source.dim() <= 1));
   for (int64_t d = 0; same && d < static_cast<int64_t>(xs.size()); ++d) same = d == dim || xs[d] == ss[d];
   EMBER_CHECK(same, Runtime, op, "(): source tensor shape must match self tensor shape, excluding the specified "
               "dimension. Got self.shape = ", x.shape_str(), " source.shape = ", source.shape_str());
@@ -423,6 +424,15 @@ Tensor& index_copy_(Tensor& x, int64_t dim, const Tensor& index, const Tensor& s
 
 namespace {
 
+// A fill value (a Python number as a wrapped 0-d tensor, or a 0-d tensor) must fit the filled
+// tensor's dtype, by torch's rule (scalar_fits): 10000 into int8 or NaN into int64 raise. A meta
+// value has no number to check.
+void check_fill_value(const Tensor& value, ScalarType dtype, const char* op) {
+  if (value.device().type == DeviceType::Meta) return;
+  EMBER_CHECK(scalar_fits(item(value), dtype), Runtime, op, ": value cannot be converted to type ", dtype_name(dtype),
+              " without overflow");
+}
+
 // index_fill: the value broadcast over the filled slices, and their index.
 std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& value,
                                       const char* op) {
@@ -433,6 +443,7 @@ std::pair<DimIndex, Tensor> fill_args(const Tensor& x, int64_t dim, const Tensor
   EMBER_CHECK(index.dim() <= 1, Runtime, op, "(): Index has to be a vector/scalar, got ", index.shape_str());
   EMBER_CHECK(value.dim() == 0, Runtime, op, " only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
+  check_fill_value(value, x.dtype(), op);
   Shape xs = sizes1(x);
   Tensor idx = check_index_values(contiguous(reshape(index, Shape{index.numel()})), xs[dim], dim, op,
                                   ErrorKind::Index, true);
@@ -490,6 +501,7 @@ Tensor masked_fill_value(const Tensor& x, const Tensor& mask, const Tensor& valu
               dtype_name(mask.dtype()));
   EMBER_CHECK(value.dim() == 0, Runtime, op, " only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
+  check_fill_value(value, x.dtype(), op);
   return where(mask, to_dtype(value, x.dtype()), x);
 }
 
@@ -500,7 +512,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value) {
 }
 
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
-  return masked_fill_value(x, mask, scalar_tensor(value, x.dtype()), "masked_fill_");
+  return masked_fill_value(x, mask, wrapped_scalar(value), "masked_fill_");
 }
 
 Tensor& masked_fill_(Tensor& x, const Tensor& mask, const Tensor& value) {
@@ -514,7 +526,7 @@ Tensor& masked_fill_(Tensor& x, const Tensor& mask, const Tensor& value) {
 }
 
 Tensor& masked_fill_(Tensor& x, const Tensor& mask, const Scalar& value) {
-  return masked_fill_(x, mask, scalar_tensor(value, x.dtype()));
+  return masked_fill_(x, mask, wrapped_scalar(value));
 }
 
 Tensor masked_select(const Tensor& x, const Tensor& mask) {

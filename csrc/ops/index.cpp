@@ -180,6 +180,10 @@ void index_put_forward(Tensor& x, const std::vector<Tensor>& indices, const Tens
   IndexPlan p = make_plan(x, indices, &values);
   // values broadcast to the result shape, then laid out in iteration order
   check_values_fit(values, p.result_shape);
+  // after the index and shape checks, as torch (callers convert Python numbers and masked fills)
+  EMBER_CHECK(values.dtype() == x.dtype(), Runtime, "Index put requires the source and destination dtypes match, got ",
+              torch_dtype_name(x.dtype()), " for the destination and ", torch_dtype_name(values.dtype()),
+              " for the source.");
   Tensor v = to_dtype(values, x.dtype());
   if (v.same_storage(x)) v = clone(v);
   Tensor v_view = permute(expand(v, p.result_shape), p.result_perm);

@@ -16,23 +16,6 @@ namespace ember {
 
 namespace {
 
-// torch's names of dtypes in its error messages.
-const char* torch_name(ScalarType t) {
-  switch (t) {
-    case ScalarType::Bool: return "Bool";
-    case ScalarType::UInt8: return "Byte";
-    case ScalarType::Int8: return "Char";
-    case ScalarType::Int16: return "Short";
-    case ScalarType::Int32: return "Int";
-    case ScalarType::Int64: return "Long";
-    case ScalarType::Float16: return "Half";
-    case ScalarType::BFloat16: return "BFloat16";
-    case ScalarType::Float32: return "Float";
-    case ScalarType::Float64: return "Double";
-  }
-  return "?";
-}
-
 // Only float32/float64 reach LAPACK. torch rejects integers with a RuntimeError (or, for some
 // kernels, NotImplementedError) and 16-bit floats with a RuntimeError or, when `kernel` is given,
 // the NotImplementedError of its kernel.
@@ -40,11 +23,11 @@ void check_dtype(const Tensor& A, const char* op, const char* kernel = nullptr, 
   ScalarType t = A.dtype();
   if (t == ScalarType::Float32 || t == ScalarType::Float64) return;
   if (!is_floating(t)) {
-    if (ints_not_impl) EMBER_FAIL(NotImplemented, "\"", kernel, "\" not implemented for '", torch_name(t), "'");
-    EMBER_FAIL(Runtime, op, ": Expected a floating point or complex tensor as input. Got ", torch_name(t));
+    if (ints_not_impl) EMBER_FAIL(NotImplemented, "\"", kernel, "\" not implemented for '", torch_dtype_name(t), "'");
+    EMBER_FAIL(Runtime, op, ": Expected a floating point or complex tensor as input. Got ", torch_dtype_name(t));
   }
-  if (kernel) EMBER_FAIL(NotImplemented, "\"", kernel, "\" not implemented for '", torch_name(t), "'");
-  EMBER_FAIL(Runtime, op, ": Low precision dtypes not supported. Got ", torch_name(t));
+  if (kernel) EMBER_FAIL(NotImplemented, "\"", kernel, "\" not implemented for '", torch_dtype_name(t), "'");
+  EMBER_FAIL(Runtime, op, ": Low precision dtypes not supported. Got ", torch_dtype_name(t));
 }
 
 void check_matrix(const Tensor& A, const char* op, const char* name = "A") {
@@ -213,7 +196,7 @@ Tensor linalg_solve(const Tensor& A, const Tensor& B, bool left) {
   // torch's order: a floating A, then A and B of one dtype, then square, then the kernel's dtypes
   if (!is_floating(A.dtype())) check_dtype(A, op, "lu_cpu");
   EMBER_CHECK(A.dtype() == B.dtype(), Runtime, op, ": Expected A and B to have the same dtype, but found A of type ",
-              torch_name(A.dtype()), " and B of type ", torch_name(B.dtype()), " instead");
+              torch_dtype_name(A.dtype()), " and B of type ", torch_dtype_name(B.dtype()), " instead");
   check_square(A, op);
   check_dtype(A, op, "lu_cpu");
   // B is a (batch of) vector(s) when 1-D or when its shape is A's without the last dim
@@ -393,7 +376,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> linalg_lstsq(const Tensor& A, const T
   EMBER_CHECK(A.dtype() == ScalarType::Float32 || A.dtype() == ScalarType::Float64, Runtime,
               "This function doesn't handle types other than float and double");
   EMBER_CHECK(A.dtype() == B.dtype(), Runtime, op, ": Expected input and other to have the same dtype, but got input's dtype ",
-              torch_name(A.dtype()), " and other's dtype ", torch_name(B.dtype()));
+              torch_dtype_name(A.dtype()), " and other's dtype ", torch_dtype_name(B.dtype()));
   EMBER_CHECK(A.dim() >= 2, Runtime, op, ": input must have at least 2 dimensions.");
   EMBER_CHECK(A.dim() >= B.dim() && A.dim() - B.dim() <= 1, Runtime, op,
               ": input.dim() must be greater or equal to other.dim() and (input.dim() - other.dim()) <= 1");

@@ -51,13 +51,15 @@ Tensor& fill_random(Tensor& self, RandomDist dist, const RandomParams& p, Genera
 }  // namespace
 
 Tensor rand(const Shape& sizes, ScalarType dtype, Generator* gen, Device device) {
-  EMBER_CHECK(is_floating(dtype), Runtime, "rand: \"check_uniform_bounds\" not implemented for '", dtype_name(dtype), "'");
+  EMBER_CHECK(is_floating(dtype), NotImplemented, "rand: \"check_uniform_bounds\" not implemented for '",
+              torch_dtype_name(dtype), "'");
   Tensor t = empty(sizes, dtype, device);
   return uniform_(t, 0.0, 1.0, gen);
 }
 
 Tensor randn(const Shape& sizes, ScalarType dtype, Generator* gen, Device device) {
-  EMBER_CHECK(is_floating(dtype), Runtime, "randn: \"normal_kernel_cpu\" not implemented for '", dtype_name(dtype), "'");
+  EMBER_CHECK(is_floating(dtype), NotImplemented, "randn: \"normal_kernel_cpu\" not implemented for '",
+              torch_dtype_name(dtype), "'");
   Tensor t = empty(sizes, dtype, device);
   return normal_(t, 0.0, 1.0, gen);
 }
@@ -65,13 +67,15 @@ Tensor randn(const Shape& sizes, ScalarType dtype, Generator* gen, Device device
 Tensor& uniform_(Tensor& self, double from, double to, Generator* gen) {
   EMBER_CHECK(from <= to, Runtime, "uniform_ expects to return a [from, to) range, but found from=", from,
               " > to=", to);
-  EMBER_CHECK(is_floating(self.dtype()), Runtime, "uniform_: not implemented for dtype ", dtype_name(self.dtype()));
+  EMBER_CHECK(is_floating(self.dtype()), NotImplemented, "uniform_: \"check_uniform_bounds\" not implemented for '",
+              torch_dtype_name(self.dtype()), "'");
   return fill_random(self, RandomDist::Uniform, RandomParams{from, to}, gen, "uniform_");
 }
 
 Tensor& normal_(Tensor& self, double mean, double std, Generator* gen) {
   EMBER_CHECK(std >= 0.0, Runtime, "normal expects std >= 0.0, but found std ", std);
-  EMBER_CHECK(is_floating(self.dtype()), Runtime, "normal_: not implemented for dtype ", dtype_name(self.dtype()));
+  EMBER_CHECK(is_floating(self.dtype()), NotImplemented, "normal_: \"normal_kernel_cpu\" not implemented for '",
+              torch_dtype_name(self.dtype()), "'");
   return fill_random(self, RandomDist::Normal, RandomParams{mean, std}, gen, "normal_");
 }
 

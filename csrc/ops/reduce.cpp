@@ -73,6 +73,7 @@ Tensor arg_extremum(const Tensor& x, std::optional<int64_t> dim, bool keepdim, b
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
   std::vector<bool> mask = reduce_mask(x, dims, "sum");
   ScalarType out_dt = dtype ? *dtype : (is_integral(x.dtype(), true) ? ScalarType::Int64 : x.dtype());
+  check_differentiable_result(x, out_dt, "sum");
   Tensor out = empty(kept_shape(x, mask), out_dt, x.device());
   // as in torch, dtype= converts the input first, so float64 sums of float32 data are exact
   // (and float data summed as int64 truncates each element, not the total)
@@ -91,10 +92,8 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std:
 
 Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
   ScalarType dt = dtype ? *dtype : x.dtype();
-  EMBER_CHECK(is_floating(dt), Runtime,
-              "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
-              "Got: ",
-              dtype_name(dt));
+  EMBER_CHECK(is_floating(dt), Runtime, "mean(): could not infer output dtype. ", dtype ? "Optional" : "Input",
+              " dtype must be either a floating point or complex dtype. Got: ", torch_dtype_name(dt));
   std::vector<bool> mask = reduce_mask(x, dims, "mean");
   int64_t count = 1;
   for (int64_t d = 0; d < x.dim(); ++d) {
@@ -216,6 +215,7 @@ Tensor vector_norm(const Tensor& x, double ord, const std::vector<int64_t>& dims
 Tensor nansum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, std::optional<ScalarType> dtype) {
   if (!is_floating(x.dtype())) return sum(x, dims, keepdim, dtype);
   std::vector<bool> mask = reduce_mask(x, dims, "nansum");
+  if (dtype) check_differentiable_result(x, *dtype, "nansum");
   Tensor out;
   {
     autograd::GradModeGuard no_grad(false);
@@ -231,6 +231,10 @@ Tensor nanmean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, 
   EMBER_CHECK(is_floating(x.dtype()), Runtime,
               "nanmean(): expected input to have floating point or complex dtype but got ", dtype_name(x.dtype()));
   ScalarType dt = dtype ? *dtype : x.dtype();
+  EMBER_CHECK(is_floating(dt), Runtime,
+              "nanmean(): could not infer output dtype. Optional dtype must be either a floating point or complex "
+              "dtype. Got: ",
+              torch_dtype_name(dt));
   Tensor xf = to_dtype(x, dt);
   Tensor count;
   {

@@ -5,8 +5,16 @@
 #include "core/error.h"
 #include "core/shape.h"
 #include "core/tensor.h"
+#include "autograd/grad_mode.h"
 
 namespace ember {
+
+// A reduction or scan asked for an integer or bool result (dtype=) of an input that requires grad:
+// torch refuses, as such a result cannot carry a gradient.
+inline void check_differentiable_result(const Tensor& x, ScalarType out, const char* op) {
+  EMBER_CHECK(is_floating(out) || !autograd::should_record({&x}), Runtime, op, ": Autograd not support dtype: ",
+              torch_dtype_name(out));
+}
 
 // Marks the dims to reduce (all when `dims` is empty) and checks for repeats.
 inline std::vector<bool> reduce_mask(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {

@@ -113,7 +113,13 @@ std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const std::vector<int64_t>&
 std::tuple<Tensor, Tensor> std_mean(const Tensor& x, const std::vector<int64_t>& dims, double correction,
                                     bool keepdim) {
   auto [v, m] = var_mean(x, dims, correction, keepdim);
-  return {unary(UnaryOp::Sqrt, v), m};
+  Tensor sd;
+  {
+    autograd::GradModeGuard no_grad(false);
+    sd = unary(UnaryOp::Sqrt, v);
+  }
+  if (autograd::should_record({&v})) autograd::record_std(v, sd);
+  return {sd, m};
 }
 
 Tensor var(const Tensor& x, const std::vector<int64_t>& dims, double correction, bool keepdim) {

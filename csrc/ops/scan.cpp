@@ -4,6 +4,7 @@
 #include "autograd/grad_mode.h"
 #include "kernels/kernels.h"
 #include "ops/ops.h"
+#include "ops/reduce_dims.h"
 #include "ops/sort.h"
 
 namespace ember {
@@ -14,6 +15,9 @@ Tensor scan(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype, bool 
   int64_t d = wrap_dim(dim, x.dim());
   // integers and bool accumulate in int64 unless dtype= says otherwise
   ScalarType dt = dtype ? *dtype : (is_integral(x.dtype(), true) ? ScalarType::Int64 : x.dtype());
+  check_differentiable_result(x, dt, is_prod ? "cumprod" : "cumsum");
+  EMBER_CHECK(dt != ScalarType::Bool, NotImplemented, is_prod ? "cumprod: \"cumprod_out_cpu\"" : "cumsum: \"cumsum_out_cpu\"",
+              " not implemented for 'Bool'");
   Tensor in;
   {
     autograd::GradModeGuard no_grad(false);
@@ -35,23 +39,28 @@ Tensor cumprod(const Tensor& x, int64_t dim, std::optional<ScalarType> dtype) { 
 namespace ember {
 
 // prod: the last element of cumprod along the dim (cumprod's backward handles zeros exactly).
+// An empty product is 1, computed as sum + 1 so that it joins the input's graph as torch's does
+// (the gradient of an empty input is empty anyway).
 Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim, std::optional<ScalarType> dtype) {
   ScalarType dt = dtype ? *dtype : (is_integral(x.dtype(), true) ? ScalarType::Int64 : x.dtype());
+  check_differentiable_result(x, dt, "prod");
+  if (dt == ScalarType::Bool) {
+    // a bool product is whether every factor is nonzero (cumprod has no bool kernel)
+    std::vector<int64_t> dims;
+    if (dim) dims.push_back(*dim);
+    return to_dtype(all(x, dims, dim ? keepdim : false), ScalarType::Bool);
+  }
+  auto empty_product = [&](const std::vector<int64_t>& dims, bool keep) {
+    return binary(BinaryOp::Add, sum(x, dims, keep, dt), wrapped_scalar(Scalar(int64_t(1))));
+  };
   if (!dim) {
-    Tensor flat = reshape(x, Shape{x.numel()});
-    Tensor r = x.numel() == 0 ? ones(Shape{}, dt, x.device()) : select(cumprod(flat, 0, dt), 0, x.numel() - 1);
-    return r;
+    if (x.numel() == 0) return empty_product({}, false);
+    return select(cumprod(reshape(x, Shape{x.numel()}), 0, dt), 0, x.numel() - 1);
   }
   int64_t d = wrap_dim(*dim, x.dim());
   if (x.dim() == 0) return cumprod(x, 0, dt);
-  Tensor r;
-  if (x.sizes()[d] == 0) {
-    Shape s = x.sizes();
-    s.erase(static_cast<size_t>(d));
-    r = ones(s, dt, x.device());
-  } else {
-    r = select(cumprod(x, d, dt), d, x.sizes()[d] - 1);
-  }
+  if (x.sizes()[d] == 0) return empty_product({d}, keepdim);
+  Tensor r = select(cumprod(x, d, dt), d, x.sizes()[d] - 1);
   return keepdim ? unsqueeze(r, d) : r;
 }
 

@@ -362,7 +362,11 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   }
   ScalarType dt = tensors[0].dtype();
   for (const Tensor& t : tensors) dt = promote_types(dt, t.dtype());
-  if (!ref) return empty(Shape{0}, dt, tensors[0].device());
+  if (!ref) {
+    Tensor out = empty(Shape{0}, dt, tensors[0].device());
+    if (autograd::should_record(tensors)) autograd::record_cat(tensors, 0, out);
+    return out;
+  }
   int64_t d = wrap_dim(dim, ref->dim());
   Shape out_sizes = ref->sizes();
   int64_t total = 0;

@@ -64,7 +64,9 @@ Tensor searchsorted(const Tensor& sorted, const Tensor& values, bool out_int32, 
                 shape_str(sorted.sizes()), " and got sorter tensor ", shape_str(sorter->sizes()));
   }
   autograd::GradModeGuard no_grad(false);
-  ScalarType common = promote_types(sorted.dtype(), values.dtype());
+  // torch's promotion with 0-d operands taking part as in binary ops: a Python number or a 0-d
+  // value converts to the boundaries' dtype (-2 into uint8 boundaries is 254)
+  ScalarType common = result_type({sorted, values});
   EMBER_CHECK(common != ScalarType::Bool, NotImplemented, "searchsorted: not implemented for dtype bool");
   Tensor s = contiguous(to_dtype(sorted, common));
   Tensor v = contiguous(to_dtype(values, common));

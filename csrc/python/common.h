@@ -14,6 +14,26 @@
 
 namespace py = pybind11;
 
+namespace pybind11::detail {
+// torch's argument parser refuses a bool where it expects an int (kthvalue(x, 1, True) is a
+// TypeError), while pybind11's int caster takes it, bool being a subclass of int. This caster,
+// seen by every binding file, refuses bools and converts everything else as pybind11's does.
+static_assert(std::is_same_v<int64_t, long>, "int64_t is expected to be long (LP64)");
+template <>
+class type_caster<int64_t> {
+ public:
+  bool load(handle src, bool convert) {
+    if (PyBool_Check(src.ptr())) return false;
+    make_caster<long long> inner;
+    if (!inner.load(src, convert)) return false;
+    value = static_cast<long long>(inner);
+    return true;
+  }
+  static handle cast(int64_t v, return_value_policy, handle) { return PyLong_FromLong(v); }
+  PYBIND11_TYPE_CASTER(int64_t, const_name("int"));
+};
+}  // namespace pybind11::detail
+
 namespace ember::python {
 
 // The Python dtype object: one singleton per ScalarType, so `t.dtype is ember.float32` holds.
@@ -155,6 +175,57 @@ void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F&& f, co
   cls.attr(name) = py::reinterpret_steal<py::object>(PyInstanceMethod_New(fn.ptr()));
 }
 
+// ---- out= (out.cpp): one mechanism for every op that takes it ----
+
+// How an op's out= tensor's dtype must relate to its result's (torch's rule differs by op).
+enum class OutDtype {
+  Same,  // exactly the result's dtype (matmul, sort, amax, tril, ...)
+  Cast,  // any dtype the result casts to (mean, std, outer, kron, ...)
+};
+// Writes `result` (a tensor, or a tuple of them such as sort's) into `out` (a tensor, or a tuple of
+// as many) and returns out (a tuple of the result's kind, a named tuple for sort): each out tensor
+// on the result's device, with a dtype `rule` accepts, resized to the result's shape (with torch's
+// warning when it had elements). No autograd: a result that requires grad raises, as in torch.
+py::object write_out(py::handle out, py::handle result, OutDtype rule, const char* op);
+// The dtype a reduction or scan with a dtype= argument computes in (sum, prod, cumsum, ...): an
+// out= tensor's, as torch, unless dtype= names another (an error).
+std::optional<ScalarType> dtype_or_out(py::handle dtype, py::handle out, const char* op);
+// The result, or write_out's when `out` is given (for bindings that read `out` themselves).
+template <typename R>
+py::object result_or_out(py::handle out, R&& result, OutDtype rule, const char* op) {
+  py::object r;
+  if constexpr (std::is_base_of_v<py::handle, std::decay_t<R>>) {
+    r = std::forward<R>(result);
+  } else {
+    r = py::cast(std::forward<R>(result));
+  }
+  return out.is_none() ? r : write_out(out, r, rule, op);
+}
+
+namespace gil_detail {
+template <typename F, typename R, typename... A>
+auto add_out(F f, OutDtype rule, const char* op, tag<R(A...)>) {
+  auto run = [&]() {
+    if constexpr (cpp_only<R(A...)>::value) {
+      return release_when_large(std::move(f), tag<R(A...)>{});
+    } else {
+      return std::move(f);
+    }
+  }();
+  return [run = std::move(run), rule, op](A... a, py::handle out) -> py::object {
+    return result_or_out(out, run(std::forward<A>(a)...), rule, op);
+  };
+}
+}  // namespace gil_detail
+
+// `f` with torch's trailing out= argument: bind it with `py::kw_only(), py::arg("out") = py::none()`
+// after f's own arguments. A given out receives f's result by write_out's rules.
+template <typename F>
+auto with_out(OutDtype rule, const char* op, F f) {
+  using Sig = py::detail::function_signature_t<std::decay_t<F>>;
+  return gil_detail::add_out(std::move(f), rule, op, gil_detail::tag<Sig>{});
+}
+
 // target.def(name, f, extra...) (a module or a class) with f's errors naming the op, as def_op's.
 // Dunders (x + y runs __add__) are left alone: their errors name the op they call ("add: ...").
 template <typename Target, typename F, typename... Extra>
@@ -177,6 +248,7 @@ void init_interop(py::module_& m);
 void init_autograd(py::module_& m);
 void init_reduce_stats(py::module_& m);
 void init_gather_scatter(py::module_& m);
+void init_out(py::module_& m);
 
 }  // namespace ember::python
 

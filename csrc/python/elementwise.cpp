@@ -148,14 +148,21 @@ void init_elementwise(py::module_& m) {
   }
 
   // ---- operators: the fast path is two tensors; numbers become wrapped scalars ----
+  // self <op> other, or other <op> self for a reflected operator; number / tensor is
+  // reciprocal(tensor) * number, as torch computes it (torch/_tensor.py's __rdiv__)
+  auto apply_operator = [](BinaryOp op, bool reflected, const Tensor& self, const Tensor& other) {
+    if (!reflected) return binary(op, self, other);
+    if (op == BinaryOp::Div) return binary(BinaryOp::Mul, unary(UnaryOp::Reciprocal, self), other);
+    return binary(op, other, self);
+  };
   struct Operator {
     const char* dunder;
     BinaryOp op;
     bool reflected;
   };
-  for (Operator o : {Operator{"__add__", BinaryOp::Add, false}, Operator{"__radd__", BinaryOp::Add, true},
+  for (Operator o : {Operator{"__add__", BinaryOp::Add, false}, Operator{"__radd__", BinaryOp::Add, false},
                      Operator{"__sub__", BinaryOp::Sub, false}, Operator{"__rsub__", BinaryOp::Sub, true},
-                     Operator{"__mul__", BinaryOp::Mul, false}, Operator{"__rmul__", BinaryOp::Mul, true},
+                     Operator{"__mul__", BinaryOp::Mul, false}, Operator{"__rmul__", BinaryOp::Mul, false},
                      Operator{"__truediv__", BinaryOp::Div, false}, Operator{"__rtruediv__", BinaryOp::Div, true},
                      Operator{"__floordiv__", BinaryOp::DivFloor, false},
                      Operator{"__rfloordiv__", BinaryOp::DivFloor, true},
@@ -167,19 +174,21 @@ void init_elementwise(py::module_& m) {
                      Operator{"__eq__", BinaryOp::Eq, false}, Operator{"__ne__", BinaryOp::Ne, false},
                      Operator{"__lt__", BinaryOp::Lt, false}, Operator{"__le__", BinaryOp::Le, false},
                      Operator{"__gt__", BinaryOp::Gt, false}, Operator{"__ge__", BinaryOp::Ge, false}}) {
+    // (number + tensor and number * tensor are tensor + number and tensor * number, as in torch:
+    // the order decides how a 16-bit float rounds the number, ops/binary.cpp)
     BinaryOp op = o.op;
     bool reflected = o.reflected;
     // One overload taking any `other`: a second (Tensor, Tensor) overload would make pybind11 try
     // (and fail) a Tensor conversion of every Python number first, which doubled `a * 2`'s cost.
-    def_named(cls, o.dunder, [op, reflected](const Tensor& self, py::handle other) -> py::object {
+    def_named(cls, o.dunder, [op, reflected, apply_operator](const Tensor& self, py::handle other) -> py::object {
       if (is_tensor(other)) {
         const Tensor& t = other.cast<const Tensor&>();
         // small ops keep the GIL: releasing and retaking it costs more than the work
-        if (self.numel() + t.numel() < 4096) return py::cast(reflected ? binary(op, t, self) : binary(op, self, t));
+        if (self.numel() + t.numel() < 4096) return py::cast(apply_operator(op, reflected, self, t));
         Tensor r;
         {
           py::gil_scoped_release nogil;
-          r = reflected ? binary(op, t, self) : binary(op, self, t);
+          r = apply_operator(op, reflected, self, t);
         }
         return py::cast(std::move(r));
       }
@@ -191,7 +200,7 @@ void init_elementwise(py::module_& m) {
         return py::reinterpret_borrow<py::object>(Py_NotImplemented);
       }
       Tensor t = to_operand(other, name);
-      return py::cast(reflected ? binary(op, t, self) : binary(op, self, t));
+      return py::cast(apply_operator(op, reflected, self, t));
     });
   }
   for (Operator o : {Operator{"__iadd__", BinaryOp::Add, false}, Operator{"__isub__", BinaryOp::Sub, false},
@@ -684,15 +693,18 @@ Example::
   }
   def_named(m, 
       "where",
-      [](const Tensor& condition, py::handle input, py::handle other) -> py::object {
+      [](const Tensor& condition, py::handle input, py::handle other, py::handle out) -> py::object {
         if (input.is_none() && other.is_none()) {  // nonzero(condition, as_tuple=True); a 0-d condition counts as 1-d
+          EMBER_CHECK(out.is_none(), Type, "where(): out= needs input and other");
           Tensor c = condition.dim() == 0 ? reshape(condition, Shape{1}) : condition;
           return to_py_tuple(unbind(transpose(nonzero(c), 0, 1), 0));
         }
         EMBER_CHECK(!input.is_none() && !other.is_none(), Type, "where() expects either one argument (condition) or three");
-        return py::cast(where(condition, to_operand(input, "where"), to_operand(other, "where")));
+        Tensor r = where(condition, to_operand(input, "where"), to_operand(other, "where"));
+        return result_or_out(out, std::move(r), OutDtype::Same, "where");
       },
-      py::arg("condition"), py::arg("input") = py::none(), py::arg("other") = py::none());
+      py::arg("condition"), py::arg("input") = py::none(), py::arg("other") = py::none(), py::kw_only(),
+      py::arg("out") = py::none());
   def_named(cls, 
       "where",
       [](const Tensor& self, const Tensor& condition, py::handle other) {

@@ -97,8 +97,10 @@ void init_gather_scatter(py::module_& m) {
     }
     return self;
   }, py::arg("mask"), py::arg("value"));
-  def_op(m, cls, "masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); },
-         py::arg("input"), py::arg("mask"));
+  def_op(m, cls, "masked_select",
+         with_out(OutDtype::Same, "masked_select",
+                  [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); }),
+         py::arg("input"), py::arg("mask"), py::kw_only(), py::arg("out") = py::none());
 }
 
 }  // namespace ember::python

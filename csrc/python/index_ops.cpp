@@ -8,9 +8,9 @@ namespace ember::python {
 namespace {
 
 // index_fill's value: a number (converted to x's dtype) or a 0-d tensor.
-Tensor fill_value(const Tensor& x, py::handle value, const char* op) {
+Tensor fill_value(py::handle value, const char* op) {
   if (is_tensor(value)) return value.cast<Tensor>();
-  return scalar_tensor(to_scalar(value, op), x.dtype());
+  return wrapped_scalar(to_scalar(value, op));  // keeps the number, which the op checks against x's dtype
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ void init_index_ops(py::module_& m) {
   }, py::arg("dim"), py::arg("index"), py::arg("source"), "In-place index_copy.");
 
   def_op(m, cls, "index_fill", [](const Tensor& x, int64_t dim, const Tensor& index, py::handle value) {
-    Tensor v = fill_value(x, value, "index_fill");
+    Tensor v = fill_value(value, "index_fill");
     py::gil_scoped_release nogil;
     return index_fill(x, dim, index, v);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("value"),
@@ -66,7 +66,7 @@ void init_index_ops(py::module_& m) {
   "    tensor([[-1.,  0., -1.],\n            [-1.,  0., -1.]])");
   def_named(cls, "index_fill_", [](py::object self, int64_t dim, const Tensor& index, py::handle value) {
     Tensor x = self.cast<Tensor>();
-    Tensor v = fill_value(x, value, "index_fill_");
+    Tensor v = fill_value(value, "index_fill_");
     {
       py::gil_scoped_release nogil;
       index_fill_(x, dim, index, v);
@@ -140,10 +140,11 @@ void init_index_ops(py::module_& m) {
   "from the end.\n\n"
   "Example::\n\n    >>> ember.tensor([[1, 2], [3, 4]]).take(ember.tensor([0, -1]))\n    tensor([1, 4])");
 
-  def_op(m, cls, "take_along_dim", [](const Tensor& x, const Tensor& indices, std::optional<int64_t> dim) {
+  def_op(m, cls, "take_along_dim", with_out(OutDtype::Same, "take_along_dim",
+                                            [](const Tensor& x, const Tensor& indices, std::optional<int64_t> dim) {
     return take_along_dim(x, indices, dim);
-  }, py::arg("input"), py::arg("indices"), py::arg("dim") = py::none(),
-  "take_along_dim(input, indices, dim=None) -> Tensor\n\n"
+  }), py::arg("input"), py::arg("indices"), py::arg("dim") = py::none(), py::kw_only(), py::arg("out") = py::none(),
+  "take_along_dim(input, indices, dim=None, *, out=None) -> Tensor\n\n"
   "Gathers input's values at indices along dim, broadcasting the other dims (dim=None: over the "
   "flattened input), e.g. with the result of argmax or argsort.\n\n"
   "Example::\n\n    >>> x = ember.tensor([[10, 30, 20], [60, 40, 50]])\n"

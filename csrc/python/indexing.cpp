@@ -268,6 +268,19 @@ void init_indexing(py::module_& m) {
     Tensor v = is_tensor(value) ? value.cast<Tensor>() : scalar_tensor(setitem_scalar(value, x.dtype()), x.dtype());
     // leading dims of size 1 never matter: torch drops them, so x[0] = y[None] works
     while (v.dim() > 0 && v.sizes()[0] == 1) v = select(v, 0, 0);
+    Applied a = apply_key(x, parse_key(x, key));
+    int n_index = 0, n_mask = 0;
+    for (const Tensor& t : a.indices) {
+      n_index += t.defined();
+      n_mask += t.defined() && (t.dtype() == ScalarType::Bool || t.dtype() == ScalarType::UInt8);
+    }
+    if (!a.indices.empty() && is_tensor(value) && v.dtype() != x.dtype() && n_index == 1 && n_mask == 1 &&
+        v.numel() == 1) {
+      // an advanced key writes with index_put_, which takes only x's dtype (its check), as in torch;
+      // its one exception, a single mask with a one-element value, is a masked fill of the number
+      // it holds (refusing a number the destination cannot hold). Basic keys copy, converting.
+      v = scalar_tensor(setitem_scalar(py::cast(reshape(v, Shape{})).attr("item")(), x.dtype()), x.dtype());
+    }
     if (autograd::should_record({&x, &v})) {
       // under autograd the write is an index_put_ on x itself: the key picks element positions
       // out of an arange shaped like x, which are unravelled into one index tensor per dim
@@ -287,18 +300,6 @@ void init_indexing(py::module_& m) {
       index_put_(x, per_dim, v, false);
       return;
     }
-    Applied a = apply_key(x, parse_key(x, key));
-    int n_index = 0, n_mask = 0;
-    for (const Tensor& t : a.indices) {
-      n_index += t.defined();
-      n_mask += t.defined() && (t.dtype() == ScalarType::Bool || t.dtype() == ScalarType::UInt8);
-    }
-    if (n_index == 1 && n_mask == 1 && v.dim() == 0 && v.dtype() != x.dtype() && is_tensor(value)) {
-      // x[mask] = 0-d tensor of another dtype writes the number it holds, refusing values the
-      // destination cannot hold, as torch (its masked_fill path); other advanced keys convert
-      // the value (torch refuses any other dtype there)
-      v = scalar_tensor(setitem_scalar(value.attr("item")(), x.dtype()), x.dtype());
-    }
     py::gil_scoped_release nogil;
     if (a.indices.empty()) {
       Tensor target = a.view;
@@ -310,24 +311,23 @@ void init_indexing(py::module_& m) {
   });
   // index_put_ / index_put (torch's functional form): values must have self's dtype, as in torch
   // (x[key] = v converts v; that path calls the C++ index_put_ directly)
-  // (a single boolean mask without accumulate is a masked fill in torch: it converts the values)
-  auto index_list = [](py::handle indices, const Tensor& x, const Tensor& values, bool accumulate, const char* op) {
+  // (a single mask without accumulate and a one-element value is a masked fill in torch: it
+  // converts the value)
+  auto index_list = [](py::handle indices, const Tensor& x, const Tensor& values, bool accumulate) {
     std::vector<Tensor> idx;
     for (py::handle h : indices) idx.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
-    bool masked_fill = !accumulate && idx.size() == 1 && idx[0].defined() && idx[0].dtype() == ScalarType::Bool;
-    EMBER_CHECK(masked_fill || values.dtype() == x.dtype(), Runtime, op, "(): Index put requires the source and "
-                "destination dtypes match, got ", dtype_name(x.dtype()), " for the destination and ",
-                dtype_name(values.dtype()), " for the source.");
-    return idx;
+    bool masked_fill = !accumulate && idx.size() == 1 && idx[0].defined() && values.numel() == 1 &&
+                       (idx[0].dtype() == ScalarType::Bool || idx[0].dtype() == ScalarType::UInt8);
+    return std::make_pair(idx, masked_fill ? to_dtype(values, x.dtype()) : values);
   };
   def_op(
       m, cls, "index_put_",
       [index_list](py::object self, py::handle indices, const Tensor& values, bool accumulate) {
         Tensor x = self.cast<Tensor>();
-        std::vector<Tensor> idx = index_list(indices, x, values, accumulate, "index_put_");
+        auto [idx, v] = index_list(indices, x, values, accumulate);
         {
           py::gil_scoped_release nogil;
-          index_put_(x, idx, values, accumulate);
+          index_put_(x, idx, v, accumulate);
         }
         return self;  // in-place ops return the same Python object, as torch
       },
@@ -340,10 +340,10 @@ void init_indexing(py::module_& m) {
   def_op(
       m, cls, "index_put",
       [index_list](const Tensor& x, py::handle indices, const Tensor& values, bool accumulate) {
-        std::vector<Tensor> idx = index_list(indices, x, values, accumulate, "index_put");
+        auto [idx, v] = index_list(indices, x, values, accumulate);
         py::gil_scoped_release nogil;
         Tensor out = clone(x);
-        index_put_(out, idx, values, accumulate);
+        index_put_(out, idx, v, accumulate);
         return out;
       },
       py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false,

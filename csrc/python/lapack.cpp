@@ -99,9 +99,8 @@ Example::
     >>> ember.slogdet(ember.tensor([[0., 1.], [1., 0.]]))
     slogdet(sign=tensor(-1.), logabsdet=tensor(0.))
 )doc");
-  def_op(m, cls, "inverse", [](const Tensor& A) {
-    return linalg_inv(A);
-  }, py::arg("input"), R"doc(inverse(input) -> Tensor
+  def_op(m, cls, "inverse", with_out(OutDtype::Same, "inverse", [](const Tensor& A) { return linalg_inv(A); }),
+         py::arg("input"), py::kw_only(), py::arg("out") = py::none(), R"doc(inverse(input, *, out=None) -> Tensor
 
 Alias of :func:`ember.linalg.inv`: the inverse of a square matrix or of a batch of them.
 
@@ -111,14 +110,15 @@ Example::
     tensor([[ 0.6000, -0.7000],
             [-0.2000,  0.4000]])
 )doc");
-  def_op(m, cls, "cholesky", [](const Tensor& A, bool upper) {
+  def_op(m, cls, "cholesky", with_out(OutDtype::Cast, "cholesky", [](const Tensor& A, bool upper) {
     // the shape errors of linalg.cholesky come first, as torch
     EMBER_CHECK(A.dtype() == ScalarType::Float32 || A.dtype() == ScalarType::Float64 || A.dim() < 2 ||
                     A.size(-1) != A.size(-2),
                 NotImplemented,
                 "\"cholesky_cpu\" not implemented for '", dtype_name(A.dtype()), "'");
     return linalg_cholesky(A, upper);
-  }, py::arg("input"), py::arg("upper") = false, R"doc(cholesky(input, upper=False) -> Tensor
+  }), py::arg("input"), py::arg("upper") = false, py::kw_only(), py::arg("out") = py::none(),
+  R"doc(cholesky(input, upper=False, *, out=None) -> Tensor
 
 The Cholesky factor of a symmetric positive-definite matrix (deprecated in torch in favour of
 :func:`ember.linalg.cholesky`): lower-triangular L with ``input = L @ L.mT``, or upper-triangular

@@ -1,5 +1,4 @@
 // Matrix products.
-#include "core/output.h"
 #include "python/common.h"
 
 namespace ember::python {
@@ -14,13 +13,7 @@ void init_linalg(py::module_& m) {
           py::gil_scoped_release nogil;
           r = matmul(a, b);
         }
-        if (!out.is_none()) {
-          Tensor o = out.cast<Tensor>();
-          resize_output(o, r.sizes(), "matmul");
-          copy_(o, r);
-          return py::reinterpret_borrow<py::object>(out);
-        }
-        return py::cast(std::move(r));
+        return result_or_out(out, std::move(r), OutDtype::Same, "matmul");
       },
       py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none());
   def_named(cls, "__matmul__", [](const Tensor& a, const Tensor& b) {

@@ -9,29 +9,20 @@ namespace ember::python {
 
 namespace {
 
-// Writes `r` into `out` (same dtype and shape, as torch requires) or returns `r`.
-py::object finish(Tensor r, py::handle out, const char* op) {
-  if (out.is_none()) return py::cast(std::move(r));
-  Tensor o = out.cast<Tensor>();
-  EMBER_CHECK(o.dtype() == r.dtype(), Runtime, op, ": Expected out tensor to have dtype ", dtype_name(r.dtype()),
-              ", but got ", dtype_name(o.dtype()), " instead");
-  resize_output(o, r.sizes(), op);
-  copy_(o, r);
-  return py::reinterpret_borrow<py::object>(out);
-}
-
-// A binary product op bound as ember.<name>(input, <other>, *, out=None) and Tensor.<name>.
+// A binary product op bound as ember.<name>(input, <other>, *, out=None) and Tensor.<name>; `rule`:
+// what out='s dtype may be (torch's outer and kron cast, the matrix products take only theirs).
 template <typename F>
-void def_product(py::module_& m, py::class_<Tensor>& cls, const char* name, const char* other, F f, const char* doc) {
+void def_product(py::module_& m, py::class_<Tensor>& cls, const char* name, const char* other, F f, const char* doc,
+                 OutDtype rule = OutDtype::Same) {
   def_op(
       m, cls, name,
-      [f, name](const Tensor& a, const Tensor& b, py::handle out) {
+      [f, name, rule](const Tensor& a, const Tensor& b, py::handle out) {
         Tensor r;
         {
           py::gil_scoped_release nogil;
           r = f(a, b);
         }
-        return finish(std::move(r), out, name);
+        return result_or_out(out, std::move(r), rule, name);
       },
       py::arg("input"), py::arg(other), py::kw_only(), py::arg("out") = py::none(), doc);
 }
@@ -40,18 +31,18 @@ using AddOp = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const Scal
 
 // input + product ops: ember.<name>(input, x, y, *, beta=1, alpha=1, out=None), the method and <name>_.
 void def_add_product(py::module_& m, py::class_<Tensor>& cls, const char* name, const char* x, const char* y,
-                     AddOp f, const char* doc) {
+                     AddOp f, const char* doc, OutDtype rule = OutDtype::Same) {
   def_op(
       m, cls, name,
-      [f, name](const Tensor& input, const Tensor& a, const Tensor& b, py::handle beta, py::handle alpha,
-                py::handle out) {
+      [f, name, rule](const Tensor& input, const Tensor& a, const Tensor& b, py::handle beta, py::handle alpha,
+                      py::handle out) {
         Scalar be = to_scalar(beta, name), al = to_scalar(alpha, name);
         Tensor r;
         {
           py::gil_scoped_release nogil;
           r = f(input, a, b, be, al);
         }
-        return finish(std::move(r), out, name);
+        return result_or_out(out, std::move(r), rule, name);
       },
       py::arg("input"), py::arg(x), py::arg(y), py::kw_only(), py::arg("beta") = 1, py::arg("alpha") = 1,
       py::arg("out") = py::none(), doc);
@@ -180,11 +171,14 @@ void init_linalg_ops(py::module_& m) {
       "outer(input, vec2, *, out=None) -> Tensor\n\nOuter product of two 1-D tensors (alias: ger).\n\nExample::\n\n"
       "    >>> ember.outer(ember.tensor([1., 2.]), ember.tensor([1., 10.]))\n    tensor([[ 1., 10.],\n"
       "            [ 2., 20.]])\n";
-  def_product(m, cls, "outer", "vec2", [](const Tensor& a, const Tensor& b) { return outer(a, b); }, outer_doc);
-  def_product(m, cls, "ger", "vec2", [](const Tensor& a, const Tensor& b) { return outer(a, b); }, outer_doc);
+  def_product(m, cls, "outer", "vec2", [](const Tensor& a, const Tensor& b) { return outer(a, b); }, outer_doc,
+              OutDtype::Cast);
+  def_product(m, cls, "ger", "vec2", [](const Tensor& a, const Tensor& b) { return outer(a, b); }, outer_doc,
+              OutDtype::Cast);
   def_product(m, cls, "kron", "other", [](const Tensor& a, const Tensor& b) { return kron(a, b); },
               "kron(input, other, *, out=None) -> Tensor\n\nKronecker product.\n\nExample::\n\n"
-              "    >>> ember.kron(ember.eye(2), ember.ones(2, 2)).shape\n    ember.Size([4, 4])\n");
+              "    >>> ember.kron(ember.eye(2), ember.ones(2, 2)).shape\n    ember.Size([4, 4])\n",
+              OutDtype::Cast);
 
   def_add_product(m, cls, "addmm", "mat1", "mat2", &addmm,
                   "addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor\n\nbeta * input + alpha * "
@@ -207,7 +201,8 @@ void init_linalg_ops(py::module_& m) {
   def_add_product(m, cls, "addr", "vec1", "vec2", &addr,
                   "addr(input, vec1, vec2, *, beta=1, alpha=1, out=None) -> Tensor\n\nbeta * input + alpha * "
                   "outer(vec1, vec2).\n\nExample::\n\n    >>> ember.addr(ember.zeros(2, 2), ember.tensor([1., 2.]), "
-                  "ember.tensor([1., 1.]))\n    tensor([[1., 1.],\n            [2., 2.]])\n");
+                  "ember.tensor([1., 1.]))\n    tensor([[1., 1.],\n            [2., 2.]])\n",
+                  OutDtype::Cast);
 
   def_named(m, 
       "tensordot",
@@ -223,7 +218,7 @@ void init_linalg_ops(py::module_& m) {
             int64_t d = int_list(dims, "tensordot")[0];
             py::gil_scoped_release nogil;
             r = tensordot(a, b, d);
-            return finish(std::move(r), out, "tensordot");
+            return result_or_out(out, std::move(r), OutDtype::Same, "tensordot");
           }
           EMBER_CHECK(py::isinstance<py::sequence>(dims) || is_tensor(dims), Type,
                       "tensordot(): dims must be an int, a pair of lists of dims or a tensor, got ", type_name(dims));
@@ -240,7 +235,7 @@ void init_linalg_ops(py::module_& m) {
           py::gil_scoped_release nogil;
           r = tensordot(a, b, da, db);
         }
-        return finish(std::move(r), out, "tensordot");
+        return result_or_out(out, std::move(r), OutDtype::Same, "tensordot");
       },
       py::arg("a"), py::arg("b"), py::arg("dims") = 2, py::arg("out") = py::none(),
       "tensordot(a, b, dims=2, out=None) -> Tensor\n\nContracts the last `dims` dims of a with the first of b, or "
@@ -264,7 +259,7 @@ void init_linalg_ops(py::module_& m) {
           py::gil_scoped_release nogil;
           r = cross(a, b, dim);
         }
-        return finish(std::move(r), out, "cross");
+        return result_or_out(out, std::move(r), OutDtype::Same, "cross");
       },
       py::arg("input"), py::arg("other"), py::arg("dim") = py::none(), py::kw_only(), py::arg("out") = py::none(),
       "cross(input, other, dim=None, *, out=None) -> Tensor\n\nCross product of 3-vectors along dim (default: the "
@@ -278,7 +273,7 @@ void init_linalg_ops(py::module_& m) {
           py::gil_scoped_release nogil;
           r = linalg_cross(a, b, dim);
         }
-        return finish(std::move(r), out, "linalg.cross");
+        return result_or_out(out, std::move(r), OutDtype::Same, "linalg.cross");
       },
       py::arg("input"), py::arg("other"), py::kw_only(), py::arg("dim") = -1, py::arg("out") = py::none(),
       "linalg.cross(input, other, *, dim=-1, out=None) -> Tensor\n\nCross product of 3-vectors along dim; the other "
@@ -300,7 +295,7 @@ void init_linalg_ops(py::module_& m) {
           py::gil_scoped_release nogil;
           r = multi_dot(ts);
         }
-        return finish(std::move(r), out, "multi_dot");
+        return result_or_out(out, std::move(r), OutDtype::Same, "multi_dot");
       },
       py::arg("tensors"), py::kw_only(), py::arg("out") = py::none(),
       "linalg.multi_dot(tensors, *, out=None) -> Tensor\n\nProduct of a chain of matrices in the cheapest order; "
@@ -316,7 +311,7 @@ void init_linalg_ops(py::module_& m) {
           py::gil_scoped_release nogil;
           r = chain_matmul(ts);
         }
-        return finish(std::move(r), out, "chain_matmul");
+        return result_or_out(out, std::move(r), OutDtype::Same, "chain_matmul");
       },
       py::kw_only(), py::arg("out") = py::none(),
       "chain_matmul(*matrices, out=None) -> Tensor\n\nProduct of 2-D matrices in the cheapest order (deprecated in "

@@ -39,10 +39,6 @@ bool search_side(py::handle side, bool right) {
   return s == "right";
 }
 
-void check_no_out(py::handle out, const char* op) {
-  EMBER_CHECK(out.is_none(), NotImplemented, op, "(): out= is not supported yet");
-}
-
 // dropout_ and friends: the out-of-place result written back (recorded as a copy under autograd).
 py::object dropout_inplace(py::object self, const Tensor& result) {
   Tensor t = self.cast<Tensor>();
@@ -57,10 +53,9 @@ void init_random_util(py::module_& m) {
 
   // ---- random sampling ----
   def_op(m, cls, "bernoulli", [](const Tensor& x, py::handle p, py::handle generator, py::handle out) {
-    check_no_out(out, "bernoulli");
     Generator* g = to_generator(generator);
-    if (p.is_none()) return bernoulli(x, g);
-    return bernoulli_p(x, to_scalar(p, "bernoulli").to_double(), g);
+    Tensor r = p.is_none() ? bernoulli(x, g) : bernoulli_p(x, to_scalar(p, "bernoulli").to_double(), g);
+    return result_or_out(out, std::move(r), OutDtype::Same, "bernoulli");
   }, py::arg("input"), py::arg("p") = py::none(), py::kw_only(), py::arg("generator") = py::none(),
      py::arg("out") = py::none(),
      "Draws 0 or 1 for each element: 1 with the probability held by `input` (or with probability `p`).\n\n"
@@ -78,10 +73,13 @@ void init_random_util(py::module_& m) {
      "Fills the tensor with draws of Bernoulli(p); p is a number or a tensor broadcast to it.\n\n"
      "Example::\n\n    >>> ember.zeros(3).bernoulli_(1.0)\n    tensor([1., 1., 1.])\n");
   def_op(m, cls, "multinomial", [](const Tensor& x, int64_t n, bool replacement, py::handle generator, py::handle out) {
-    check_no_out(out, "multinomial");
     Generator* g = to_generator(generator);
-    py::gil_scoped_release release;
-    return multinomial(x, n, replacement, g);
+    Tensor r;
+    {
+      py::gil_scoped_release release;
+      r = multinomial(x, n, replacement, g);
+    }
+    return result_or_out(out, std::move(r), OutDtype::Same, "multinomial");
   }, py::arg("input"), py::arg("num_samples"), py::arg("replacement") = false, py::kw_only(),
      py::arg("generator") = py::none(), py::arg("out") = py::none(),
      "Samples category indices from the rows of `input` (non-negative weights, 1-D or 2-D).\n\n"
@@ -249,23 +247,29 @@ void init_random_util(py::module_& m) {
          "Example::\n\n    >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2]))\n    True\n");
   def_named(m, "searchsorted", [](const Tensor& sorted, py::handle values, bool out_int32, bool right, py::handle side,
                            py::handle sorter, py::handle out) {
-    check_no_out(out, "searchsorted");
     Tensor v = to_operand(values, "searchsorted");
     bool r = search_side(side, right);
     std::optional<Tensor> srt;
     if (!sorter.is_none()) srt = sorter.cast<Tensor>();
-    py::gil_scoped_release release;
-    return searchsorted(sorted, v, out_int32, r, srt);
+    Tensor result;
+    {
+      py::gil_scoped_release release;
+      result = searchsorted(sorted, v, out_int32, r, srt);
+    }
+    return result_or_out(out, std::move(result), OutDtype::Same, "searchsorted");
   }, py::arg("sorted_sequence"), py::arg("values"), py::kw_only(), py::arg("out_int32") = false,
      py::arg("right") = false, py::arg("side") = py::none(), py::arg("sorter") = py::none(), py::arg("out") = py::none(),
      "For each value, the index in the innermost dim of `sorted_sequence` where it would be inserted to "
      "keep it sorted.\n\nExample::\n\n    >>> ember.searchsorted(ember.tensor([1, 3, 5]), ember.tensor([3, 4]))\n"
      "    tensor([1, 2])\n");
   def_named(m, "bucketize", [](py::handle input, const Tensor& boundaries, bool out_int32, bool right, py::handle out) {
-    check_no_out(out, "bucketize");
     Tensor v = to_operand(input, "bucketize");
-    py::gil_scoped_release release;
-    return bucketize(v, boundaries, out_int32, right);
+    Tensor r;
+    {
+      py::gil_scoped_release release;
+      r = bucketize(v, boundaries, out_int32, right);
+    }
+    return result_or_out(out, std::move(r), OutDtype::Same, "bucketize");
   }, py::arg("input"), py::arg("boundaries"), py::kw_only(), py::arg("out_int32") = false,
      py::arg("right") = false, py::arg("out") = py::none(),
      "The index of the bucket of each element of `input` among sorted 1-D `boundaries`.\n\n"

@@ -71,37 +71,48 @@ void init_reduce(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
   def_op(
       m, cls, "sum",
-      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype, py::handle out) {
         std::vector<int64_t> dims = to_dims(dim, "sum");  // dim=[] reduces everything, as in torch
-        std::optional<ScalarType> dt = optional_dtype(dtype);
-        py::gil_scoped_release nogil;
-        return sum(input, dims, keepdim, dt);
+        std::optional<ScalarType> dt = dtype_or_out(dtype, out, "sum");
+        Tensor r;
+        {
+          py::gil_scoped_release nogil;
+          r = sum(input, dims, keepdim, dt);
+        }
+        return result_or_out(out, std::move(r), OutDtype::Same, "sum");
       },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-      py::arg("dtype") = py::none());
+      py::arg("dtype") = py::none(), py::arg("out") = py::none());
   def_op(
       m, cls, "mean",
-      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-        return mean(input, to_dims(dim, "mean"), keepdim, optional_dtype(dtype));
-      },
+      with_out(OutDtype::Cast, "mean",
+               [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
+                 return mean(input, to_dims(dim, "mean"), keepdim, optional_dtype(dtype));
+               }),
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-      py::arg("dtype") = py::none());
+      py::arg("dtype") = py::none(), py::arg("out") = py::none());
   def_op(
       m, cls, "amax",
-      [](const Tensor& input, py::handle dim, bool keepdim) { return amax(input, to_dims(dim, "amax"), keepdim); },
-      py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
+      with_out(OutDtype::Same, "amax",
+               [](const Tensor& input, py::handle dim, bool keepdim) { return amax(input, to_dims(dim, "amax"), keepdim); }),
+      py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none());
   def_op(
       m, cls, "amin",
-      [](const Tensor& input, py::handle dim, bool keepdim) { return amin(input, to_dims(dim, "amin"), keepdim); },
-      py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
+      with_out(OutDtype::Same, "amin",
+               [](const Tensor& input, py::handle dim, bool keepdim) { return amin(input, to_dims(dim, "amin"), keepdim); }),
+      py::arg("input"), py::arg("dim") = py::tuple(), py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none());
   def_op(
       m, cls, "max",
-      [](const Tensor& input, py::handle dim, py::handle keepdim) { return extremum(input, dim, keepdim, true); },
-      py::arg("input"), py::arg("dim") = missing(), py::arg("keepdim") = missing());
+      with_out(OutDtype::Same, "max",
+               [](const Tensor& input, py::handle dim, py::handle keepdim) { return extremum(input, dim, keepdim, true); }),
+      py::arg("input"), py::arg("dim") = missing(), py::arg("keepdim") = missing(), py::kw_only(),
+      py::arg("out") = py::none());
   def_op(
       m, cls, "min",
-      [](const Tensor& input, py::handle dim, py::handle keepdim) { return extremum(input, dim, keepdim, false); },
-      py::arg("input"), py::arg("dim") = missing(), py::arg("keepdim") = missing());
+      with_out(OutDtype::Same, "min",
+               [](const Tensor& input, py::handle dim, py::handle keepdim) { return extremum(input, dim, keepdim, false); }),
+      py::arg("input"), py::arg("dim") = missing(), py::arg("keepdim") = missing(), py::kw_only(),
+      py::arg("out") = py::none());
   def_op(
       m, cls, "argmax",
       [](const Tensor& input, py::handle dim, bool keepdim) { return argmax(input, optional_dim(dim, "argmax"), keepdim); },
@@ -114,7 +125,7 @@ void init_reduce(py::module_& m) {
     const char* name = is_all ? "all" : "any";
     def_op(
         m, cls, name,
-        [is_all, name](const Tensor& input, py::handle dim, bool keepdim) {
+        with_out(OutDtype::Same, name, [is_all, name](const Tensor& input, py::handle dim, bool keepdim) {
           std::vector<int64_t> dims = to_dims(dim, name);
           if (dims.empty() && !dim.is_none()) {
             // as torch: an explicit empty dim list reduces nothing; the result is x != 0, same shape
@@ -124,13 +135,14 @@ void init_reduce(py::module_& m) {
             return input.dtype() == ScalarType::UInt8 ? to_dtype(nz, ScalarType::UInt8) : nz;
           }
           return is_all ? all(input, dims, keepdim) : any(input, dims, keepdim);
-        },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
-        is_all ? "all(input, dim=None, keepdim=False) -> Tensor\n\n"
+        }),
+        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+        py::arg("out") = py::none(),
+        is_all ? "all(input, dim=None, keepdim=False, *, out=None) -> Tensor\n\n"
                  "Whether every element (along the dims given) is nonzero. bool result (uint8 for uint8 input).\n\n"
                  "Example::\n\n    >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)\n"
                  "    tensor([False,  True])\n"
-               : "any(input, dim=None, keepdim=False) -> Tensor\n\n"
+               : "any(input, dim=None, keepdim=False, *, out=None) -> Tensor\n\n"
                  "Whether some element (along the dims given) is nonzero. bool result (uint8 for uint8 input).\n\n"
                  "Example::\n\n    >>> ember.any(ember.tensor([[0, 0], [0, 2]]), dim=1)\n"
                  "    tensor([False,  True])\n");
@@ -155,16 +167,17 @@ void init_reduce(py::module_& m) {
       "    ember.return_types.aminmax(min=tensor(-3), max=tensor(5))\n");
   def_op(
       m, cls, "norm",
-      [](const Tensor& input, py::handle p, py::handle dim, bool keepdim, py::handle dtype) {
-        std::vector<int64_t> dims = to_dims(dim, "norm");
-        double ord = norm_order(p, dims);
-        std::optional<ScalarType> dt = optional_dtype(dtype);
-        py::gil_scoped_release nogil;
-        return vector_norm(input, ord, dims, keepdim, dt);
-      },
+      with_out(OutDtype::Same, "norm",
+               [](const Tensor& input, py::handle p, py::handle dim, bool keepdim, py::handle dtype) {
+                 std::vector<int64_t> dims = to_dims(dim, "norm");
+                 double ord = norm_order(p, dims);
+                 std::optional<ScalarType> dt = optional_dtype(dtype);
+                 py::gil_scoped_release nogil;
+                 return vector_norm(input, ord, dims, keepdim, dt);
+               }),
       py::arg("input"), py::arg("p") = "fro", py::arg("dim") = py::none(), py::arg("keepdim") = false,
-      py::arg("dtype") = py::none(),
-      "norm(input, p='fro', dim=None, keepdim=False, dtype=None) -> Tensor\n\n"
+      py::kw_only(), py::arg("dtype") = py::none(), py::arg("out") = py::none(),
+      "norm(input, p='fro', dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor\n\n"
       "The vector p-norm of all elements (or over `dim`): p is any number (inf, -inf and 0\n"
       "included) or 'fro' (the 2-norm). 'nuc' is not implemented yet.\n\n"
       "Example::\n\n    >>> ember.norm(ember.tensor([3., 4.]))\n    tensor(5.)\n");
@@ -184,21 +197,27 @@ void init_reduce(py::module_& m) {
       "Example::\n\n    >>> ember._C._linalg_vector_norm(ember.tensor([3., -4.]), 1)\n    tensor(7.)\n");
   def_op(
       m, cls, "nansum",
-      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-        return nansum(input, to_dims(dim, "nansum"), keepdim, optional_dtype(dtype));
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype, py::handle out) {
+        std::optional<ScalarType> dt = dtype_or_out(dtype, out, "nansum");
+        // torch's nansum out= kernel takes floats only (its dtype= takes any)
+        EMBER_CHECK(out.is_none() || is_floating(*dt) || !is_floating(input.dtype()), NotImplemented,
+                    "nansum: \"nansum_cpu\" not implemented for '", torch_dtype_name(*dt), "'");
+        Tensor r = nansum(input, to_dims(dim, "nansum"), keepdim, dt);
+        return result_or_out(out, std::move(r), OutDtype::Same, "nansum");
       },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-      py::arg("dtype") = py::none(),
-      "nansum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor\n\nsum, counting NaNs as zero.\n\n"
+      py::arg("dtype") = py::none(), py::arg("out") = py::none(),
+      "nansum(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor\n\nsum, counting NaNs as zero.\n\n"
       "Example::\n\n    >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))\n    tensor(3.)\n");
   def_op(
       m, cls, "nanmean",
-      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-        return nanmean(input, to_dims(dim, "nanmean"), keepdim, optional_dtype(dtype));
-      },
+      with_out(OutDtype::Cast, "nanmean",
+               [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
+                 return nanmean(input, to_dims(dim, "nanmean"), keepdim, optional_dtype(dtype));
+               }),
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-      py::arg("dtype") = py::none(),
-      "nanmean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor\n\nmean of the non-NaN elements.\n\n"
+      py::arg("dtype") = py::none(), py::arg("out") = py::none(),
+      "nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor\n\nmean of the non-NaN elements.\n\n"
       "Example::\n\n    >>> ember.nanmean(ember.tensor([1., float('nan'), 2.]))\n    tensor(1.5000)\n");
 }
 

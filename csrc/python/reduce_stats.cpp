@@ -57,26 +57,29 @@ void init_reduce_stats(py::module_& m) {
       py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none());
   def_op(
       m, cls, "logsumexp",
-      [](const Tensor& input, py::handle dim, bool keepdim) {
-        return logsumexp(input, to_dims(dim, "logsumexp"), keepdim);
-      },
-      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false);
+      with_out(OutDtype::Cast, "logsumexp",
+               [](const Tensor& input, py::handle dim, bool keepdim) {
+                 return logsumexp(input, to_dims(dim, "logsumexp"), keepdim);
+               }),
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none());
   def_op(
       m, cls, "var",
-      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
-        VarArgs a = parse_var(dim, unbiased, correction, "var");
-        return var(input, a.dims, a.correction, keepdim);
-      },
+      with_out(OutDtype::Cast, "var",
+               [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
+                 VarArgs a = parse_var(dim, unbiased, correction, "var");
+                 return var(input, a.dims, a.correction, keepdim);
+               }),
       py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
-      py::kw_only(), py::arg("correction") = py::none());
+      py::kw_only(), py::arg("correction") = py::none(), py::arg("out") = py::none());
   def_op(
       m, cls, "std",
-      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
-        VarArgs a = parse_var(dim, unbiased, correction, "std");
-        return std_dev(input, a.dims, a.correction, keepdim);
-      },
+      with_out(OutDtype::Cast, "std",
+               [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
+                 VarArgs a = parse_var(dim, unbiased, correction, "std");
+                 return std_dev(input, a.dims, a.correction, keepdim);
+               }),
       py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
-      py::kw_only(), py::arg("correction") = py::none());
+      py::kw_only(), py::arg("correction") = py::none(), py::arg("out") = py::none());
   def_named(m, 
       "var_mean",
       [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
@@ -97,35 +100,45 @@ void init_reduce_stats(py::module_& m) {
       py::kw_only(), py::arg("correction") = py::none());
   def_op(
       m, cls, "cumsum",
-      [](const Tensor& input, int64_t dim, py::handle dtype) {
-        std::optional<ScalarType> dt = optional_dtype(dtype);
-        py::gil_scoped_release nogil;
-        return cumsum(input, dim, dt);
+      [](const Tensor& input, int64_t dim, py::handle dtype, py::handle out) {
+        std::optional<ScalarType> dt = dtype_or_out(dtype, out, "cumsum");
+        Tensor r;
+        {
+          py::gil_scoped_release nogil;
+          r = cumsum(input, dim, dt);
+        }
+        return result_or_out(out, std::move(r), OutDtype::Same, "cumsum");
       },
-      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
+      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("out") = py::none());
   def_op(
       m, cls, "cumprod",
-      [](const Tensor& input, int64_t dim, py::handle dtype) {
-        std::optional<ScalarType> dt = optional_dtype(dtype);
-        py::gil_scoped_release nogil;
-        return cumprod(input, dim, dt);
+      [](const Tensor& input, int64_t dim, py::handle dtype, py::handle out) {
+        std::optional<ScalarType> dt = dtype_or_out(dtype, out, "cumprod");
+        Tensor r;
+        {
+          py::gil_scoped_release nogil;
+          r = cumprod(input, dim, dt);
+        }
+        return result_or_out(out, std::move(r), OutDtype::Same, "cumprod");
       },
-      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
+      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none(), py::arg("out") = py::none());
   def_op(
       m, cls, "prod",
       [](const Tensor& input, py::handle dtype) { return prod(input, std::nullopt, false, optional_dtype(dtype)); },
       py::arg("input"), py::kw_only(), py::arg("dtype") = py::none());
   def_op(  // a second overload: prod(x, None) and prod(x, keepdim=True) raise TypeError, as in torch
       m, cls, "prod",
-      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-        return prod(input, to_int(dim, "prod"), keepdim, optional_dtype(dtype));
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype, py::handle out) {
+        Tensor r = prod(input, to_int(dim, "prod"), keepdim, dtype_or_out(dtype, out, "prod"));
+        return result_or_out(out, std::move(r), OutDtype::Same, "prod");
       },
-      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("out") = py::none());
   for (bool is_max : {true, false}) {
     const char* name = is_max ? "cummax" : "cummin";
     def_op(
         m, cls, name,
-        [is_max, name](const Tensor& input, int64_t dim) {
+        with_out(OutDtype::Same, name, [is_max, name](const Tensor& input, int64_t dim) {
           static py::object* types = new py::object(py::module_::import("ember.return_types"));
           std::tuple<Tensor, Tensor> r;
           {
@@ -133,24 +146,22 @@ void init_reduce_stats(py::module_& m) {
             r = is_max ? cummax(input, dim) : cummin(input, dim);
           }
           return types->attr(name)(std::get<0>(r), std::get<1>(r));
-        },
-        py::arg("input"), py::arg("dim"),
-        is_max ? "cummax(input, dim) -> (Tensor, LongTensor)\n\n"
+        }),
+        py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("out") = py::none(),
+        is_max ? "cummax(input, dim, *, out=None) -> (Tensor, LongTensor)\n\n"
                  "Running maximum along `dim` and the index where each was found (the last of equal values).\n\n"
                  "Example::\n\n    >>> ember.cummax(ember.tensor([1., 3., 2.]), 0)\n"
                  "    ember.return_types.cummax(values=tensor([1., 3., 3.]), indices=tensor([0, 1, 1]))\n"
-               : "cummin(input, dim) -> (Tensor, LongTensor)\n\n"
+               : "cummin(input, dim, *, out=None) -> (Tensor, LongTensor)\n\n"
                  "Running minimum along `dim` and the index where each was found (the last of equal values).\n\n"
                  "Example::\n\n    >>> ember.cummin(ember.tensor([2., 1., 3.]), 0)\n"
                  "    ember.return_types.cummin(values=tensor([2., 1., 1.]), indices=tensor([0, 1, 1]))\n");
   }
   def_op(
       m, cls, "logcumsumexp",
-      [](const Tensor& input, int64_t dim) {
-        return logcumsumexp(input, dim);
-      },
-      py::arg("input"), py::arg("dim"),
-      "logcumsumexp(input, dim) -> Tensor\n\nlog(cumsum(exp(input), dim)), computed without overflow.\n\n"
+      with_out(OutDtype::Same, "logcumsumexp", [](const Tensor& input, int64_t dim) { return logcumsumexp(input, dim); }),
+      py::arg("input"), py::arg("dim"), py::kw_only(), py::arg("out") = py::none(),
+      "logcumsumexp(input, dim, *, out=None) -> Tensor\n\nlog(cumsum(exp(input), dim)), computed without overflow.\n\n"
       "Example::\n\n    >>> ember.logcumsumexp(ember.tensor([0., 0.]), 0)\n    tensor([0.0000, 0.6931])\n");
 }
 

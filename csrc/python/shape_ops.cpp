@@ -121,14 +121,14 @@ void init_shape_ops(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
 
   // ---- triangles and diagonals ----
-  def_op(m, cls, "tril", [](const Tensor& x, int64_t k) { return tril(x, k); }, py::arg("input"),
-         py::arg("diagonal") = 0,
-         "tril(input, diagonal=0) -> Tensor\n\nThe lower triangle of each matrix (last two dims); elements above "
+  def_op(m, cls, "tril", with_out(OutDtype::Same, "tril", [](const Tensor& x, int64_t k) { return tril(x, k); }),
+         py::arg("input"), py::arg("diagonal") = 0, py::kw_only(), py::arg("out") = py::none(),
+         "tril(input, diagonal=0, *, out=None) -> Tensor\n\nThe lower triangle of each matrix (last two dims); elements above "
          "the `diagonal`-th diagonal become zero.\n\nExample::\n\n    >>> ember.tril(ember.ones(2, 3))\n    "
          "tensor([[1., 0., 0.],\n            [1., 1., 0.]])");
-  def_op(m, cls, "triu", [](const Tensor& x, int64_t k) { return triu(x, k); }, py::arg("input"),
-         py::arg("diagonal") = 0,
-         "triu(input, diagonal=0) -> Tensor\n\nThe upper triangle of each matrix (last two dims); elements below "
+  def_op(m, cls, "triu", with_out(OutDtype::Same, "triu", [](const Tensor& x, int64_t k) { return triu(x, k); }),
+         py::arg("input"), py::arg("diagonal") = 0, py::kw_only(), py::arg("out") = py::none(),
+         "triu(input, diagonal=0, *, out=None) -> Tensor\n\nThe upper triangle of each matrix (last two dims); elements below "
          "the `diagonal`-th diagonal become zero.\n\nExample::\n\n    >>> ember.triu(ember.ones(2, 3), 1)\n    "
          "tensor([[0., 1., 1.],\n            [0., 0., 1.]])");
   def_named(cls, "tril_", [](py::object self, int64_t k) {
@@ -153,9 +153,9 @@ void init_shape_ops(py::module_& m) {
          "diag_embed(input, offset=0, dim1=-2, dim2=-1) -> Tensor\n\nMatrices (over dims dim1, dim2 of the result) "
          "whose `offset` diagonal is the last dim of `input`, zero elsewhere.\n\nExample::\n\n    >>> "
          "ember.diag_embed(ember.tensor([1., 2.]))\n    tensor([[1., 0.],\n            [0., 2.]])");
-  def_op(m, cls, "diag", [](const Tensor& x, int64_t k) { return diag(x, k); }, py::arg("input"),
-         py::arg("diagonal") = 0,
-         "diag(input, diagonal=0) -> Tensor\n\nA 1-D input becomes a square matrix with it on the `diagonal`-th "
+  def_op(m, cls, "diag", with_out(OutDtype::Same, "diag", [](const Tensor& x, int64_t k) { return diag(x, k); }),
+         py::arg("input"), py::arg("diagonal") = 0, py::kw_only(), py::arg("out") = py::none(),
+         "diag(input, diagonal=0, *, out=None) -> Tensor\n\nA 1-D input becomes a square matrix with it on the `diagonal`-th "
          "diagonal; a 2-D input gives a copy of that diagonal.\n\nExample::\n\n    >>> ember.diag(ember.tensor([1, "
          "2]))\n    tensor([[1, 0],\n            [0, 2]])");
   def_op(m, cls, "diagflat", [](const Tensor& x, int64_t k) { return diagflat(x, k); }, py::arg("input"),

@@ -34,16 +34,17 @@ void init_sort(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Tensor"));
   def_op(
       m, cls, "sort",
-      [](const Tensor& input, int64_t dim, bool descending, bool stable) {
+      with_out(OutDtype::Same, "sort", [](const Tensor& input, int64_t dim, bool descending, bool stable) {
         std::tuple<Tensor, Tensor> r;
         {
           py::gil_scoped_release nogil;
           r = sort(input, dim, descending, stable);
         }
         return named_pair("sort", r);
-      },
+      }),
       py::arg("input"), py::arg("dim") = -1, py::arg("descending") = false, py::kw_only(), py::arg("stable") = false,
-      "sort(input, dim=-1, descending=False, *, stable=False) -> (Tensor, LongTensor)\n\n"
+      py::arg("out") = py::none(),
+      "sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)\n\n"
       "Sorts the elements along `dim` in ascending (or descending) order; returns the named tuple\n"
       "(values, indices), indices locating the values in the input. NaN sorts as the largest value.\n"
       "The sort is always stable (equal elements keep their order).\n\n"
@@ -59,32 +60,36 @@ void init_sort(py::module_& m) {
       "The indices that sort `input` along `dim` (sort(...).indices).\n\n"
       "Example::\n\n    >>> ember.argsort(ember.tensor([3., 1., 2.]))\n    tensor([1, 2, 0])\n");
   def_op(
-      m, cls, "msort", [](const Tensor& input) { return msort(input); }, py::arg("input"),
-      "msort(input) -> Tensor\n\nSorts along the first dim in ascending order (sort(input, 0).values).\n\n"
+      m, cls, "msort", with_out(OutDtype::Same, "msort", [](const Tensor& input) { return msort(input); }),
+      py::arg("input"), py::kw_only(), py::arg("out") = py::none(),
+      "msort(input, *, out=None) -> Tensor\n\nSorts along the first dim in ascending order (sort(input, 0).values).\n\n"
       "Example::\n\n    >>> ember.msort(ember.tensor([[2., 0.], [1., 3.]]))\n    tensor([[1., 0.],\n            [2., 3.]])\n");
   def_op(
       m, cls, "topk",
-      [](const Tensor& input, int64_t k, int64_t dim, bool largest, bool sorted) {
+      with_out(OutDtype::Same, "topk", [](const Tensor& input, int64_t k, int64_t dim, bool largest, bool sorted) {
         std::tuple<Tensor, Tensor> r;
         {
           py::gil_scoped_release nogil;
           r = topk(input, k, dim, largest, sorted);
         }
         return named_pair("topk", r);
-      },
+      }),
       py::arg("input"), py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true, py::arg("sorted") = true,
-      "topk(input, k, dim=-1, largest=True, sorted=True) -> (Tensor, LongTensor)\n\n"
+      py::kw_only(), py::arg("out") = py::none(),
+      "topk(input, k, dim=-1, largest=True, sorted=True, *, out=None) -> (Tensor, LongTensor)\n\n"
       "The k largest (or smallest) elements along `dim` and their indices, as the named tuple\n"
       "(values, indices); sorted=True returns them in order.\n\n"
       "Example::\n\n    >>> ember.topk(ember.tensor([1., 5., 3., 4.]), 2)\n"
       "    ember.return_types.topk(values=tensor([5., 4.]), indices=tensor([1, 3]))\n");
   def_op(
       m, cls, "kthvalue",
-      [](const Tensor& input, int64_t k, int64_t dim, bool keepdim) {
-        return named_pair("kthvalue", kthvalue(input, k, dim, keepdim));
-      },
-      py::arg("input"), py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false,
-      "kthvalue(input, k, dim=-1, keepdim=False) -> (Tensor, LongTensor)\n\n"
+      with_out(OutDtype::Same, "kthvalue",
+               [](const Tensor& input, int64_t k, int64_t dim, bool keepdim) {
+                 return named_pair("kthvalue", kthvalue(input, k, dim, keepdim));
+               }),
+      py::arg("input"), py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false, py::kw_only(),
+      py::arg("out") = py::none(),
+      "kthvalue(input, k, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)\n\n"
       "The k-th smallest element (k counts from 1) of each slice along `dim`, and its index.\n\n"
       "Example::\n\n    >>> ember.kthvalue(ember.tensor([3., 1., 2.]), 2)\n"
       "    ember.return_types.kthvalue(values=tensor(2.), indices=tensor(2))\n");
@@ -92,11 +97,12 @@ void init_sort(py::module_& m) {
       m, cls, "median", [](const Tensor& input) { return median(input); }, py::arg("input"));
   def_op(  // a second overload: median(x, None) and median(x, keepdim=True) raise TypeError, as in torch
       m, cls, "median",
-      [](const Tensor& input, py::handle dim, bool keepdim) -> py::object {
-        return named_pair("median", median_dim(input, to_int(dim, "median"), keepdim));
-      },
-      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false,
-      "median(input) -> Tensor\nmedian(input, dim, keepdim=False) -> (Tensor, LongTensor)\n\n"
+      with_out(OutDtype::Same, "median",
+               [](const Tensor& input, py::handle dim, bool keepdim) -> py::object {
+                 return named_pair("median", median_dim(input, to_int(dim, "median"), keepdim));
+               }),
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none(),
+      "median(input) -> Tensor\nmedian(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)\n\n"
       "The median of all elements, or of each slice along `dim` with its index. Of an even count,\n"
       "the lower of the two middle values. NaN is the median of a slice holding a NaN.\n\n"
       "Example::\n\n    >>> ember.median(ember.tensor([4., 1., 3., 2.]))\n    tensor(2.)\n");
@@ -104,18 +110,22 @@ void init_sort(py::module_& m) {
       m, cls, "nanmedian", [](const Tensor& input) { return nanmedian(input); }, py::arg("input"));
   def_op(  // a second overload: nanmedian(x, None) and nanmedian(x, keepdim=True) raise TypeError, as in torch
       m, cls, "nanmedian",
-      [](const Tensor& input, py::handle dim, bool keepdim) -> py::object {
-        return named_pair("nanmedian", nanmedian_dim(input, to_int(dim, "nanmedian"), keepdim));
-      },
-      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false,
-      "nanmedian(input) -> Tensor\nnanmedian(input, dim, keepdim=False) -> (Tensor, LongTensor)\n\n"
+      with_out(OutDtype::Same, "nanmedian",
+               [](const Tensor& input, py::handle dim, bool keepdim) -> py::object {
+                 return named_pair("nanmedian", nanmedian_dim(input, to_int(dim, "nanmedian"), keepdim));
+               }),
+      py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none(),
+      "nanmedian(input) -> Tensor\nnanmedian(input, dim, keepdim=False, *, out=None) -> (Tensor, LongTensor)\n\n"
       "median, ignoring NaNs (NaN only where a slice is all NaN).\n\n"
       "Example::\n\n    >>> ember.nanmedian(ember.tensor([1., float('nan'), 3.]))\n    tensor(1.)\n");
   def_op(
       m, cls, "mode",
-      [](const Tensor& input, int64_t dim, bool keepdim) { return named_pair("mode", mode(input, dim, keepdim)); },
-      py::arg("input"), py::arg("dim") = -1, py::arg("keepdim") = false,
-      "mode(input, dim=-1, keepdim=False) -> (Tensor, LongTensor)\n\n"
+      with_out(OutDtype::Same, "mode",
+               [](const Tensor& input, int64_t dim, bool keepdim) {
+                 return named_pair("mode", mode(input, dim, keepdim));
+               }),
+      py::arg("input"), py::arg("dim") = -1, py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none(),
+      "mode(input, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)\n\n"
       "The most frequent value of each slice along `dim` (the smallest of equally frequent ones)\n"
       "and an index where it occurs.\n\n"
       "Example::\n\n    >>> ember.mode(ember.tensor([1, 2, 2, 3]))\n"
@@ -163,9 +173,11 @@ void init_sort(py::module_& m) {
       "Example::\n\n    >>> ember.bincount(ember.tensor([0, 2, 2]))\n    tensor([1, 0, 2])\n");
   def_op(
       m, cls, "histc",
-      [](const Tensor& input, int64_t bins, double min, double max) { return histc(input, bins, min, max); },
-      py::arg("input"), py::arg("bins") = 100, py::arg("min") = 0, py::arg("max") = 0,
-      "histc(input, bins=100, min=0, max=0) -> Tensor\n\n"
+      with_out(OutDtype::Same, "histc",
+               [](const Tensor& input, int64_t bins, double min, double max) { return histc(input, bins, min, max); }),
+      py::arg("input"), py::arg("bins") = 100, py::arg("min") = 0, py::arg("max") = 0, py::kw_only(),
+      py::arg("out") = py::none(),
+      "histc(input, bins=100, min=0, max=0, *, out=None) -> Tensor\n\n"
       "A histogram of `bins` equal bins over [min, max] (the data's range when both are 0);\n"
       "elements outside are ignored.\n\n"
       "Example::\n\n    >>> ember.histc(ember.tensor([1., 2., 1.]), bins=4, min=0, max=3)\n"

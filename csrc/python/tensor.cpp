@@ -165,10 +165,9 @@ void init_tensor(py::module_& m) {
                const Tensor& v = value.cast<const Tensor&>();
                EMBER_CHECK(v.dim() == 0, Runtime, "fill_ only supports 0-dimension value tensor but got tensor with ",
                            v.dim(), " dimensions.");
-               if (v.device().type == DeviceType::Meta || t.device().type == DeviceType::Meta) {
-                 copy_(t, v);  // no value to read: the broadcast copy gives the same metadata
-                 return self;
-               }
+               // a tensor value converts as a cast, unchecked (int16 -15078 into int8 is 26), as in torch
+               copy_(t, v);
+               return self;
              }
              fill_(t, to_scalar(value, "fill_"));
              return self;
@@ -212,7 +211,7 @@ void init_tensor(py::module_& m) {
            [](const Tensor& t) {
              EMBER_CHECK(t.numel() == 1 && is_integral(t.dtype(), true), Type,
                          "only integer tensors of a single element can be converted to an index");
-             return item_of(t).cast<int64_t>();
+             return py::int_(item_of(t));  // a bool tensor's index is 0 or 1, as torch
            })
       .def("to", &to_method)
       .def("cpu", [](py::object self) { return self; })

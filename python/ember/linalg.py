@@ -16,6 +16,7 @@ import math
 
 from . import _C
 from . import return_types as _rt
+from ._out import takes_out
 
 __all__ = [
     "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky",
@@ -41,6 +42,7 @@ def _eps(t):
 # ---- norms ----
 
 
+@takes_out("linalg.vector_norm")
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The vector norm of `x` over `dim` (all elements when None): ``(sum |x|^ord)^(1/ord)``,
     max/min of ``|x|`` for ord = inf/-inf, the count of nonzeros for ord = 0.
@@ -94,6 +96,7 @@ def _to_last(A, d0, d1):
     return A.permute(*rest, d0, d1)
 
 
+@takes_out("linalg.matrix_norm")
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """The matrix norm of `A` over the two dims `dim`: 'fro', 'nuc', 1, -1, 2, -2, inf, -inf.
 
@@ -130,7 +133,11 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if ord in (1, -1, math.inf, -math.inf):
         red, pick = (d0, d1) if ord in (1, -1) else (d1, d0)
         s = A.abs().sum(red, keepdim=True)
-        r = s.amax(pick, keepdim=True) if ord > 0 else s.amin(pick, keepdim=True)
+        if ord > 0 and s.shape[pick] == 0:
+            # the largest of no sums is 0, as torch (sums are non-negative); the smallest raises
+            r = s.sum(pick, keepdim=True)
+        else:
+            r = s.amax(pick, keepdim=True) if ord > 0 else s.amin(pick, keepdim=True)
         if not keepdim:
             for d in sorted((d0, d1), reverse=True):
                 r = r.squeeze(d)
@@ -138,6 +145,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     raise RuntimeError(f"{op}: Order {ord} not supported.")
 
 
+@takes_out("linalg.norm")
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """A vector or matrix norm: a matrix norm when `ord` is a string or `dim` is a 2-tuple (or
     `dim` is None with `ord` given and `A` 2-D), else a vector norm.
@@ -165,6 +173,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 # ---- inverse, determinants, solve ----
 
 
+@takes_out("linalg.inv_ex")
 def inv_ex(A, *, check_errors=False):
     """The inverse and LAPACK's info (0 where the matrix is invertible) of each matrix.
 
@@ -176,6 +185,7 @@ def inv_ex(A, *, check_errors=False):
     return _rt.linalg_inv_ex(*_C._linalg_inv_ex(A, check_errors=check_errors))
 
 
+@takes_out("linalg.inv")
 def inv(A):
     """The inverse of a square matrix (or of each in a batch); a singular one raises.
 
@@ -188,6 +198,7 @@ def inv(A):
     return _C._linalg_inv_ex(A, check_errors=True)[0]
 
 
+@takes_out("linalg.det")
 def det(A):
     """The determinant of a square matrix (or of each in a batch), from its LU factorization.
 
@@ -199,6 +210,7 @@ def det(A):
     return _C._linalg_det(A)
 
 
+@takes_out("linalg.slogdet")
 def slogdet(A):
     """``(sign, logabsdet)`` of the determinant: a stable form for large or tiny determinants.
 
@@ -210,6 +222,7 @@ def slogdet(A):
     return _rt.linalg_slogdet(*_C._linalg_slogdet(A))
 
 
+@takes_out("linalg.solve")
 def solve(A, B, *, left=True):
     """The solution X of ``A X = B`` (``X A = B`` when ``left=False``); `B` may be a (batch of)
     vector(s); batch dims broadcast. A singular `A` raises.
@@ -225,6 +238,7 @@ def solve(A, B, *, left=True):
 # ---- factorizations ----
 
 
+@takes_out("linalg.cholesky_ex")
 def cholesky_ex(A, *, upper=False, check_errors=False):
     """The Cholesky factor and LAPACK's info (0 where the matrix is positive-definite).
 
@@ -237,6 +251,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     return _rt.linalg_cholesky_ex(*_C._linalg_cholesky_ex(A, upper=upper, check_errors=check_errors))
 
 
+@takes_out("linalg.cholesky")
 def cholesky(A, *, upper=False):
     """The Cholesky factor L (``A = L @ L.mT``) of a symmetric positive-definite matrix, reading its
     lower triangle; ``upper=True`` gives ``U = L.mT``. A matrix that is not positive-definite raises.
@@ -250,6 +265,7 @@ def cholesky(A, *, upper=False):
     return _C._linalg_cholesky_ex(A, upper=upper, check_errors=True)[0]
 
 
+@takes_out("linalg.qr")
 def qr(A, mode="reduced"):
     """The QR factorization ``A = Q R``: mode 'reduced' (Q m x k), 'complete' (Q m x m) or 'r'
     (R only, Q empty).
@@ -264,6 +280,7 @@ def qr(A, mode="reduced"):
     return _rt.linalg_qr(*_C._linalg_qr(A, mode))
 
 
+@takes_out("linalg.svd")
 def svd(A, full_matrices=True, *, driver=None):
     """The singular value decomposition ``A = U diag(S) Vh`` (LAPACK's gesdd); S descending.
 
@@ -278,6 +295,7 @@ def svd(A, full_matrices=True, *, driver=None):
     return _rt.linalg_svd(*_C._linalg_svd(A, full_matrices, True))
 
 
+@takes_out("linalg.svdvals")
 def svdvals(A, *, driver=None):
     """The singular values of `A`, descending.
 
@@ -294,6 +312,7 @@ def svdvals(A, *, driver=None):
     return _C._linalg_svd(A, False, False)[1]
 
 
+@takes_out("linalg.eigh")
 def eigh(A, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, reading its
     lower (``UPLO='L'``) or upper triangle.
@@ -306,6 +325,7 @@ def eigh(A, UPLO="L"):
     return _rt.linalg_eigh(*_C._linalg_eigh(A, UPLO, True))
 
 
+@takes_out("linalg.eigvalsh")
 def eigvalsh(A, UPLO="L"):
     """The eigenvalues (ascending) of a symmetric matrix.
 
@@ -345,6 +365,7 @@ def _check_pinv_input(A, op):
                            "dimensions of float, double, cfloat or cdouble types")
 
 
+@takes_out("linalg.pinv", "cast")
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse, from the SVD (or eigh when ``hermitian=True``); singular
     values at or below ``max(atol, rtol * largest)`` count as zero.
@@ -373,6 +394,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     return (Vh.mT * inv_s.unsqueeze(-2)) @ U.mT
 
 
+@takes_out("linalg.matrix_rank", "cast")
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     """The number of singular values above ``max(atol, rtol * largest)`` (int64).
 
@@ -425,6 +447,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
 # ---- products ----
 
 
+@takes_out("linalg.matmul")
 def matmul(input, other):
     """Alias of :func:`ember.matmul`.
 
@@ -437,6 +460,7 @@ def matmul(input, other):
     return _C.matmul(input, other)
 
 
+@takes_out("linalg.vecdot")
 def vecdot(x, y, *, dim=-1):
     """The dot product of `x` and `y` along `dim` (broadcasting the other dims).
 
@@ -456,7 +480,7 @@ def vecdot(x, y, *, dim=-1):
 
 if hasattr(_C, "_linalg_cross"):
 
-    def cross(input, other, *, dim=-1):
+    def cross(input, other, *, dim=-1, out=None):
         """The cross product of 3-vectors along `dim` (batch dims broadcast).
 
         Example::
@@ -464,13 +488,13 @@ if hasattr(_C, "_linalg_cross"):
             >>> ember.linalg.cross(ember.tensor([1., 0., 0.]), ember.tensor([0., 1., 0.]))
             tensor([0., 0., 1.])
         """
-        return _C._linalg_cross(input, other, dim=dim)
+        return _C._linalg_cross(input, other, dim=dim, out=out)
 
     __all__.append("cross")
 
 if hasattr(_C, "_linalg_multi_dot"):
 
-    def multi_dot(tensors):
+    def multi_dot(tensors, *, out=None):
         """The product of a chain of matrices, multiplied in the cheapest order.
 
         Example::
@@ -479,7 +503,7 @@ if hasattr(_C, "_linalg_multi_dot"):
             tensor([[1., 0.],
                     [0., 1.]])
         """
-        return _C._linalg_multi_dot(tensors)
+        return _C._linalg_multi_dot(tensors, out=out)
 
     __all__.append("multi_dot")
 

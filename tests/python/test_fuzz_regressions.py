@@ -229,11 +229,10 @@ def test_advanced_setitem_zero_d_value_converted_like_a_number():
     assert x.tolist() == [2, 0, 2]
     with pytest.raises(IndexError):  # the indices' broadcast is checked before the value
         ember.zeros(4, 1, dtype=ember.uint8)[ember.tensor([False, True, True, False]), [-2, -2, 1]] = ember.tensor(-3.4)
-    # ember converts values of another dtype (torch: "Index put requires the source and
-    # destination dtypes match")
+    # other advanced keys take only the destination's dtype, as torch
     y = ember.zeros(3)
-    y[ember.tensor([0, 2])] = ember.tensor([1, 2], dtype=ember.int64)
-    assert y.tolist() == [1.0, 0.0, 2.0]
+    with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes match"):
+        y[ember.tensor([0, 2])] = ember.tensor([1, 2], dtype=ember.int64)
 
 
 def test_mT_of_zero_d_is_identity():

@@ -622,12 +622,17 @@ def test_setitem_dtype_conversion():
     assert_same(e, t)
 
 
-def test_setitem_advanced_converts_value_dtype():
-    # torch refuses a value of another dtype with advanced indices; ember converts as with basic ones
+def test_setitem_advanced_value_dtype_follows_torch():
+    # advanced indices take only the destination's dtype (torch's index_put_); a single mask with a
+    # one-element value is a masked fill, which converts; basic indices copy, converting
     x = ember.zeros(2, 3, dtype=ember.int32)
-    x[[1, 0], [2, 0]] = ember.tensor([1.7, -2.5])
+    with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes match"):
+        x[[1, 0], [2, 0]] = ember.tensor([1.7, -2.5])
+    with pytest.raises(RuntimeError, match="Index put requires the source and destination dtypes match"):
+        x[ember.tensor([True, False])] = ember.tensor([True, False, True])
+    x[[1, 0], [2, 0]] = ember.tensor([1, -2], dtype=ember.int32)
     x[x == 0] = ember.tensor(9, dtype=ember.int64)
-    x[ember.tensor([True, False])] = ember.tensor([True, False, True])
+    x[0] = ember.tensor([True, False, True])
     assert x.tolist() == [[1, 0, 1], [9, 9, 1]]
     assert x.dtype == ember.int32
 

@@ -45,6 +45,7 @@ void record_softmax(const Tensor& x, int64_t dim, bool log, const Tensor& out);
 // var_mean's two outputs (var and mean, keepdim applied)
 void record_var_mean(const Tensor& x, const std::vector<bool>& mask, bool keepdim, double correction,
                      const Tensor& var, const Tensor& mean);
+void record_std(const Tensor& var, const Tensor& out);  // std from var, with a zero gradient where it is 0
 void record_scan(const Tensor& x, int64_t dim, bool is_prod, const Tensor& out);  // cumsum, cumprod
 
 // The storage position of every element of a geometry (an int64 tensor of shape `sizes`).

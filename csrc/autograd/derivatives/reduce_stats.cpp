@@ -57,6 +57,18 @@ struct VarMeanBackward : Node {
   }
 };
 
+// std = sqrt(var): dvar = g / (2 std), and 0 where std is 0 (a constant input), as torch's
+// std_backward; plain sqrt's rule would give 0 * inf = NaN there.
+struct StdBackward : Node {
+  SavedTensor result;
+  std::string name() const override { return "StdBackward0"; }
+  bool release_saved() override { return result.reset(); }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor sd = result.unpack(shared_from_this());
+    return {where(binary(BinaryOp::Eq, sd, num(0.0)), num(0.0), div(grads[0], mul(sd, num(2.0))))};
+  }
+};
+
 // sum over positions >= i along dim: total - inclusive prefix + self
 Tensor reverse_cumsum(const Tensor& g, int64_t dim) {
   return add(sub(sum(g, {dim}, true, std::nullopt), cumsum(g, dim, std::nullopt)), g);
@@ -138,6 +150,12 @@ void record_var_mean(const Tensor& x, const std::vector<bool>& mask, bool keepdi
   set_history(var, node, 0);
   set_history(mean, node, 1);
   node->mean = SavedTensor(mean, true);
+}
+
+void record_std(const Tensor& var, const Tensor& out) {
+  auto node = make_node<StdBackward>({&var});
+  set_history(out, node);
+  node->result = SavedTensor(out, true);
 }
 
 }  // namespace ember::autograd

@@ -3,6 +3,8 @@
 #include <omp.h>
 #include <pthread.h>
 
+#include <algorithm>
+#include <array>
 #include <csignal>
 #include <cstring>
 #include <list>
@@ -22,12 +24,23 @@ dnnl::engine& cpu_engine() {
   return eng;
 }
 
+// The strides oneDNN is given. A size-1 dim may carry any stride (views and NumPy arrays leave odd
+// ones), which oneDNN would read as part of the layout and could refuse; it gets the stride just
+// past the other dims' extent, as in a dense layout.
+std::array<int64_t, 3> onednn_strides(const Tensor& t) {
+  int64_t extent = 1;
+  for (int d = 0; d < 3; ++d) {
+    if (t.sizes()[d] > 1) extent = std::max(extent, t.strides()[d] * t.sizes()[d]);
+  }
+  std::array<int64_t, 3> s{};
+  for (int d = 0; d < 3; ++d) s[d] = t.sizes()[d] == 1 ? extent : t.strides()[d];
+  return s;
+}
+
 dnnl::memory::desc md_of(const Tensor& t) {
-  dnnl::memory::dims dims{t.sizes()[0], t.sizes()[1], t.sizes()[2]};
-  // a broadcast batch (size 1) may carry any stride; give it a harmless one
-  dnnl::memory::dims strides{t.sizes()[0] == 1 ? t.sizes()[1] * t.sizes()[2] : t.strides()[0], t.strides()[1],
-                             t.strides()[2]};
-  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
+  const std::array<int64_t, 3> s = onednn_strides(t);
+  return dnnl::memory::desc({t.sizes()[0], t.sizes()[1], t.sizes()[2]}, dnnl::memory::data_type::f32,
+                            {s[0], s[1], s[2]});
 }
 
 constexpr int kKeyLen = 24;
@@ -53,9 +66,10 @@ Key key_of(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue
   Key k{};
   int i = 0;
   for (const Tensor* t : {&a, &w, &c}) {
+    const std::array<int64_t, 3> s = onednn_strides(*t);
     for (int d = 0; d < 3; ++d) {
       k.v[i++] = t->sizes()[d];
-      k.v[i++] = t->sizes()[d] == 1 && d == 0 ? 0 : t->strides()[d];
+      k.v[i++] = s[d];
     }
   }
   k.v[i++] = float_bits(ep.alpha);
@@ -110,6 +124,15 @@ class PrimitiveCache {
     return compiled;
   }
 
+  // A primitive that failed to run is dropped, so the next call of that shape builds a new one.
+  void evict(const Key& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return;
+    lru_.erase(it->second.second);
+    map_.erase(it);
+  }
+
  private:
   static constexpr size_t kCapacity = 512;
   std::mutex mu_;
@@ -125,14 +148,17 @@ PrimitiveCache& cache() {
 }  // namespace
 
 bool onednn_layout_ok(const Tensor& t) {
-  // one of the two matrix dims must be unit-stride, the other at least as wide as its partner
-  const int64_t rows = t.sizes()[1], cols = t.sizes()[2];
-  const int64_t rs = t.strides()[1], cs = t.strides()[2];
-  if (t.strides()[0] < 0 || rs < 0 || cs < 0) return false;
-  if (t.sizes()[0] > 1 && t.strides()[0] == 0) return false;
-  bool row_major = (cs == 1 || cols == 1) && (rs >= cols || rows == 1);
-  bool col_major = (rs == 1 || rows == 1) && (cs >= rows || cols == 1);
-  return row_major || col_major;
+  // oneDNN takes a permutation of a dense layout with gaps (no two dims interleaved, no stride
+  // 0 or negative) whose matrix part has a unit-stride dim
+  const std::array<int64_t, 3> s = onednn_strides(t);
+  if (s[0] <= 0 || s[1] <= 0 || s[2] <= 0) return false;
+  if (s[1] != 1 && s[2] != 1) return false;
+  std::array<int, 3> order{0, 1, 2};
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return s[x] < s[y] || (s[x] == s[y] && x > y); });
+  for (int i = 0; i + 1 < 3; ++i) {
+    if (s[order[i + 1]] < s[order[i]] * t.sizes()[order[i]]) return false;
+  }
+  return true;
 }
 
 namespace {
@@ -220,8 +246,9 @@ void onednn_matmul(const Tensor& a, const Tensor& w, const Tensor& c, const Gemm
   // omp_set_num_threads in the thread that called it) leaves alone in other Python threads
   if (omp_get_max_threads() != get_num_threads()) omp_set_num_threads(get_num_threads());
   if (try_sgemm(a, w, c, ep)) return;
+  const Key key = key_of(a, w, c, ep);
   try {
-    Compiled prim = cache().get(key_of(a, w, c, ep), a, w, c, ep);
+    Compiled prim = cache().get(key, a, w, c, ep);
     dnnl::engine& eng = cpu_engine();
     dnnl::memory am(md_of(a), eng, a.data_ptr());
     dnnl::memory wm(md_of(w), eng, w.data_ptr());
@@ -237,6 +264,7 @@ void onednn_matmul(const Tensor& a, const Tensor& w, const Tensor& c, const Gemm
     prim.prim.execute(strm, args);
     strm.wait();
   } catch (const dnnl::error& e) {
+    cache().evict(key);
     EMBER_FAIL(Runtime, "matmul: oneDNN failed for shapes ", a.shape_str(), " and ", w.shape_str(), ": ", e.what());
   }
 }

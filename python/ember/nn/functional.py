@@ -7,6 +7,8 @@ Example::
     tensor([0., 2.])
 """
 
+import math
+
 from .. import _C
 
 # ---- activations ----
@@ -423,24 +425,9 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
 
 
 def _vector_norm(x, p, dim, keepdim):
-    """The p-norm of x over `dim`, with a zero gradient at a zero vector (as torch's norm)."""
-    import math
-
-    a = _C.abs(x)
-    if p == math.inf:
-        return _C.amax(a, dim, keepdim)
-    if p == -math.inf:
-        return _C.amin(a, dim, keepdim)
-    if p == 0:
-        return _C.sum(_C.ne(x, 0), dim, keepdim, dtype=x.dtype)
-    if p == 1:
-        return _C.sum(a, dim, keepdim)
-    s = _C.sum(_C.pow(a, p), dim, keepdim)
-    if p < 0:
-        return _C.pow(s, 1.0 / p)
-    # the root has an infinite slope at 0: route zero sums around it so their gradient is 0
-    nz = _C.ne(s, 0)
-    return _C.where(nz, _C.pow(_C.where(nz, s, 1.0), 1.0 / p), 0.0)
+    """The p-norm of x over `dim` (the native linalg.vector_norm: 16-bit floats accumulate in
+    float32, NaN propagates, and a zero vector has a zero gradient, as in torch)."""
+    return _C._linalg_vector_norm(x, p, dim, keepdim)
 
 
 def _check_tensors(op, **args):
@@ -466,13 +453,13 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
         >>> F.normalize(ember.tensor([[3.0, 4.0]]))
         tensor([[0.6000, 0.8000]])
     """
-    if out is not None:
-        raise NotImplementedError("normalize(): out= is not supported yet")
     if not input.is_floating_point():
         raise RuntimeError(
             f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype}"
         )
     denom = _C.clamp(_vector_norm(input, p, dim, True), min=eps)
+    if out is not None:
+        return _C._write_out(out, input / denom, "cast", "normalize")
     return input / denom
 
 
@@ -525,11 +512,16 @@ def pdist(input, p=2):
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     n = input.shape[0]
-    d = _C.cdist(input, input, p, compute_mode="donot_use_mm_for_euclid_dist")
     rows, cols = np.triu_indices(n, 1)
     # the pair indices live with the input, so a meta input gives a meta result
     dev = input.device
-    return d[_C.tensor(rows.astype(np.int64), device=dev), _C.tensor(cols.astype(np.int64), device=dev)]
+    rows = _C.tensor(rows.astype(np.int64), device=dev)
+    cols = _C.tensor(cols.astype(np.int64), device=dev)
+    if p == math.inf:
+        # torch's pdist propagates NaN through the max norm (its cdist does not)
+        return _vector_norm(input[rows] - input[cols], p, -1, False)
+    d = _C.cdist(input, input, p, compute_mode="donot_use_mm_for_euclid_dist")
+    return d[rows, cols]
 
 
 # ---- encodings ----
