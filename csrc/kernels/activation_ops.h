@@ -51,7 +51,7 @@ enum class ActivationKind {
   X(Hardsigmoid, "hardsigmoid", FloatOnly, "Hardsigmoid", (x <= A(-3) ? A(0) : (x >= A(3) ? A(1) : x / A(6) + A(0.5))), \
     ((x > A(-3) && x < A(3)) ? g / A(6) : A(0)), Tensor())                                                           \
   X(Hardswish, "hardswish", FloatOnly, "Hardswish", hardswish_value(x),                                              \
-    (x < A(-3) ? A(0) : (x <= A(3) ? g * (x / A(3) + A(0.5)) : g)), hardswish_second(x))                             \
+    (x <= A(-3) ? A(0) : (x < A(3) ? g * (x / A(3) + A(0.5)) : g)), hardswish_second(x))                             \
   /* -softplus(-x), stable both ways */                                                                              \
   X(LogSigmoid, "log_sigmoid", FloatOnly, "LogSigmoid", ((x < A(0) ? x : A(0)) - std::log1p(std::exp(-std::fabs(x)))), \
     log_sigmoid_backward(g, x), log_sigmoid_second(x))                                                               \

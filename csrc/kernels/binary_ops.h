@@ -17,6 +17,7 @@
 #pragma once
 
 #include "kernels/scalar_math.h"
+#include "kernels/special_math.h"
 
 namespace ember {
 
@@ -104,7 +105,27 @@ enum BinaryUses : unsigned { kNothing = 0, kInputA = 1, kInputB = 2, kResult = 4
     Tensor())                                                                                                        \
   /* the sign flip r / a (0 where a == 0); no gradient to b */                                                       \
   X(Copysign, "copysign", Float, std::copysign(x, y), "CopysignBackward0", kInputA | kResult,                        \
-    mul(g, where(binary(BinaryOp::Eq, a, num(0.0)), num(0.0), div(r, a))), kNothing, zeros_like(g))
+    mul(g, where(binary(BinaryOp::Eq, a, num(0.0)), num(0.0), div(r, a))), kNothing, zeros_like(g))                \
+  /* maximum/minimum that ignore a NaN operand */                                                                    \
+  X(Fmax, "fmax", All, (fextremum_value<true, A>(x, y)), "FmaxBackward0", kInputA | kInputB,                         \
+    fextremum_grad(g, a, b, BinaryOp::Ge, true), kInputA | kInputB, fextremum_grad(g, a, b, BinaryOp::Ge, false))    \
+  X(Fmin, "fmin", All, (fextremum_value<false, A>(x, y)), "FminBackward0", kInputA | kInputB,                        \
+    fextremum_grad(g, a, b, BinaryOp::Le, true), kInputA | kInputB, fextremum_grad(g, a, b, BinaryOp::Le, false))    \
+  X(Gcd, "gcd", IntegerOnly, gcd_value(x, y), "", kNothing, Tensor(), kNothing, Tensor())                            \
+  X(Lcm, "lcm", IntegerOnly, lcm_value(x, y), "", kNothing, Tensor(), kNothing, Tensor())                            \
+  /* the step function: y where x == 0 (same dtypes only, ops/binary.cpp); no derivative in torch */                 \
+  X(Heaviside, "heaviside", All, (x == A(0) ? y : A(A(0) < x)), "HeavisideBackward0", kNothing,                      \
+    not_implemented_grad("heaviside"), kNothing, not_implemented_grad("heaviside"))                                  \
+  X(Nextafter, "nextafter", FloatOnly, std::nextafter(x, y), "NextafterBackward0", kNothing,                         \
+    not_implemented_grad("nextafter"), kNothing, not_implemented_grad("nextafter"))                                  \
+  X(Xlog1py, "special_xlog1py", Float, xlog1py_value(x, y), "SpecialXlog1PyBackward0", kInputA | kInputB,            \
+    xlog1py_grad_a(g, a, b), kInputA | kInputB, mul(g, div(a, add(b, num(1.0)))))                                    \
+  /* Hurwitz zeta(x, q); torch has no derivative in x */                                                            \
+  X(Zeta, "special_zeta", Float, zeta_value(x, y), "SpecialZetaBackward0", kNothing, not_implemented_grad("zeta"),    \
+    kInputA | kInputB, mul(g, mul(neg(a), binary(BinaryOp::Zeta, add(a, num(1.0)), b))))                            \
+  /* polygamma(n, x) with the order n as the first operand (an integer, checked by ops/unary.cpp) */                \
+  X(Polygamma, "polygamma", Float, polygamma_value(int(x), y), "PolygammaBackward0", kNothing,                        \
+    not_implemented_grad("polygamma"), kInputA | kInputB, mul(g, binary(BinaryOp::Polygamma, add(a, num(1.0)), b)))
 
 enum class BinaryOp {
 #define EMBER_BINARY_ENUM(E, name, kind, formula, node, uses_a, grad_a, uses_b, grad_b) E,

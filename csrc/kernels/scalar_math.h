@@ -187,6 +187,16 @@ EMBER_HOST_DEVICE inline A extremum_value(A a, A b) {
   return (Max ? a > b : a < b) ? a : b;
 }
 
+// fmax/fmin: a NaN operand is ignored (the result is NaN only when both are)
+template <bool Max, typename A>
+EMBER_HOST_DEVICE inline A fextremum_value(A a, A b) {
+  if constexpr (is_float_v<A>) {
+    if (a != a) return b;
+    if (b != b) return a;
+  }
+  return (Max ? a > b : a < b) ? a : b;
+}
+
 // Shifts as torch defines them past the width: a left shift by a negative or too large count
 // gives 0; a right shift gives the sign fill (0 or -1).
 template <typename A>

@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "kernels/scalar_math.h"
+#include "kernels/special_math.h"
 
 namespace ember {
 
@@ -90,7 +91,22 @@ enum class UnarySaves { Nothing, Input, Result };
   /* sin(pi x) / (pi x), 1 at 0; d/dx = (cos(pi x) - sinc(x)) / x, 0 at 0 */                                         \
   X(Sinc, "sinc", Float, sinc_value(x), "SincBackward0", Input, mul(g, sinc_grad(s)))                                \
   /* log(x / (1 - x)); torch's logit(x, eps) clamps x to [eps, 1 - eps] first (ops/unary.cpp) */                     \
-  X(Logit, "logit", Float, std::log(x / (A(1) - x)), "LogitBackward0", Input, logit_grad(g, s))
+  X(Logit, "logit", Float, std::log(x / (A(1) - x)), "LogitBackward0", Input, logit_grad(g, s))                     \
+  X(Deg2Rad, "deg2rad", Float, (x * A(kPi / 180)), "Deg2RadBackward0", Nothing, mul(g, num(kPi / 180)))              \
+  X(Rad2Deg, "rad2deg", Float, (x * A(180 / kPi)), "Rad2DegBackward0", Nothing, mul(g, num(180 / kPi)))              \
+  /* the special functions (kernels/special_math.h); their gradients are helpers in unary.cpp */                    \
+  X(Lgamma, "lgamma", Float, std::lgamma(x), "LgammaBackward0", Input, mul(g, unary(UnaryOp::Digamma, s)))           \
+  X(Digamma, "digamma", Float, digamma_value(x), "DigammaBackward0", Input, mul(g, polygamma_of(1, s)))              \
+  X(I0, "i0", Float, i0_value(x), "I0Backward0", Input, mul(g, unary(UnaryOp::I1, s)))                               \
+  X(I0e, "special_i0e", Float, i0e_value(x), "SpecialI0EBackward0", Input, i0e_grad(g, s))                           \
+  X(I1, "special_i1", Float, i1_value(x), "SpecialI1Backward0", Input, i1_grad(g, s))                                \
+  X(I1e, "special_i1e", Float, i1e_value(x), "SpecialI1EBackward0", Input, i1e_grad(g, s))                           \
+  X(Ndtr, "special_ndtr", Float, ndtr_value(x), "SpecialNdtrBackward0", Input, mul(g, normal_pdf(s)))                \
+  X(Ndtri, "special_ndtri", Float, ndtri_value(x), "SpecialNdtriBackward0", Result, div(g, normal_pdf(s)))           \
+  X(LogNdtr, "special_log_ndtr", Float, log_ndtr_value(x), "SpecialLogNdtrBackward0", Input, log_ndtr_grad(g, s))    \
+  X(Erfcx, "special_erfcx", Float, erfcx_value(x), "SpecialErfcxBackward0", Input, erfcx_grad(g, s))                 \
+  X(Entr, "special_entr", Float, entr_value(x), "SpecialEntrBackward0", Input,                                       \
+    mul(g, neg(add(unary(UnaryOp::Log, s), num(1.0)))))
 
 enum class UnaryOp {
 #define EMBER_UNARY_ENUM(E, name, kind, formula, node, saves, gradient) E,

@@ -35,6 +35,8 @@ BinaryPlan plan(BinaryOp op, const Tensor& a, const Tensor& b) {
                 "sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                 "invert a mask, use the `~` or `logical_not()` operator instead.");
   }
+  EMBER_CHECK(op != BinaryOp::Heaviside || a.dtype() == b.dtype(), Runtime,
+              "heaviside is not yet implemented for tensors with different dtypes");
   // equal dtypes promote to themselves whatever their priority; skip the general rule
   ScalarType common = a.dtype() == b.dtype() ? a.dtype() : result_type({a, b});
   if (op == BinaryOp::Pow && b.is_wrapped_number() && is_integral(common, false) && b.dtype() == ScalarType::Int64) {
@@ -42,6 +44,9 @@ BinaryPlan plan(BinaryOp op, const Tensor& a, const Tensor& b) {
     EMBER_CHECK(item(b).to_int() >= 0, Runtime, "pow: Integers to negative integer powers are not allowed.");
   }
   if (int_to_float(op) && !is_floating(common)) common = default_dtype();  // true division and friends
+  // nextafter steps by the compute type's ulp: a 16-bit float would step by float32's
+  EMBER_CHECK(op != BinaryOp::Nextafter || (common != ScalarType::Float16 && common != ScalarType::BFloat16),
+              NotImplemented, "nextafter: not implemented for ", dtype_name(common), " in ember yet");
   return {common, returns_bool(op) ? ScalarType::Bool : common};
 }
 
@@ -116,12 +121,17 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, c
   BinaryPlan p = plan(op, a, b);
   EMBER_CHECK(can_cast(p.result, out.dtype()), Runtime, name, ": result type ", dtype_name(p.result),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
+  EMBER_CHECK(op != BinaryOp::Heaviside || out.dtype() == p.result, Runtime,
+              "heaviside is not yet implemented for tensors with different dtypes");
   if (out.impl() != a.impl() && out.impl() != b.impl() && !autograd::requires_grad(out)) {
     resize_output(out, shape, name);  // a separate out= tensor takes the result's shape
   }
   EMBER_CHECK(out.sizes() == shape, Runtime, name, ": output with shape ", out.shape_str(),
               " doesn't match the broadcast shape ", shape_to_string(shape));
-  if (autograd::should_record({&a, &b, &out})) {
+  // a separate out= of an op without a derivative (comparisons, heaviside) takes no part in
+  // autograd, as torch
+  const bool differentiable = binary_row(op).node[0] != '\0' && op != BinaryOp::Heaviside;
+  if ((differentiable || out.impl() == a.impl()) && autograd::should_record({&a, &b, &out})) {
     // only the in-place form (out is a) records; a separate out= tensor cannot join the graph
     EMBER_CHECK(out.impl() == a.impl(), Runtime, name,
                 "(): functions with out=... arguments don't support automatic differentiation, but one of the "
@@ -156,6 +166,11 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
               "where: expected condition to be a boolean tensor, but got a tensor with dtype ",
               dtype_name(cond.dtype()));
   ScalarType dt = result_type({a, b});
+  // a Python number must fit an integer result's dtype, as torch (70000 into int16 raises)
+  for (const Tensor* v : {&a, &b}) {
+    EMBER_CHECK(!v->is_wrapped_number() || !is_integral(dt, false) || scalar_fits(item(*v), dt), Runtime,
+                "where: value cannot be converted to type ", dtype_name(dt), " without overflow");
+  }
   // a 0-d CPU operand (a condition or value given as a number) joins the others' device
   const Device dev = !is_cpu_scalar(cond) ? cond.device() : result_device(a, b);
   Tensor out = empty(shape, dt, dev);

@@ -195,6 +195,24 @@ Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands) 
     }
   }
 
+  // torch sums away each label found in only one operand and not in the output before any
+  // product, and sum takes integers to int64: such an operand is int64 from the start, even where
+  // the label's size is 1 (which the contraction below skips rather than sums)
+  if (is_integral(dt, true) && dt != ScalarType::Int64) {
+    for (size_t i = 0; i < operands.size(); ++i) {
+      for (int l : terms[i]) {
+        if (l == kEllipsis || in_output[axis_of[l]]) continue;
+        const bool alone = std::none_of(terms.begin(), terms.end(), [&](const std::vector<int>& t) {
+          return &t != &terms[i] && std::find(t.begin(), t.end(), l) != t.end();
+        });
+        if (alone) {
+          aligned[i] = to_dtype(aligned[i], ScalarType::Int64);
+          break;
+        }
+      }
+    }
+  }
+
   // ---- contraction ----
   const size_t n = aligned.size();
   // needed_after[i][ax]: an operand after i (or the output) still has axis ax

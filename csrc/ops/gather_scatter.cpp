@@ -344,7 +344,7 @@ Tensor check_index_values(const Tensor& idx, int64_t size, int64_t dim, const ch
 Tensor spread_index(const Tensor& idx, const Shape& shape, int64_t dim) {
   Shape st(shape.size(), 0);
   st[dim] = 1;
-  return make_view(idx, shape, st, 0);
+  return make_view(idx, shape, st, idx.storage_offset());  // a slice of a bigger index keeps its offset
 }
 
 // index_add / index_copy / index_reduce: source has self's shape except along dim (index.numel()).

@@ -92,7 +92,8 @@ Tensor& unary_out(UnaryOp op, const Tensor& x, Tensor& out) {
   ScalarType dt = unary_result_dtype(op, x.dtype());
   EMBER_CHECK(can_cast(dt, out.dtype()), Runtime, name, ": result type ", dtype_name(dt),
               " can't be cast to the desired output type ", dtype_name(out.dtype()));
-  EMBER_CHECK(!autograd::should_record({&x, &out}), Runtime, name,
+  // an op without a derivative (isposinf, signbit, logical_not) takes no part in autograd, as torch
+  EMBER_CHECK(unary_row(op).node[0] == '\0' || !autograd::should_record({&x, &out}), Runtime, name,
               "(): functions with out=... arguments don't support automatic differentiation, but one of the "
               "arguments requires grad.");
   Tensor r = unary(op, x);

@@ -181,6 +181,9 @@ void def_op(py::module_& m, py::class_<Tensor>& cls, const char* name, F&& f, co
 enum class OutDtype {
   Same,  // exactly the result's dtype (matmul, sort, amax, tril, ...)
   Cast,  // any dtype the result casts to (mean, std, outer, kron, ...)
+  // the result's dtype, and the copy into out is differentiable: torch's composite tensordot
+  // writes out= with an autograd-recorded copy
+  SameRecorded,
 };
 // Writes `result` (a tensor, or a tuple of them such as sort's) into `out` (a tensor, or a tuple of
 // as many) and returns out (a tuple of the result's kind, a named tuple for sort): each out tensor
@@ -190,6 +193,10 @@ py::object write_out(py::handle out, py::handle result, OutDtype rule, const cha
 // The dtype a reduction or scan with a dtype= argument computes in (sum, prod, cumsum, ...): an
 // out= tensor's, as torch, unless dtype= names another (an error).
 std::optional<ScalarType> dtype_or_out(py::handle dtype, py::handle out, const char* op);
+// cat, stack and the h/v/dstack family: out= refuses inputs that require grad (checked first, as
+// torch), then an out dtype the inputs' promoted dtype can't be cast to (a TypeError), after the
+// 0-d inputs cat refuses (`refuse_0d`).
+void check_concat_out(const std::vector<Tensor>& ts, py::handle out, const char* op, bool refuse_0d);
 // The result, or write_out's when `out` is given (for bindings that read `out` themselves).
 template <typename R>
 py::object result_or_out(py::handle out, R&& result, OutDtype rule, const char* op) {

@@ -18,20 +18,25 @@ struct FactoryArgs {
   std::optional<Device> device;  // device=; unset: the default device (or, for *_like, the input's)
   ember::Generator* generator = nullptr;
   bool requires_grad = false;
+  py::object out;  // out= (the factories that take it): also the default dtype and device
+  const char* op = "";
 };
 
-// Applies requires_grad= to a freshly made tensor (a leaf).
-Tensor finish(const FactoryArgs& f, Tensor t) {
+// Applies requires_grad= to a freshly made tensor (a leaf), or writes it into out=.
+py::object finish(const FactoryArgs& f, Tensor t) {
   if (f.requires_grad) {
     EMBER_CHECK(is_floating(t.dtype()), Runtime, "only Tensors of floating point dtype can require gradients (got ",
                 dtype_name(t.dtype()), ")");
     autograd::meta(t).requires_grad = true;
   }
-  return t;
+  if (f.out) return write_out(f.out, py::cast(t), OutDtype::Same, f.op);
+  return py::cast(std::move(t));
 }
 
-FactoryArgs parse_factory_kwargs(const py::kwargs& kwargs, const char* op, bool takes_generator = false) {
+FactoryArgs parse_factory_kwargs(const py::kwargs& kwargs, const char* op, bool takes_generator = false,
+                                 bool takes_out = false) {
   FactoryArgs f;
+  f.op = op;
   for (auto kv : kwargs) {
     std::string k = kv.first.cast<std::string>();
     py::handle v = kv.second;
@@ -48,11 +53,20 @@ FactoryArgs parse_factory_kwargs(const py::kwargs& kwargs, const char* op, bool 
       f.generator = to_generator(v);
     } else if (k == "layout" || k == "pin_memory" || k == "memory_format") {
       continue;  // dense CPU memory is the only layout
-    } else if (k == "out" && !v.is_none()) {
-      EMBER_FAIL(NotImplemented, op, ": out= is not supported for factory functions");
-    } else if (k != "out") {
+    } else if (k == "out" && takes_out) {
+      if (!v.is_none()) {
+        EMBER_CHECK(is_tensor(v), Type, op, "(): argument 'out' must be Tensor, not ", type_name(v));
+        f.out = py::reinterpret_borrow<py::object>(v);
+      }
+    } else if (!(k == "out" && v.is_none())) {
       EMBER_FAIL(Type, op, "() got an unexpected keyword argument '", k, "'");
     }
+  }
+  if (f.out) {
+    // the result takes out's dtype and device unless dtype=/device= name them
+    const Tensor& o = f.out.cast<const Tensor&>();
+    if (!f.dtype) f.dtype = o.dtype();
+    if (!f.device) f.device = o.device();
   }
   return f;
 }
@@ -103,21 +117,21 @@ void init_creation(py::module_& m) {
       py::arg("data"), py::arg("dtype") = py::none(), py::arg("device") = py::none());
 
   def_named(m, "empty", [](py::args args, py::kwargs kw) {
-    FactoryArgs f = parse_factory_kwargs(kw, "empty");
+    FactoryArgs f = parse_factory_kwargs(kw, "empty", false, true);
     return finish(f, empty(shape_from_args(args, "empty"), float_dtype(f), device_of(f)));
   });
   def_named(m, "zeros", [](py::args args, py::kwargs kw) {
-    FactoryArgs f = parse_factory_kwargs(kw, "zeros");
+    FactoryArgs f = parse_factory_kwargs(kw, "zeros", false, true);
     return finish(f, zeros(shape_from_args(args, "zeros"), float_dtype(f), device_of(f)));
   });
   def_named(m, "ones", [](py::args args, py::kwargs kw) {
-    FactoryArgs f = parse_factory_kwargs(kw, "ones");
+    FactoryArgs f = parse_factory_kwargs(kw, "ones", false, true);
     return finish(f, ones(shape_from_args(args, "ones"), float_dtype(f), device_of(f)));
   });
   def_named(m, 
       "full",
       [](py::handle size, py::handle fill_value, py::kwargs kw) {
-        FactoryArgs f = parse_factory_kwargs(kw, "full");
+        FactoryArgs f = parse_factory_kwargs(kw, "full", false, true);
         Scalar v = to_scalar(fill_value, "full");
         return finish(f, full(to_shape(size, "full"), v, f.dtype.value_or(v.natural_dtype()), device_of(f)));
       },
@@ -176,14 +190,14 @@ void init_creation(py::module_& m) {
       if (a.size() >= 3) step = a[2];
     }
     EMBER_CHECK(a.size() <= 3 && end, Type, "arange() received an invalid combination of arguments");
-    FactoryArgs f = parse_factory_kwargs(rest, "arange");
+    FactoryArgs f = parse_factory_kwargs(rest, "arange", false, true);
     return finish(f, arange(start ? to_scalar(start, "arange") : Scalar(int64_t(0)), to_scalar(end, "arange"),
                   step ? to_scalar(step, "arange") : Scalar(int64_t(1)), f.dtype, device_of(f)));
   });
   def_named(m, 
       "linspace",
       [](py::handle start, py::handle end, int64_t steps, py::kwargs kw) {
-        FactoryArgs f = parse_factory_kwargs(kw, "linspace");
+        FactoryArgs f = parse_factory_kwargs(kw, "linspace", false, true);
         return finish(f, linspace(to_scalar(start, "linspace"), to_scalar(end, "linspace"), steps, f.dtype, device_of(f)));
       },
       py::arg("start"), py::arg("end"), py::arg("steps"));
@@ -202,18 +216,18 @@ void init_creation(py::module_& m) {
             others[kv.first] = kv.second;
           }
         }
-        FactoryArgs f = parse_factory_kwargs(others, "eye");
+        FactoryArgs f = parse_factory_kwargs(others, "eye", false, true);
         return finish(f, eye(n, m_ ? to_int(m_, "eye") : n, float_dtype(f), device_of(f)));
       },
       py::arg("n"));
 
   // ---- random ----
   def_named(m, "rand", [](py::args args, py::kwargs kw) {
-    FactoryArgs f = parse_factory_kwargs(kw, "rand", true);
+    FactoryArgs f = parse_factory_kwargs(kw, "rand", true, true);
     return finish(f, rand(shape_from_args(args, "rand"), float_dtype(f), f.generator, device_of(f)));
   });
   def_named(m, "randn", [](py::args args, py::kwargs kw) {
-    FactoryArgs f = parse_factory_kwargs(kw, "randn", true);
+    FactoryArgs f = parse_factory_kwargs(kw, "randn", true, true);
     return finish(f, randn(shape_from_args(args, "randn"), float_dtype(f), f.generator, device_of(f)));
   });
   def_named(m, "randint", [](py::args args, py::kwargs kw) {
@@ -222,12 +236,12 @@ void init_creation(py::module_& m) {
                 "randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)");
     int64_t low = args.size() == 3 ? to_int(args[0], "randint") : 0;
     int64_t high = to_int(args[args.size() - 2], "randint");
-    FactoryArgs f = parse_factory_kwargs(kw, "randint", true);
+    FactoryArgs f = parse_factory_kwargs(kw, "randint", true, true);
     return finish(f, randint(low, high, to_shape(args[args.size() - 1], "randint"), f.dtype.value_or(ScalarType::Int64),
                    f.generator, device_of(f)));
   });
   def_named(m, "randperm", [](int64_t n, py::kwargs kw) {
-    FactoryArgs f = parse_factory_kwargs(kw, "randperm", true);
+    FactoryArgs f = parse_factory_kwargs(kw, "randperm", true, true);
     return finish(f, randperm(n, f.dtype.value_or(ScalarType::Int64), f.generator, device_of(f)));
   }, py::arg("n"));
   def_named(m, 

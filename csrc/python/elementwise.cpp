@@ -443,6 +443,123 @@ Example::
     >>> ember.erfinv(ember.tensor([0.0, 0.5, -1.0]))
     tensor([ 0.0000,  0.4769,    -inf])
 )"},
+           Unary{"lgamma", UnaryOp::Lgamma, R"(lgamma(input, *, out=None) -> Tensor
+
+The log of the absolute value of the gamma function of each element.
+
+Example::
+
+    >>> ember.lgamma(ember.tensor([0.5, 3.0]))
+    tensor([0.5724, 0.6931])
+)"},
+           Unary{"digamma", UnaryOp::Digamma, R"(digamma(input, *, out=None) -> Tensor
+
+The digamma function (the derivative of lgamma): -inf at 0, NaN at the negative integers.
+
+Example::
+
+    >>> ember.digamma(ember.tensor([1.0, 0.5]))
+    tensor([-0.5772, -1.9635])
+)"},
+           Unary{"i0", UnaryOp::I0, R"(i0(input, *, out=None) -> Tensor
+
+The modified Bessel function of the first kind of order 0.
+
+Example::
+
+    >>> ember.i0(ember.tensor([0.0, 1.0]))
+    tensor([1.0000, 1.2661])
+)"},
+           Unary{"deg2rad", UnaryOp::Deg2Rad, R"(deg2rad(input, *, out=None) -> Tensor
+
+Degrees to radians (pi / 180 times each element).
+
+Example::
+
+    >>> ember.deg2rad(ember.tensor([180.0, 90.0]))
+    tensor([3.1416, 1.5708])
+)"},
+           Unary{"rad2deg", UnaryOp::Rad2Deg, R"(rad2deg(input, *, out=None) -> Tensor
+
+Radians to degrees (180 / pi times each element).
+
+Example::
+
+    >>> ember.rad2deg(ember.tensor([3.141592653589793]))
+    tensor([180.])
+)"},
+           Unary{"special_i0e", UnaryOp::I0e, R"(special_i0e(input, *, out=None) -> Tensor
+
+The exponentially scaled modified Bessel function of order 0: exp(-|x|) i0(x).
+
+Example::
+
+    >>> ember.special_i0e(ember.tensor([0.0, 1.0]))
+    tensor([1.0000, 0.4658])
+)", false},
+           Unary{"special_i1", UnaryOp::I1, R"(special_i1(input, *, out=None) -> Tensor
+
+The modified Bessel function of the first kind of order 1.
+
+Example::
+
+    >>> ember.special_i1(ember.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.5652])
+)", false},
+           Unary{"special_i1e", UnaryOp::I1e, R"(special_i1e(input, *, out=None) -> Tensor
+
+The exponentially scaled modified Bessel function of order 1: exp(-|x|) i1(x).
+
+Example::
+
+    >>> ember.special_i1e(ember.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.2079])
+)", false},
+           Unary{"special_ndtr", UnaryOp::Ndtr, R"(special_ndtr(input, *, out=None) -> Tensor
+
+The standard normal distribution function: the area under its density left of x.
+
+Example::
+
+    >>> ember.special_ndtr(ember.tensor([0.0, 1.0]))
+    tensor([0.5000, 0.8413])
+)", false},
+           Unary{"special_ndtri", UnaryOp::Ndtri, R"(special_ndtri(input, *, out=None) -> Tensor
+
+The inverse of ndtr: the x whose normal area to the left is p (-inf at 0, inf at 1).
+
+Example::
+
+    >>> ember.special_ndtri(ember.tensor([0.5, 0.975]))
+    tensor([0.0000, 1.9600])
+)", false},
+           Unary{"special_log_ndtr", UnaryOp::LogNdtr, R"(special_log_ndtr(input, *, out=None) -> Tensor
+
+log(ndtr(x)), accurate far into the left tail.
+
+Example::
+
+    >>> ember.special_log_ndtr(ember.tensor([0.0, -10.0]))
+    tensor([ -0.6931, -53.2313])
+)", false},
+           Unary{"special_erfcx", UnaryOp::Erfcx, R"(special_erfcx(input, *, out=None) -> Tensor
+
+The scaled complementary error function exp(x^2) erfc(x), accurate for large x.
+
+Example::
+
+    >>> ember.special_erfcx(ember.tensor([0.0, 10.0]))
+    tensor([1.0000, 0.0561])
+)", false},
+           Unary{"special_entr", UnaryOp::Entr, R"(special_entr(input, *, out=None) -> Tensor
+
+The entropy term -x log(x): 0 at 0, -inf for negative x.
+
+Example::
+
+    >>> ember.special_entr(ember.tensor([0.0, 0.5]))
+    tensor([0.0000, 0.3466])
+)", false},
            Unary{"floor", UnaryOp::Floor, R"(floor(input, *, out=None) -> Tensor
 
 The largest integer not above each element. Integer tensors come back unchanged (a copy).
@@ -550,7 +667,20 @@ Example::
       py::gil_scoped_release nogil;
       return unary(op, input);
     };
-    if (u.out) {
+    if (std::strncmp(u.name, "special_", 8) == 0) {
+      // torch.special's functions (ember.special.<name>): no Tensor method
+      def_named(
+          m, u.name,
+          [op, compute](const Tensor& input, py::handle out) -> py::object {
+            if (!out.is_none()) {
+              Tensor o = out.cast<Tensor>();
+              unary_out(op, input, o);
+              return py::reinterpret_borrow<py::object>(out);
+            }
+            return py::cast(compute(input));
+          },
+          py::arg("input"), py::kw_only(), py::arg("out") = py::none(), u.doc ? u.doc : "");
+    } else if (u.out) {
       def_op(
           m, cls, u.name,
           [op, compute](const Tensor& input, py::handle out) -> py::object {
@@ -700,6 +830,8 @@ Example::
           return to_py_tuple(unbind(transpose(nonzero(c), 0, 1), 0));
         }
         EMBER_CHECK(!input.is_none() && !other.is_none(), Type, "where() expects either one argument (condition) or three");
+        EMBER_CHECK(out.is_none() || (is_tensor(input) && is_tensor(other)), Type,
+                    "where() received an invalid combination of arguments: out= takes tensor input and other");
         Tensor r = where(condition, to_operand(input, "where"), to_operand(other, "where"));
         return result_or_out(out, std::move(r), OutDtype::Same, "where");
       },

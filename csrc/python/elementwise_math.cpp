@@ -133,6 +133,37 @@ void init_elementwise_math(py::module_& m) {
       {"bitwise_right_shift", BinaryOp::ShiftRight, Numbers::Either, true,
        "bitwise_right_shift(input, other, *, out=None) -> Tensor\n\nArithmetic input >> other for integer "
        "tensors.\n\nExample::\n\n    >>> ember.bitwise_right_shift(ember.tensor([-8, 8]), 1)\n    tensor([-4,  4])"},
+      {"fmax", BinaryOp::Fmax, Numbers::None, false,
+       "fmax(input, other, *, out=None) -> Tensor\n\nThe elementwise maximum, ignoring a NaN operand (NaN only where "
+       "both are).\n\nExample::\n\n    >>> ember.fmax(ember.tensor([1.0, float('nan')]), ember.tensor([2.0, 0.0]))\n"
+       "    tensor([2., 0.])"},
+      {"fmin", BinaryOp::Fmin, Numbers::None, false,
+       "fmin(input, other, *, out=None) -> Tensor\n\nThe elementwise minimum, ignoring a NaN operand (NaN only where "
+       "both are).\n\nExample::\n\n    >>> ember.fmin(ember.tensor([1.0, float('nan')]), ember.tensor([2.0, 0.0]))\n"
+       "    tensor([1., 0.])"},
+      {"gcd", BinaryOp::Gcd, Numbers::None, true,
+       "gcd(input, other, *, out=None) -> Tensor\n\nThe greatest common divisor of integer tensors (non-negative; "
+       "gcd(0, 0) = 0).\n\nExample::\n\n    >>> ember.gcd(ember.tensor([12, -18]), ember.tensor([8, 4]))\n"
+       "    tensor([4, 2])"},
+      {"lcm", BinaryOp::Lcm, Numbers::None, true,
+       "lcm(input, other, *, out=None) -> Tensor\n\nThe least common multiple of integer tensors (0 where either is "
+       "0).\n\nExample::\n\n    >>> ember.lcm(ember.tensor([4, 6]), ember.tensor([6, 0]))\n    tensor([12,  0])"},
+      {"heaviside", BinaryOp::Heaviside, Numbers::None, true,
+       "heaviside(input, values, *, out=None) -> Tensor\n\nThe step function: 0 for negative input, 1 for positive, "
+       "`values` where input is 0 (both of one dtype).\n\nExample::\n\n    >>> ember.heaviside(ember.tensor([-1.0, "
+       "0.0, 2.0]), ember.tensor([0.5]))\n    tensor([0.0000, 0.5000, 1.0000])"},
+      {"nextafter", BinaryOp::Nextafter, Numbers::None, true,
+       "nextafter(input, other, *, out=None) -> Tensor\n\nThe next representable value after input towards other.\n\n"
+       "Example::\n\n    >>> ember.nextafter(ember.tensor([1.0], dtype=ember.float64), ember.tensor([2.0], "
+       "dtype=ember.float64)) - 1\n    tensor([2.2204e-16], dtype=ember.float64)"},
+      {"special_xlog1py", BinaryOp::Xlog1py, Numbers::Either, false,
+       "special_xlog1py(input, other, *, out=None) -> Tensor\n\ninput * log1p(other), and 0 where input is 0 (unless "
+       "other is NaN).\n\nExample::\n\n    >>> ember.special_xlog1py(ember.tensor([0.0, 2.0]), ember.tensor([-1.0, "
+       "1.0]))\n    tensor([0.0000, 1.3863])"},
+      {"special_zeta", BinaryOp::Zeta, Numbers::Either, false,
+       "special_zeta(input, other, *, out=None) -> Tensor\n\nThe Hurwitz zeta function: the sum over k >= 0 of "
+       "(k + other) ** -input.\n\nExample::\n\n    >>> ember.special_zeta(ember.tensor([2.0]), ember.tensor([1.0]))\n"
+       "    tensor([1.6449])"},
       {"copysign", BinaryOp::Copysign, Numbers::OtherOnly, true,
        "copysign(input, other, *, out=None) -> Tensor\n\nThe magnitude of input with the sign of other.\n\n"
        "Example::\n\n    >>> ember.copysign(ember.tensor([1.0, 2.0]), -1)\n    tensor([-1., -2.])"},
@@ -141,8 +172,7 @@ void init_elementwise_math(py::module_& m) {
     BinaryOp op = r.op;
     const char* name = r.name;
     Numbers numbers = r.numbers;
-    def_op(
-        m, cls, name,
+    auto fn =
         [op, name, numbers](py::handle input, py::handle other, py::handle out) {
           // torch has no out= overload of the shifts' (Number, Tensor) form
           const bool shift = op == BinaryOp::ShiftLeft || op == BinaryOp::ShiftRight;
@@ -157,8 +187,12 @@ void init_elementwise_math(py::module_& m) {
             return py::reinterpret_borrow<py::object>(out);
           }
           return result_or_out(out, {a, b}, name, [&] { return binary(op, a, b); });
-        },
-        py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none(), r.doc);
+        };
+    if (std::strncmp(name, "special_", 8) == 0) {  // torch.special's: no Tensor method
+      def_named(m, name, fn, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none(), r.doc);
+    } else {
+      def_op(m, cls, name, fn, py::arg("input"), py::arg("other"), py::kw_only(), py::arg("out") = py::none(), r.doc);
+    }
     if (r.inplace) {
       def_named(cls, (std::string(name) + "_").c_str(), [op, name, numbers](py::object self, py::handle other) {
         Tensor t = self.cast<Tensor>();
@@ -190,6 +224,30 @@ void init_elementwise_math(py::module_& m) {
       return py::cast(kind == 1 ? binary(op, o, t) : binary(op, t, o));
     });
   }
+
+  // polygamma(n, input): the order first, so the function and the method (x.polygamma(n)) differ
+  auto polygamma = [](int64_t n, const Tensor& input) {
+    EMBER_CHECK(n >= 0, Runtime, "polygamma(n, x) does not support negative n.");
+    return binary(BinaryOp::Polygamma, wrapped_scalar(Scalar(n)), input);
+  };
+  def_named(
+      m, "polygamma",
+      [polygamma](int64_t n, const Tensor& input, py::handle out) {
+        return result_or_out(out, polygamma(n, input), OutDtype::Cast, "polygamma");
+      },
+      py::arg("n"), py::arg("input"), py::kw_only(), py::arg("out") = py::none(),
+      "polygamma(n, input, *, out=None) -> Tensor\n\nThe n-th derivative of the digamma function (n = 0: digamma "
+      "itself).\n\nExample::\n\n    >>> ember.polygamma(1, ember.tensor([1.0, 0.5]))\n    tensor([1.6449, 4.9348])");
+  def_named(cls, "polygamma", [polygamma](const Tensor& self, int64_t n) { return polygamma(n, self); },
+            py::arg("n"));
+  def_named(cls, "polygamma_", [polygamma](py::object self, int64_t n) {
+    Tensor t = self.cast<Tensor>();
+    Tensor r = polygamma(n, t);
+    EMBER_CHECK(r.dtype() == t.dtype(), Runtime, "polygamma_: result type ", dtype_name(r.dtype()),
+                " can't be cast to the desired output type ", dtype_name(t.dtype()));
+    copy_(t, r);
+    return self;
+  }, py::arg("n"));
 
   // ---- ternary ----
   def_op(

@@ -218,7 +218,7 @@ void init_linalg_ops(py::module_& m) {
             int64_t d = int_list(dims, "tensordot")[0];
             py::gil_scoped_release nogil;
             r = tensordot(a, b, d);
-            return result_or_out(out, std::move(r), OutDtype::Same, "tensordot");
+            return result_or_out(out, std::move(r), OutDtype::SameRecorded, "tensordot");
           }
           EMBER_CHECK(py::isinstance<py::sequence>(dims) || is_tensor(dims), Type,
                       "tensordot(): dims must be an int, a pair of lists of dims or a tensor, got ", type_name(dims));
@@ -235,7 +235,7 @@ void init_linalg_ops(py::module_& m) {
           py::gil_scoped_release nogil;
           r = tensordot(a, b, da, db);
         }
-        return result_or_out(out, std::move(r), OutDtype::Same, "tensordot");
+        return result_or_out(out, std::move(r), OutDtype::SameRecorded, "tensordot");
       },
       py::arg("a"), py::arg("b"), py::arg("dims") = 2, py::arg("out") = py::none(),
       "tensordot(a, b, dims=2, out=None) -> Tensor\n\nContracts the last `dims` dims of a with the first of b, or "

@@ -12,7 +12,7 @@ namespace {
 void write_one(const Tensor& result, const Tensor& out, OutDtype rule, const char* op) {
   EMBER_CHECK(out.device() == result.device(), Runtime, op, ": Expected out tensor to be on device ",
               result.device().str(), ", but got ", out.device().str());
-  if (rule == OutDtype::Same) {
+  if (rule != OutDtype::Cast) {
     EMBER_CHECK(out.dtype() == result.dtype(), Runtime, op, ": Expected out tensor to have dtype ",
                 dtype_name(result.dtype()), ", but got ", dtype_name(out.dtype()), " instead");
   } else {
@@ -20,13 +20,24 @@ void write_one(const Tensor& result, const Tensor& out, OutDtype rule, const cha
                 " can't be cast to the desired output type ", torch_dtype_name(out.dtype()));
   }
   resize_output(out, result.sizes(), op);
-  autograd::GradModeGuard no_grad(false);
   Tensor target = out;
+  if (rule == OutDtype::SameRecorded) {
+    copy_(target, result);
+    return;
+  }
+  autograd::GradModeGuard no_grad(false);
   copy_(target, result);
 }
 
 void check_not_differentiated(const Tensor& result, const char* op) {
   EMBER_CHECK(!autograd::requires_grad(result), Runtime, op,
+              "(): functions with out=... arguments don't support automatic differentiation, but one of the "
+              "arguments requires grad.");
+}
+
+// an input that autograd would track: out= refuses it before anything else, as torch
+void check_not_differentiated_input(const Tensor& t, const char* op) {
+  EMBER_CHECK(!autograd::should_record({&t}), Runtime, op,
               "(): functions with out=... arguments don't support automatic differentiation, but one of the "
               "arguments requires grad.");
 }
@@ -42,7 +53,7 @@ py::object write_out(py::handle out, py::handle result, OutDtype rule, const cha
   if (is_tensor(result)) {
     const Tensor r = result.cast<Tensor>();
     Tensor o = out_tensor(out, op);
-    check_not_differentiated(r, op);
+    if (rule != OutDtype::SameRecorded) check_not_differentiated(r, op);
     write_one(r, o, rule, op);
     return py::reinterpret_borrow<py::object>(out);
   }
@@ -73,6 +84,18 @@ std::optional<ScalarType> dtype_or_out(py::handle dtype, py::handle out, const c
   EMBER_CHECK(!dt || *dt == out_dt, Runtime, op, ": Expected out tensor to have dtype ", dtype_name(*dt), ", but got ",
               dtype_name(out_dt), " instead");
   return out_dt;
+}
+
+void check_concat_out(const std::vector<Tensor>& ts, py::handle out, const char* op, bool refuse_0d) {
+  EMBER_CHECK(out.is_none() || is_tensor(out), Type, op, "(): argument 'out' must be Tensor, not ", type_name(out));
+  if (out.is_none() || ts.empty()) return;
+  for (const Tensor& t : ts) check_not_differentiated_input(t, op);
+  for (size_t i = 0; refuse_0d && i < ts.size(); ++i) {
+    EMBER_CHECK(ts[i].dim() > 0, Runtime, "zero-dimensional tensor (at position ", i, ") cannot be concatenated");
+  }
+  const ScalarType ot = out.cast<const Tensor&>().dtype();
+  EMBER_CHECK(can_cast(result_type(ts), ot), Type, op, "(): input types can't be cast to the desired output type ",
+              dtype_name(ot));
 }
 
 void init_out(py::module_& m) {

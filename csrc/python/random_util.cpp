@@ -263,6 +263,8 @@ void init_random_util(py::module_& m) {
      "keep it sorted.\n\nExample::\n\n    >>> ember.searchsorted(ember.tensor([1, 3, 5]), ember.tensor([3, 4]))\n"
      "    tensor([1, 2])\n");
   def_named(m, "bucketize", [](py::handle input, const Tensor& boundaries, bool out_int32, bool right, py::handle out) {
+    EMBER_CHECK(out.is_none() || is_tensor(input), Type,
+                "bucketize() received an invalid combination of arguments: out= takes a tensor input");
     Tensor v = to_operand(input, "bucketize");
     Tensor r;
     {

@@ -85,10 +85,12 @@ void init_reduce(py::module_& m) {
       py::arg("dtype") = py::none(), py::arg("out") = py::none());
   def_op(
       m, cls, "mean",
-      with_out(OutDtype::Cast, "mean",
-               [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-                 return mean(input, to_dims(dim, "mean"), keepdim, optional_dtype(dtype));
-               }),
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype, py::handle out) {
+        // dtype= given: out must have it; else out takes any dtype the result casts to
+        if (!dtype.is_none()) dtype_or_out(dtype, out, "mean");
+        Tensor r = mean(input, to_dims(dim, "mean"), keepdim, optional_dtype(dtype));
+        return result_or_out(out, std::move(r), OutDtype::Cast, "mean");
+      },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
       py::arg("dtype") = py::none(), py::arg("out") = py::none());
   def_op(
@@ -211,10 +213,11 @@ void init_reduce(py::module_& m) {
       "Example::\n\n    >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))\n    tensor(3.)\n");
   def_op(
       m, cls, "nanmean",
-      with_out(OutDtype::Cast, "nanmean",
-               [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype) {
-                 return nanmean(input, to_dims(dim, "nanmean"), keepdim, optional_dtype(dtype));
-               }),
+      [](const Tensor& input, py::handle dim, bool keepdim, py::handle dtype, py::handle out) {
+        if (!dtype.is_none()) dtype_or_out(dtype, out, "nanmean");
+        Tensor r = nanmean(input, to_dims(dim, "nanmean"), keepdim, optional_dtype(dtype));
+        return result_or_out(out, std::move(r), OutDtype::Cast, "nanmean");
+      },
       py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
       py::arg("dtype") = py::none(), py::arg("out") = py::none(),
       "nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None) -> Tensor\n\nmean of the non-NaN elements.\n\n"

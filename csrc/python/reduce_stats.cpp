@@ -21,8 +21,8 @@ VarArgs parse_var(py::handle dim, py::handle unbiased, py::handle correction, co
     dim = py::none();
   }
   a.dims = to_dims(dim, op);
-  EMBER_CHECK(unbiased.is_none() || correction.is_none(), Runtime, op,
-              ": cannot specify both unbiased and correction");
+  EMBER_CHECK(unbiased.is_none() || correction.is_none(), Type, op,
+              "() received an invalid combination of arguments: unbiased and correction both given");
   if (!correction.is_none()) {
     EMBER_CHECK(is_python_number(correction) && !PyBool_Check(correction.ptr()), Type, op,
                 "(): argument 'correction' must be a number, not ", type_name(correction));

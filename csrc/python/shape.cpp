@@ -123,33 +123,21 @@ void init_shape(py::module_& m) {
       py::arg("input"), py::arg("split_sizes"), py::arg("dim") = 0);
   def_op(m, cls, "chunk", [](const Tensor& t, int64_t chunks, int64_t dim) { return to_py_tuple(chunk(t, chunks, dim)); },
          py::arg("input"), py::arg("chunks"), py::arg("dim") = 0);
-  // cat and stack: out= must hold the promoted dtype, a TypeError before any shape check but after
-  // the 0-d check (cat's), as torch
-  auto check_out_dtype = [](const std::vector<Tensor>& ts, py::handle out, const char* op) {
-    EMBER_CHECK(out.is_none() || is_tensor(out), Type, op, "(): argument 'out' must be Tensor, not ", type_name(out));
-    if (out.is_none() || ts.empty()) return;
-    for (size_t i = 0; std::strcmp(op, "cat") == 0 && i < ts.size(); ++i) {
-      EMBER_CHECK(ts[i].dim() > 0, Runtime, "zero-dimensional tensor (at position ", i, ") cannot be concatenated");
-    }
-    const ScalarType ot = out.cast<const Tensor&>().dtype();
-    EMBER_CHECK(can_cast(result_type(ts), ot), Type, op, "(): input types can't be cast to the desired output type ",
-                dtype_name(ot));
-  };
   for (const char* name : {"cat", "concat", "concatenate"}) {
     def_named(
         m, name,
-        [check_out_dtype](py::handle tensors, int64_t dim, py::handle out) -> py::object {
+        [](py::handle tensors, int64_t dim, py::handle out) -> py::object {
           std::vector<Tensor> ts = tensors_arg(tensors, "cat");
-          check_out_dtype(ts, out, "cat");
+          check_concat_out(ts, out, "cat", true);
           return result_or_out(out, cat(ts, dim), OutDtype::Cast, "cat");
         },
         py::arg("tensors"), py::arg("dim") = 0, py::kw_only(), py::arg("out") = py::none());
   }
   def_named(
       m, "stack",
-      [check_out_dtype](py::handle tensors, int64_t dim, py::handle out) -> py::object {
+      [](py::handle tensors, int64_t dim, py::handle out) -> py::object {
         std::vector<Tensor> ts = tensors_arg(tensors, "stack");
-        check_out_dtype(ts, out, "stack");
+        check_concat_out(ts, out, "stack", false);
         return result_or_out(out, stack(ts, dim), OutDtype::Cast, "stack");
       },
       py::arg("tensors"), py::arg("dim") = 0, py::kw_only(), py::arg("out") = py::none());

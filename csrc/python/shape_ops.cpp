@@ -55,20 +55,6 @@ MemoryFormat memory_format_arg(py::handle h, MemoryFormat dflt) {
 
 // out= of the stacking functions: the result is written into `out` and `out` returned.
 // cat's out= must be able to hold the inputs' promoted dtype (TypeError, checked before the shapes, as torch).
-void check_cat_out(const std::vector<Tensor>& ts, py::handle out) {
-  if (out.is_none() || ts.empty() || !is_tensor(out)) return;
-  const ScalarType rt = result_type(ts), ot = out.cast<const Tensor&>().dtype();
-  EMBER_CHECK(can_cast(rt, ot), Type, "cat(): input types can't be cast to the desired output type ", dtype_name(ot));
-}
-
-py::object with_out(const Tensor& r, py::handle out, const char* op) {
-  if (out.is_none()) return py::cast(r);
-  Tensor o = out.cast<Tensor>();
-  resize_output(o, r.sizes(), op);
-  copy_(o, r);
-  return py::reinterpret_borrow<py::object>(out);
-}
-
 // atleast_Nd(x) -> x; atleast_Nd(x, y) / atleast_Nd((x, y)) -> a tuple.
 py::object atleast(const py::args& args, Tensor (*f)(const Tensor&), const char* op) {
   if (args.size() == 1 && is_tensor(args[0])) return py::cast(f(args[0].cast<Tensor>()));
@@ -290,8 +276,8 @@ void init_shape_ops(py::module_& m) {
             EMBER_CHECK(out.is_none() || is_tensor(out), Type, s.name, "(): argument 'out' must be Tensor, not ",
                         type_name(out));
             std::vector<Tensor> ts = tensors_arg(tensors, s.name);
-            check_cat_out(ts, out);
-            return with_out(s.f(ts), out, s.name);
+            check_concat_out(ts, out, "cat", false);
+            return result_or_out(out, s.f(ts), OutDtype::Cast, s.name);
           },
           py::arg("tensors"), py::kw_only(), py::arg("out") = py::none(),
           "hstack/vstack/row_stack/dstack/column_stack(tensors, *, out=None) -> Tensor\n\nConcatenates tensors "

@@ -20,6 +20,8 @@ from ._memory_format import (channels_last, channels_last_3d, contiguous_format,
                              preserve_format)
 from . import return_types, cuda, cpu, autograd, nn, backends
 from . import linalg
+from ._composite_ops import *  # noqa: F401,F403  (functions composed of native ops: diff, cov, quantile, ...)
+from . import special
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from ._tensor import _install_tensor_methods
@@ -95,6 +97,38 @@ def set_flush_denormal(mode):
     """
     _C._set_flush_denormal(True if mode else False)
     return True
+
+
+# torch's in-place functions: torch.relu_(x) is x.relu_() (each exists once its Tensor method does)
+_INPLACE_FUNCTIONS = (
+    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+    "as_strided_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_",
+    "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_",
+    "floor_", "frac_", "gcd_", "i0_", "lcm_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_",
+    "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "relu_", "resize_as_", "round_", "rsqrt_",
+    "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+)
+
+
+def _inplace_function(name):
+    method = getattr(Tensor, name)
+
+    def inplace(input, *args, **kwargs):
+        return method(input, *args, **kwargs)
+
+    inplace.__name__ = inplace.__qualname__ = name
+    inplace.__doc__ = (
+        f"{name}(input, *args, **kwargs) -> Tensor\n\nThe in-place ``input.{name}(...)`` as a function, "
+        "returning input.\n\nExample::\n\n    >>> x = ember.tensor([-1.0, 2.0])\n"
+        "    >>> ember.relu_(x) is x, x\n    (True, tensor([0., 2.]))\n"
+    )
+    return inplace
+
+
+for _name in _INPLACE_FUNCTIONS:
+    if hasattr(Tensor, _name) and _name not in globals():
+        globals()[_name] = _inplace_function(_name)
+del _name
 
 
 def _one_thread_in_forked_children():

@@ -159,6 +159,8 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
         dim = (dim,)
     if dim is None and ord is not None:
         if A.dim() == 1:
+            if isinstance(ord, str):  # 'fro' and 'nuc' are matrix norms
+                raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
             return vector_norm(A, ord, None, keepdim, dtype=dtype)
         if A.dim() != 2:
             raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
@@ -512,3 +514,14 @@ def _no_grad():
     from .autograd.grad_mode import no_grad
 
     return no_grad()
+
+
+def _matrix_functions():
+    # torch.linalg.matrix_power / matrix_exp are the top-level functions (ember/_composite_ops.py)
+    from ._composite_ops import matrix_exp, matrix_power
+
+    return matrix_power, matrix_exp
+
+
+matrix_power, matrix_exp = _matrix_functions()
+__all__ += ["matrix_power", "matrix_exp"]

@@ -31,3 +31,7 @@ aminmax = namedtuple("aminmax", ["min", "max"])
 for _t in (sort, topk, kthvalue, median, nanmedian, mode, cummax, cummin, aminmax):
     _t.__module__ = "ember.return_types"
 del _t
+# composite ops (ember/_composite_ops.py)
+histogram = namedtuple("histogram", ["hist", "bin_edges"])
+frexp = namedtuple("frexp", ["mantissa", "exponent"])
+histogram.__module__ = frexp.__module__ = "ember.return_types"

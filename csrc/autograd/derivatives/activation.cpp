@@ -63,7 +63,7 @@ Tensor elu_second(const Tensor& x, const ActivationParams& p) {
 }
 // 1/3 where the backward is x/3 + 1/2
 Tensor hardswish_second(const Tensor& x) {
-  return where(band(cmp(BinaryOp::Ge, x, -3.0), cmp(BinaryOp::Le, x, 3.0)), num(1.0 / 3.0), num(0.0));
+  return where(band(cmp(BinaryOp::Gt, x, -3.0), cmp(BinaryOp::Lt, x, 3.0)), num(1.0 / 3.0), num(0.0));
 }
 // -s (1 - s)
 Tensor log_sigmoid_second(const Tensor& x) {

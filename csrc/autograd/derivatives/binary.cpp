@@ -48,6 +48,22 @@ Tensor xlogy_grad_a(const Tensor& g, const Tensor& a, const Tensor& b) {
   return where(zero, num(0.0), binary(BinaryOp::Xlogy, g, b));
 }
 
+// fmax/fmin: the gradient goes to a where a wins (`wins`: Ge for fmax, Le for fmin) or b is NaN,
+// else to b, as torch
+Tensor fextremum_grad(const Tensor& g, const Tensor& a, const Tensor& b, BinaryOp wins, bool for_a) {
+  Tensor to_a = binary(BinaryOp::LogicalOr, binary(wins, a, b), unary(UnaryOp::IsNan, b));
+  return for_a ? where(to_a, g, num(0.0)) : where(to_a, num(0.0), g);
+}
+// log1p(b), and 0 where a == 0 and b <= -1
+Tensor xlog1py_grad_a(const Tensor& g, const Tensor& a, const Tensor& b) {
+  Tensor zero = binary(BinaryOp::LogicalAnd, binary(BinaryOp::Eq, a, num(0.0)), binary(BinaryOp::Le, b, num(-1.0)));
+  return where(zero, num(0.0), binary(BinaryOp::Xlog1py, g, b));
+}
+// the gradient torch does not have (heaviside, nextafter, zeta in x): backward raises
+Tensor not_implemented_grad(const char* op) {
+  EMBER_FAIL(NotImplemented, "the derivative for '", op, "' is not implemented.");
+}
+
 struct BinaryBackward : Node {
   BinaryOp op;
   double alpha;

@@ -29,6 +29,38 @@ Tensor logit_grad(const Tensor& g, const Tensor& x) {
   return where(outside, num(std::nan("")), div(g, mul(unary(UnaryOp::Abs, x), sub(num(1.0), x))));
 }
 
+// The special functions' derivatives (torch's formulas)
+Tensor polygamma_of(int n, const Tensor& x) { return binary(BinaryOp::Polygamma, num(n), x); }
+// d i0e / dx = i1e(x) - sgn(x) i0e(x)
+Tensor i0e_grad(const Tensor& g, const Tensor& x) {
+  return mul(g, sub(unary(UnaryOp::I1e, x), mul(unary(UnaryOp::Sgn, x), unary(UnaryOp::I0e, x))));
+}
+// x != 0 and not NaN: where the i1 gradients take their formula (torch gives 1/2 elsewhere, NaN included)
+Tensor nonzero_number(const Tensor& x) { return binary(BinaryOp::Gt, unary(UnaryOp::Abs, x), num(0.0)); }
+// d i1 / dx = i0(x) - i1(x) / x, 1/2 at 0
+Tensor i1_grad(const Tensor& g, const Tensor& x) {
+  return mul(g, where(nonzero_number(x), sub(unary(UnaryOp::I0, x), div(unary(UnaryOp::I1, x), x)), num(0.5)));
+}
+// d i1e / dx = i0e(x) - i1e(x) (sgn(x) + 1 / x), 1/2 at 0
+Tensor i1e_grad(const Tensor& g, const Tensor& x) {
+  Tensor d = sub(unary(UnaryOp::I0e, x),
+                 mul(unary(UnaryOp::I1e, x), add(unary(UnaryOp::Sgn, x), unary(UnaryOp::Reciprocal, x))));
+  return mul(g, where(nonzero_number(x), d, num(0.5)));
+}
+// the standard normal density exp(-x^2 / 2) / sqrt(2 pi)
+Tensor normal_pdf(const Tensor& x) {
+  return mul(num(kInvSqrt2Pi), unary(UnaryOp::Exp, mul(sq(x), num(-0.5))));
+}
+// d log ndtr / dx = pdf(x) / ndtr(x), formed in log space so that it holds far in the left tail
+Tensor log_ndtr_grad(const Tensor& g, const Tensor& x) {
+  Tensor log_ratio = sub(mul(sq(x), num(-0.5)), unary(UnaryOp::LogNdtr, x));
+  return mul(g, mul(num(kInvSqrt2Pi), unary(UnaryOp::Exp, log_ratio)));
+}
+// d erfcx / dx = 2 x erfcx(x) - 2 / sqrt(pi)
+Tensor erfcx_grad(const Tensor& g, const Tensor& x) {
+  return mul(g, sub(mul(mul(x, num(2.0)), unary(UnaryOp::Erfcx, x)), num(kTwoOverSqrtPi)));
+}
+
 struct UnaryBackward : Node {
   UnaryOp op;
   SavedTensor saved;  // the input or the result, as the op's row says

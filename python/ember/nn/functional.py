@@ -25,6 +25,81 @@ def relu(input, inplace=False):
     return input.relu_() if inplace else _C.relu(input)
 
 
+def sigmoid(input):
+    """The logistic function 1 / (1 + exp(-x)), elementwise (``ember.sigmoid``).
+
+    Example::
+
+        >>> F.sigmoid(ember.tensor([0.0]))
+        tensor([0.5000])
+    """
+    return _C.sigmoid(input)
+
+
+def tanh(input):
+    """The hyperbolic tangent, elementwise (``ember.tanh``).
+
+    Example::
+
+        >>> F.tanh(ember.tensor([0.0]))
+        tensor([0.])
+    """
+    return _C.tanh(input)
+
+
+def _softmax_dim(name, ndim):
+    """torch's implicit dim of softmax and friends when dim=None (deprecated there: it warns)."""
+    import warnings
+
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+        "argument.",
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x)) along `dim`; `dtype` converts the input first.
+
+    Example::
+
+        >>> F.softmax(ember.tensor([0.0, 0.0]), dim=0)
+        tensor([0.5000, 0.5000])
+    """
+    if dim is None:
+        dim = _softmax_dim("softmax", input.dim())
+    return _C.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(x)) along `dim`, computed without overflow; `dtype` converts the input first.
+
+    Example::
+
+        >>> F.log_softmax(ember.tensor([0.0, 0.0]), dim=0)
+        tensor([-0.6931, -0.6931])
+    """
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.dim())
+    return _C.log_softmax(input, dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along `dim`: weights that favour the smallest entries.
+
+    Example::
+
+        >>> F.softmin(ember.tensor([0.0, 1.0]), dim=0)
+        tensor([0.7311, 0.2689])
+    """
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim())
+    if dtype is not None:
+        input = input.to(dtype)
+    return _C.softmax(-input, dim)
+
+
 # Native activations (ember._C._nn, as torch._C._nn); each has a fused backward kernel.
 _nn = _C._nn
 
