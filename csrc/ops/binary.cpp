@@ -205,12 +205,18 @@ Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {
   broadcast3(start, end, weight, "lerp");
   const ScalarType c = opmath(dt);
   Tensor s = to_dtype(start, c), e = to_dtype(end, c);
-  Tensor w = weight.is_wrapped_number() ? weight : to_dtype(weight, c);
-  // two forms, each exact at its end: start + w * d for |w| < 0.5, end - d * (1 - w) otherwise
+  // the weight in the compute type, as torch's opmath scalar (a Python bool is 0 or 1); a Python
+  // number becomes a plain 0-d tensor, so that `where` below keeps its precision
+  Tensor w = weight.is_wrapped_number() ? scalar_tensor(item(weight), c) : to_dtype(weight, c);
+  // two forms, each exact at its end: start + w * d for |w| < 0.5, end - d * (1 - w) otherwise.
+  // Each form sees w only where it is chosen (0 or 1 elsewhere), so an infinite weight gives the
+  // other form no inf * 0 = NaN in the gradient.
   Tensor d = binary(BinaryOp::Sub, e, s);
   Tensor small = binary(BinaryOp::Lt, unary(UnaryOp::Abs, w), wrapped_scalar(Scalar(0.5)));
-  Tensor near_start = binary(BinaryOp::Add, s, binary(BinaryOp::Mul, w, d));
-  Tensor near_end = binary(BinaryOp::Sub, e, binary(BinaryOp::Mul, d, binary(BinaryOp::Sub, wrapped_scalar(Scalar(1.0)), w)));
+  Tensor w_start = where(small, w, wrapped_scalar(Scalar(0.0))), w_end = where(small, wrapped_scalar(Scalar(1.0)), w);
+  Tensor near_start = binary(BinaryOp::Add, s, binary(BinaryOp::Mul, w_start, d));
+  Tensor near_end =
+      binary(BinaryOp::Sub, e, binary(BinaryOp::Mul, d, binary(BinaryOp::Sub, wrapped_scalar(Scalar(1.0)), w_end)));
   return to_dtype(where(small, near_start, near_end), dt);
 }
 

@@ -330,7 +330,12 @@ Tensor addr(const Tensor& input, const Tensor& v1, const Tensor& v2, const Scala
                 "addr: For integral input tensors, argument alpha must not be a floating point number.");
   }
   Tensor r = alpha.to_double() == 1.0 ? prod : binary(BinaryOp::Mul, prod, scalar_tensor(alpha, rt));
-  if (beta.to_double() == 0.0) return to_dtype(expand(r, prod.sizes()), rt, true);
+  if (beta.to_double() == 0.0) {
+    // input is ignored (its NaN and inf too), but stays in the graph with a zero gradient, as torch's
+    Tensor ignored = to_dtype(expand(r, prod.sizes()), rt, true);
+    if (!autograd::should_record({&input})) return ignored;
+    return where(ones(prod.sizes(), ScalarType::Bool, prod.device()), ignored, input);
+  }
   Tensor in = beta.to_double() == 1.0 ? input : binary(BinaryOp::Mul, input, scalar_tensor(beta, rt));
   return binary(BinaryOp::Add, in, r);
 }

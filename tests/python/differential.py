@@ -270,18 +270,6 @@ PENDING_FIXES: list[tuple[str, str, str, str]] = [
     (r"eq|ne|lt|le|gt|ge", r"\[inplace\].*grad :: result: requires_grad False, torch True",
      "x.lt_(y) (comparisons in place) with y requiring grad: x.requires_grad stays False; torch "
      "True", "lib.zeros(2).lt_(lib.ones(2, requires_grad=True)).requires_grad"),
-    (r"addr", r"beta': 0.*grad :: result: requires_grad False, torch True",
-     "addr(beta=0): the result doesn't require grad when only `input` does; torch's does",
-     "lib.addr(lib.ones(2, 2, requires_grad=True), lib.ones(2), lib.ones(2), "
-     "beta=0).requires_grad"),
-    (r"lerp", r"number arg2=-?inf.*:: grad: .*nan",
-     "lerp with an infinite weight: the gradient is NaN; torch's is +-inf",
-     "grad(lambda a: lib.lerp(a, lib.tensor([2.0]), math.inf), lib.tensor([1.0]))"),
-    # ---- values and dtypes ----
-    (r"lerp", r"number arg2=True.*:: ember raises NotImplementedError \(lerp: abs: not implemented "
-              r"for 'Bool'",
-     "lerp(a, b, True) (a bool weight) raises NotImplementedError; torch uses 1",
-     "lib.lerp(lib.ones(2), lib.zeros(2), True)"),
     # ---- signatures and error classes ----
     (r"var|std", r":: torch raises TypeError \((var|std)\(\) received an invalid combination",
      "var/std accept (input, unbiased, keepdim=) and (unbiased=, keepdim=); torch has no such "

@@ -298,3 +298,18 @@ def test_index_add_and_index_reduce_need_matching_ranks():
             call()
     assert ember.tensor(1.0).index_add(0, ember.tensor([0]), ember.tensor(2.0)).item() == 3.0
     assert ember.tensor(1.0).index_copy(0, ember.tensor([0]), ember.tensor([2.0])).item() == 2.0
+
+
+def test_lerp_weights_torch_takes():
+    assert ember.lerp(ember.ones(2), ember.zeros(2), True).tolist() == [0.0, 0.0]
+    a = ember.tensor([1.0], requires_grad=True)
+    ember.lerp(a, ember.tensor([2.0]), math.inf).sum().backward()
+    assert a.grad.item() == -math.inf  # d/da of a + w (b - a) is 1 - w: no inf * 0 = NaN
+
+
+def test_addr_with_beta_zero_keeps_input_in_the_graph():
+    x = ember.full((2, 2), math.nan, requires_grad=True)
+    r = ember.addr(x, ember.ones(2), ember.ones(2), beta=0)
+    assert r.requires_grad and r.tolist() == [[1.0, 1.0], [1.0, 1.0]]  # NaN input ignored
+    r.sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
