@@ -27,7 +27,11 @@ extern "C" {
   void p##gelsd_(const int* m, const int* n, const int* nrhs, T* a, const int* lda, T* b, const int* ldb,   \
                  T* s, const T* rcond, int* rank, T* work, const int* lwork, int* iwork, int* info);        \
   void p##gelss_(const int* m, const int* n, const int* nrhs, T* a, const int* lda, T* b, const int* ldb,   \
-                 T* s, const T* rcond, int* rank, T* work, const int* lwork, int* info);
+                 T* s, const T* rcond, int* rank, T* work, const int* lwork, int* info);                    \
+  /* BLAS level 3: B = alpha op(A)^-1 B (side L) for triangular A */                                         \
+  void p##trsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m,     \
+                const int* n, const T* alpha, const T* a, const int* lda, T* b, const int* ldb, size_t,     \
+                size_t, size_t, size_t);
 // OpenBLAS's thread count (its LAPACK runs single-threaded: ember parallelizes over batches).
 void openblas_set_num_threads(int n);
 EMBER_LAPACK_DECLS(float, s)

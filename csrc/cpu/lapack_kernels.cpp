@@ -53,6 +53,11 @@ namespace {
   void gelss(int m, int n, int nrhs, T* a, int lda, T* b, int ldb, T* s, T rcond, int* rank, T* work,       \
              int lwork, int* info) {                                                                         \
     p##gelss_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, work, &lwork, info);                         \
+  }                                                                                                          \
+  void trsm_left(char uplo, char trans, char diag, int m, int n, const T* a, int lda, T* b, int ldb) {      \
+    const char side = 'L';                                                                                   \
+    const T one = 1;                                                                                         \
+    p##trsm_(&side, &uplo, &trans, &diag, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1);                      \
   }
 EMBER_LAPACK_WRAP(float, s)
 EMBER_LAPACK_WRAP(double, d)
@@ -163,6 +168,60 @@ void lapack_solve_kernel(Tensor& a, Tensor& b, bool trans, Tensor& info) {
             &rinfo);
     });
   });
+}
+
+void lapack_lu_factor_kernel(Tensor& a, Tensor& pivots, Tensor& info) {
+  const int64_t batch = a.sizes()[0];
+  const int n = as_int(a.sizes()[1], "linalg.lu_factor"), m = as_int(a.sizes()[2], "linalg.lu_factor");
+  const int64_t k = std::min(m, n);
+  int* inf = info.data<int>();
+  int* piv = pivots.data<int>();
+  dispatch_lapack(a.dtype(), "linalg.lu_factor", [&](auto tag) {
+    using T = decltype(tag);
+    T* base = a.data<T>();
+    for_each_matrix(batch, cube(m, n), [&](int64_t b) {
+      if (k == 0) return;
+      // getrf reports an exact zero pivot in info and still completes the factorization
+      getrf(m, n, base + b * int64_t(m) * n, std::max(m, 1), piv + b * k, &inf[b]);
+    });
+  });
+}
+
+void lapack_triangular_solve_kernel(const Tensor& a, Tensor& b, bool upper, bool trans, bool unit) {
+  const int64_t batch = b.sizes()[0];
+  const int n = as_int(b.sizes()[2], "linalg.solve_triangular"), k = as_int(b.sizes()[1], "linalg.solve_triangular");
+  dispatch_lapack(a.dtype(), "linalg.solve_triangular", [&](auto tag) {
+    using T = decltype(tag);
+    const T* abase = a.data<T>();
+    T* bbase = b.data<T>();
+    // trsm never fails: a zero on the diagonal gives inf/nan, as torch's solve_triangular
+    for_each_matrix(batch, int64_t(n) * n * std::max(k, 1), [&](int64_t i) {
+      trsm_left(upper ? 'U' : 'L', trans ? 'T' : 'N', unit ? 'U' : 'N', n, k, abase + i * int64_t(n) * n,
+                std::max(n, 1), bbase + i * int64_t(n) * k, std::max(n, 1));
+    });
+  });
+}
+
+void lu_pivots_to_permutation_kernel(const Tensor& pivots, Tensor& perm, bool inverse) {
+  const int64_t batch = perm.sizes()[0], m = perm.sizes()[1], k = pivots.sizes()[1];
+  const int* piv = pivots.data<int>();  // contiguous (the op's own)
+  int64_t* out = perm.data<int64_t>();
+  std::vector<int64_t> p(m);
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t i = 0; i < m; ++i) p[i] = i;
+    for (int64_t i = 0; i < k; ++i) {
+      const int64_t j = piv[b * k + i] - 1;  // row i was swapped with row j (1-based)
+      EMBER_CHECK(j >= 0 && j < m, Runtime,
+                  "pivots passed to lu_unpack must be between 1 and LU.size(-2) inclusive.Did you properly pass the "
+                  "result of lu_factor?");
+      std::swap(p[i], p[j]);
+    }
+    int64_t* o = out + b * m;
+    for (int64_t i = 0; i < m; ++i) {
+      if (inverse) o[p[i]] = i;
+      else o[i] = p[i];
+    }
+  }
 }
 
 void lapack_cholesky_kernel(Tensor& a, bool upper, Tensor& info) {

@@ -145,6 +145,15 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
   X(lapack_first_error, void, (const Tensor& info, int& code, int64_t& index), (info, code, index), info)            \
   X(lapack_det, void, (Tensor& a, Tensor& det, Tensor& sign, Tensor& logabs), (a, det, sign, logabs), a)             \
   X(lapack_solve, void, (Tensor& a, Tensor& b, bool trans, Tensor& info), (a, b, trans, info), a)                    \
+  /* LU with partial pivoting of column-major (batch, n, m) a (m x n matrices), in place; int32 pivots (batch, k) */ \
+  X(lapack_lu_factor, void, (Tensor& a, Tensor& pivots, Tensor& info), (a, pivots, info), a)                         \
+  /* b = op(a)^-1 b for column-major triangular a (batch, n, n) and b (batch, k, n) */                            \
+  X(lapack_triangular_solve, void, (const Tensor& a, Tensor& b, bool upper, bool trans, bool unit),                  \
+    (a, b, upper, trans, unit), b)                                                                                   \
+  /* int64 row permutation (batch, m) of LAPACK's 1-based int32 row swaps (batch, k): A[perm] = L U (inverse:  */  \
+  /* its inverse permutation); raises for a pivot out of range */                                                    \
+  X(lu_pivots_to_permutation, void, (const Tensor& pivots, Tensor& perm, bool inverse), (pivots, perm, inverse),     \
+    perm)                                                                                                            \
   X(lapack_cholesky, void, (Tensor& a, bool upper, Tensor& info), (a, upper, info), a)                               \
   X(lapack_geqrf, void, (Tensor& a, Tensor& tau), (a, tau), a)                                                       \
   X(lapack_orgqr, void, (Tensor& q, const Tensor& tau, int64_t k), (q, tau, k), q)                                   \

@@ -1,9 +1,11 @@
+#include <cctype>
 #include <cmath>
 #include <limits>
 
 #include "core/output.h"
 #include "autograd/derivatives/activation.h"
 #include "autograd/derivatives/derivatives.h"
+#include "autograd/derivatives/random_util.h"
 #include "kernels/kernels.h"
 #include "ops/elementwise_math.h"
 #include "ops/ops.h"
@@ -136,7 +138,15 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out, c
     EMBER_CHECK(out.impl() == a.impl(), Runtime, name,
                 "(): functions with out=... arguments don't support automatic differentiation, but one of the "
                 "arguments requires grad.");
-    Tensor r = binary(op, autograd::inplace_input(a, name), b, alpha);
+    Tensor self_value = autograd::inplace_input(a, name);
+    Tensor r = binary(op, self_value, b, alpha);
+    if (op >= BinaryOp::Eq && op <= BinaryOp::Ge && is_floating(out.dtype())) {
+      // x.lt_(y) with y requiring grad: torch's result joins the graph with a zero gradient
+      r = to_dtype(r, out.dtype());
+      std::string node = name;
+      node[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(node[0])));
+      autograd::record_zero_grads({self_value, b}, r, node + "Backward1");
+    }
     autograd::commit_inplace(out, r);
     return out;
   }

@@ -1,6 +1,6 @@
-#include "autograd/derivatives/derivatives.h"
 #include <algorithm>
 
+#include "autograd/derivatives/derivatives.h"
 #include "kernels/kernels.h"
 #include "ops/ops.h"
 
@@ -116,7 +116,12 @@ Tensor int64_tensor(const std::vector<int64_t>& values, Device device) {
 Tensor clone(const Tensor& t) {
   // like torch's preserve_format: a dense permuted layout (a transpose) keeps its strides
   std::optional<Shape> st = t.is_contiguous() ? std::nullopt : dense_strides(t);
-  if (t.numel() == 0) st = t.strides();  // as torch: an empty tensor counts as dense, its strides are kept
+  // as torch: an empty tensor counts as dense, its strides are kept (negative ones, from NumPy,
+  // which torch never has, give the default layout)
+  if (t.numel() == 0) {
+    const bool negative = std::any_of(t.strides().begin(), t.strides().end(), [](int64_t s) { return s < 0; });
+    st = negative ? std::nullopt : std::optional<Shape>(t.strides());
+  }
   Tensor out = st ? empty_strided(t.sizes(), *st, t.dtype(), t.device()) : empty(t.sizes(), t.dtype(), t.device());
   kernels::copy(out, t);
   if (autograd::should_record({&t})) autograd::record_to_copy(t, out);

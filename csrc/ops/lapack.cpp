@@ -218,6 +218,210 @@ Tensor linalg_solve(const Tensor& A, const Tensor& B, bool left) {
   return vector ? squeeze(x, {-1}, false) : x;
 }
 
+// ---- triangular systems ----
+
+namespace {
+
+// X with op(A) X = B for triangular A (..., n, n) and B (..., n, k) of the same batch shape and
+// dtype, without history.
+Tensor triangular_solve_left(const Tensor& A, const Tensor& B, bool upper, bool unit) {
+  autograd::GradModeGuard no_grad(false);
+  Tensor a = colmajor_copy(A), rhs = colmajor_copy(B);
+  if (rhs.numel() > 0) kernels::lapack_triangular_solve(a, rhs, upper, false, unit);
+  return from_colmajor(rhs, batch_shape(B));
+}
+
+// solve_triangular with left=True after the checks: broadcasts the batch dims and records.
+Tensor solve_triangular_checked(const Tensor& A, const Tensor& B, bool upper, bool unit) {
+  const int64_t n = A.size(-1);
+  Shape batch = broadcast_shapes(batch_shape(A), batch_shape(B), "linalg.solve_triangular");
+  Tensor Ab = expand(A, with(batch, {n, n}));
+  Tensor Bb = expand(B, with(batch, {n, B.size(-1)}));
+  Tensor X = triangular_solve_left(Ab, Bb, upper, unit);
+  if (autograd::should_record({&Ab, &Bb})) autograd::record_solve_triangular(Ab, Bb, X, upper, unit);
+  return X;
+}
+
+}  // namespace
+
+Tensor linalg_solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left, bool unitriangular) {
+  const char* op = "linalg.solve_triangular";
+  check_matrix(B, op, "B");
+  check_matrix(A, op);
+  check_square(A, op);
+  check_dtype(A, op, "triangular_solve_cpu", true);
+  // torch computes in A's dtype (a B of another floating dtype is cast to it)
+  Tensor B2 = B.dtype() == A.dtype() ? B : to_dtype(B, A.dtype());
+  const int64_t n = A.size(-1);
+  if (!left) {
+    EMBER_CHECK(B2.size(-1) == n, Runtime, op, ": Incompatible shapes of A and B for the equation XA = B (", n, "x",
+                n, " and ", B2.size(-2), "x", B2.size(-1), ")");
+    // X A = B is A^T X^T = B^T
+    return matrix_transpose(solve_triangular_checked(matrix_transpose(A), matrix_transpose(B2), !upper, unitriangular));
+  }
+  EMBER_CHECK(B2.size(-2) == n, Runtime, op, ": Incompatible shapes of A and B for the equation AX = B (", n, "x", n,
+              " and ", B2.size(-2), "x", B2.size(-1), ")");
+  return solve_triangular_checked(A, B2, upper, unitriangular);
+}
+
+// ---- LU ----
+
+Tensor lu_pivots_permutation(const Tensor& pivots, int64_t m, bool inverse) {
+  const int64_t k = pivots.size(-1);
+  Shape batch(pivots.sizes().begin(), pivots.sizes().end() - 1);
+  int64_t count = 1;
+  for (int64_t v : batch) count *= v;
+  Tensor perm = empty(Shape{count, m}, ScalarType::Int64, pivots.device());
+  Tensor piv = contiguous(reshape(pivots, Shape{count, k}));
+  if (perm.numel() > 0) kernels::lu_pivots_to_permutation(piv, perm, inverse);
+  return reshape(perm, with(batch, {m}));
+}
+
+Tensor take_rows(const Tensor& M, const Tensor& order) {
+  Tensor index = expand(unsqueeze(order, -1), M.sizes());
+  return gather(M, -2, index);
+}
+
+std::tuple<Tensor, Tensor, Tensor> linalg_lu_factor_ex(const Tensor& A, bool pivot, bool check_errors, const char* op) {
+  EMBER_CHECK(A.dim() >= 2, Runtime, op, ": Expected tensor with 2 or more dimensions. Got size: ", A.shape_str(),
+              " instead");
+  // an empty matrix never reaches the kernel, whose dtypes torch checks (it factors an empty
+  // bfloat16 matrix)
+  if (A.numel() > 0) check_dtype(A, op, "lu_cpu", true);
+  EMBER_CHECK(pivot, Runtime, "linalg.lu_factor: LU without pivoting is not implemented on the CPU");
+  const int64_t m = A.size(-2), n = A.size(-1), k = std::min(m, n), b = batch_count(A);
+  const Shape batch = batch_shape(A);
+  Tensor LU, pivots, info = new_info(b, A.device());
+  {
+    autograd::GradModeGuard no_grad(false);
+    Tensor a = colmajor_copy(A);  // (b, n, m): A column-major
+    Tensor piv = zeros(Shape{b, k}, ScalarType::Int32, A.device());
+    if (a.numel() > 0) kernels::lapack_lu_factor(a, piv, info);
+    LU = from_colmajor(a, batch);
+    pivots = reshape(piv, with(batch, {k}));
+  }
+  if (check_errors) {
+    auto [code, index] = first_error(info);
+    EMBER_CHECK(code <= 0, Runtime, op, ": ", batch_prefix(A, index), "U[", code, ",", code,
+                "] is zero and using it on lu_solve would result in a division by zero. If you still want to perform "
+                "the factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)");
+  }
+  if (autograd::should_record({&A})) autograd::record_lu_factor(A, LU, pivots);
+  return {LU, pivots, reshape(info, batch)};
+}
+
+std::tuple<Tensor, Tensor, Tensor> lu_unpack(const Tensor& LU, const Tensor& pivots, bool unpack_data,
+                                             bool unpack_pivots) {
+  const char* op = "torch.lu_unpack";
+  EMBER_CHECK(LU.dim() >= 2, Runtime, op, ": Expected tensor with 2 or more dimensions. Got size: ", LU.shape_str(),
+              " instead");
+  EMBER_CHECK(pivots.dtype() == ScalarType::Int32, Runtime, op,
+              ": LU_pivots is expected to be a contiguous tensor of torch.int32 dtype.\n"
+              "Note: this function is intended to be used with the output produced by torch.linalg.lu_factor");
+  const int64_t m = LU.size(-2), n = LU.size(-1), k = std::min(m, n);
+  EMBER_CHECK(pivots.dim() >= 1 && pivots.size(-1) == k, Runtime, op, ": Expected LU_pivots of shape (*, ", k,
+              ") for LU of shape ", LU.shape_str(), ", but got ", pivots.shape_str());
+  const Shape batch = batch_shape(LU);
+  Tensor P, L, U;
+  if (unpack_data) {
+    // L: m x k unit lower triangular, U: k x n upper triangular
+    L = binary(BinaryOp::Add, tril(narrow(LU, -1, 0, k), -1), eye(m, k, LU.dtype(), LU.device()));
+    U = triu(narrow(LU, -2, 0, k), 0);
+  } else {
+    L = empty(Shape{0}, LU.dtype(), LU.device());
+    U = empty(Shape{0}, LU.dtype(), LU.device());
+  }
+  if (unpack_pivots) {
+    Shape pbatch(pivots.sizes().begin(), pivots.sizes().end() - 1);
+    Shape all = broadcast_shapes(batch, pbatch, op);
+    // A = P L U with P^T A = A[perm]: row j of P is e_{inverse[j]}
+    Tensor inverse = expand(lu_pivots_permutation(pivots, m, true), with(all, {m}));
+    Tensor identity = expand(eye(m, m, LU.dtype(), LU.device()), with(all, {m, m}));
+    P = contiguous(take_rows(identity, inverse));
+  } else {
+    P = empty(Shape{0}, LU.dtype(), LU.device());
+  }
+  return {P, L, U};
+}
+
+std::tuple<Tensor, Tensor, Tensor> linalg_lu(const Tensor& A, bool pivot) {
+  auto [LU, pivots, info] = linalg_lu_factor_ex(A, pivot, false, "linalg.lu");
+  return lu_unpack(LU, pivots, true, true);
+}
+
+Tensor linalg_lu_solve(const Tensor& LU, const Tensor& pivots, const Tensor& B, bool left, bool adjoint) {
+  const char* op = "linalg.lu_solve";
+  check_matrix(LU, "torch.linalg.lu_solve");
+  check_matrix(B, op, "B");
+  check_square(LU, "torch.linalg.lu_solve");
+  if (!is_floating(LU.dtype())) check_dtype(LU, "torch.linalg.lu_solve");
+  EMBER_CHECK(LU.dtype() == B.dtype(), Runtime, op, ": Expected LU and B to have the same dtype, but found LU of type ",
+              torch_dtype_name(LU.dtype()), " and B of type ", torch_dtype_name(B.dtype()), " instead");
+  EMBER_CHECK(pivots.dtype() == ScalarType::Int32, Runtime, op, ": pivots should be a Tensor of scalar type torch.int32");
+  EMBER_CHECK(pivots.dim() > 0, Index, op, ": Dimension specified as -1 but tensor has no dimensions");
+  const int64_t n = LU.size(-1);
+  EMBER_CHECK(pivots.dim() == LU.dim() - 1 && Shape(pivots.sizes().begin(), pivots.sizes().end() - 1) == batch_shape(LU),
+              Runtime, op, ": Expected LU.shape[:-1] and pivots.shape to be the same, but got pivots with shape ",
+              pivots.shape_str(), " instead");
+  EMBER_CHECK(pivots.size(-1) == n, Runtime, op, ": Number of pivots per batch should be same as the dimension of the matrix");
+  check_dtype(LU, op, "linalg.lu_solve_cpu", true);
+  if (!left) {
+    EMBER_CHECK(B.size(-1) == n, Runtime, op, ": Incompatible shapes of A and B for the equation XA = B (", n, "x", n,
+                " and ", B.size(-2), "x", B.size(-1), ")");
+    // X A = B is A^T X^T = B^T (and X A^T = B is A X^T = B^T)
+    return matrix_transpose(linalg_lu_solve(LU, pivots, matrix_transpose(B), true, !adjoint));
+  }
+  EMBER_CHECK(B.size(-2) == n, Runtime, op, ": Incompatible shapes of A and B for the equation AX = B (", n, "x", n,
+              " and ", B.size(-2), "x", B.size(-1), ")");
+  Shape batch = broadcast_shapes(batch_shape(LU), batch_shape(B), op);
+  Tensor F = expand(LU, with(batch, {n, n}));
+  Tensor Bb = expand(B, with(batch, {n, B.size(-1)}));
+  Tensor order = expand(lu_pivots_permutation(pivots, n, adjoint), with(batch, {n}));
+  // A = P L U: A X = B is X = U^-1 L^-1 (P^T B), A^T X = B is X = P L^-T U^-T B. The two solves
+  // read L's strict lower and U's upper triangle of the packed factor, so its gradient is packed too.
+  if (!adjoint) {
+    Tensor y = solve_triangular_checked(F, take_rows(Bb, order), false, true);
+    return solve_triangular_checked(F, y, true, false);
+  }
+  Tensor Ft = matrix_transpose(F);
+  Tensor z = solve_triangular_checked(Ft, Bb, false, false);
+  return take_rows(solve_triangular_checked(Ft, z, true, true), order);
+}
+
+// ---- Cholesky solves ----
+
+Tensor cholesky_solve(const Tensor& B, const Tensor& factor, bool upper) {
+  EMBER_CHECK(B.dim() >= 2, Runtime, "b should have at least 2 dimensions, but has ", B.dim(), " dimensions instead");
+  EMBER_CHECK(factor.dim() >= 2, Runtime, "u should have at least 2 dimensions, but has ", factor.dim(),
+              " dimensions instead");
+  EMBER_CHECK(factor.size(-1) == factor.size(-2), Runtime, "A must be batches of square matrices, but they are ",
+              factor.size(-2), " by ", factor.size(-1), " matrices");
+  EMBER_CHECK(factor.size(-1) == B.size(-2), Runtime,
+              "Incompatible matrix sizes for cholesky_solve: each A matrix is ", factor.size(-2), " by ",
+              factor.size(-1), " but each b matrix is ", B.size(-2), " by ", B.size(-1));
+  EMBER_CHECK(B.dtype() == factor.dtype(), Runtime, "Expected b and A to have the same dtype, but found b of type ",
+              torch_dtype_name(B.dtype()), " and A of type ", torch_dtype_name(factor.dtype()), " instead.");
+  check_dtype(factor, "cholesky_solve", "cholesky_solve_cpu", true);
+  // A = L L^T: X = L^-T (L^-1 B); A = U^T U: X = U^-1 (U^-T B)
+  Tensor L = upper ? matrix_transpose(factor) : factor;
+  const int64_t n = L.size(-1);
+  Shape batch = broadcast_shapes(batch_shape(L), batch_shape(B), "cholesky_solve");
+  Tensor Lb = expand(L, with(batch, {n, n}));
+  Tensor Bb = expand(B, with(batch, {n, B.size(-1)}));
+  Tensor y = solve_triangular_checked(Lb, Bb, false, false);
+  return solve_triangular_checked(matrix_transpose(Lb), y, true, false);
+}
+
+Tensor cholesky_inverse(const Tensor& factor, bool upper) {
+  const char* op = "cholesky_inverse";
+  check_matrix(factor, op);
+  check_square(factor, op);
+  check_dtype(factor, op, "cholesky_inverse_out_cpu", true);
+  const int64_t n = factor.size(-1);
+  Tensor identity = expand(eye(n, n, factor.dtype(), factor.device()), with(batch_shape(factor), {n, n}));
+  return cholesky_solve(identity, factor, upper);
+}
+
 // ---- Cholesky ----
 
 std::tuple<Tensor, Tensor> linalg_cholesky_ex(const Tensor& A, bool upper, bool check_errors) {

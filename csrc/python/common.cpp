@@ -319,6 +319,8 @@ void init_dtype(py::module_& m) {
       .def_property_readonly("is_signed", [](const DType& d) { return is_signed(d.type); })
       .def_property_readonly("is_complex", [](const DType&) { return false; })
       .def_property_readonly("itemsize", [](const DType& d) { return itemsize(d.type); })
+      // torch's C++ type name ("Float", "Long", ...), as its error messages print dtypes
+      .def_property_readonly("_torch_name", [](const DType& d) { return torch_dtype_name(d.type); })
       .def("__repr__", [](const DType& d) { return std::string("ember.") + dtype_name(d.type); })
       .def("__reduce__", [](const DType& d) { return py::str(dtype_name(d.type)); });
   for (int i = 0; i < kNumScalarTypes; ++i) {

@@ -197,6 +197,9 @@ std::optional<ScalarType> dtype_or_out(py::handle dtype, py::handle out, const c
 // torch), then an out dtype the inputs' promoted dtype can't be cast to (a TypeError), after the
 // 0-d inputs cat refuses (`refuse_0d`).
 void check_concat_out(const std::vector<Tensor>& ts, py::handle out, const char* op, bool refuse_0d);
+// torch's clamp with number bounds and lerp with a tensor weight write out= only in the exact result
+// dtype (no cast), unlike other ops: raises "Found dtype ... but expected ..." otherwise.
+void check_exact_out(py::handle out, const std::vector<Tensor>& inputs, const char* op);
 // The result, or write_out's when `out` is given (for bindings that read `out` themselves).
 template <typename R>
 py::object result_or_out(py::handle out, R&& result, OutDtype rule, const char* op) {

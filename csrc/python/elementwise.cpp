@@ -39,14 +39,6 @@ BinaryOp div_op(py::handle rounding_mode) {
   EMBER_FAIL(Runtime, "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", mode, "'");
 }
 
-// torch's clamp with number bounds and lerp with a tensor weight write out= only in the exact result
-// dtype (no cast), unlike other ops
-void check_exact_out(py::handle out, const std::vector<Tensor>& inputs, const char* op) {
-  if (!out || out.is_none() || !is_tensor(out)) return;
-  const ScalarType want = result_type(inputs), got = out.cast<const Tensor&>().dtype();
-  EMBER_CHECK(got == want, Runtime, op, ": Found dtype ", dtype_name(got), " but expected ", dtype_name(want));
-}
-
 std::optional<Tensor> optional_bound(py::handle h) {
   if (!h || h.is_none()) return std::nullopt;
   return to_operand(h, "clamp");
@@ -108,8 +100,7 @@ void init_elementwise(py::module_& m) {
       def_named(cls, inplace.c_str(), [op, name](py::object self, py::handle other) {
         if (is_logical(op)) check_tensor_arg(other, name, "other", 1);
         Tensor t = self.cast<Tensor>();
-        Tensor r = binary(op, t, to_operand(other, name));
-        copy_(t, r);
+        binary_(op, t, to_operand(other, name));
         return self;
       });
     }

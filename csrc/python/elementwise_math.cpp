@@ -10,14 +10,6 @@ namespace ember::python {
 
 namespace {
 
-// torch's clamp with number bounds and lerp with a tensor weight write out= only in the exact result
-// dtype (no cast), unlike other ops
-void check_exact_out(py::handle out, const std::vector<Tensor>& inputs, const char* op) {
-  if (!out || out.is_none() || !is_tensor(out)) return;
-  const ScalarType want = result_type(inputs), got = out.cast<const Tensor&>().dtype();
-  EMBER_CHECK(got == want, Runtime, op, ": Found dtype ", dtype_name(got), " but expected ", dtype_name(want));
-}
-
 // How a binary op takes Python numbers: never (atan2, hypot, logaddexp), as `other` only (fmod,
 // copysign), or on either side but not both (xlogy, the shifts).
 enum class Numbers { None, OtherOnly, Either };
@@ -254,7 +246,8 @@ void init_elementwise_math(py::module_& m) {
       m, cls, "lerp",
       [](const Tensor& input, const Tensor& end, py::handle weight, py::handle out) {
         Tensor w = to_operand(weight, "lerp");
-        if (!w.is_wrapped_number()) check_exact_out(out, {input, end, w}, "lerp");
+        // a 0-d weight takes torch's Scalar overload, which casts into out=
+        if (!w.is_wrapped_number() && w.dim() > 0) check_exact_out(out, {input, end, w}, "lerp");
         return result_or_out(out, {input, end, w}, "lerp", [&] { return lerp(input, end, w); });
       },
       py::arg("input"), py::arg("end"), py::arg("weight"), py::kw_only(), py::arg("out") = py::none(),

@@ -59,6 +59,61 @@ void init_lapack(py::module_& m) {
     return linalg_lstsq(A, B, rcond, driver);
   }, py::arg("A"), py::arg("B"), py::arg("rcond") = -1.0, py::arg("driver") = "gelsy");
 
+  def_named(m, "_linalg_lu_factor_ex", [](const Tensor& A, bool pivot, bool check_errors, const std::string& op) -> T3 {
+    py::gil_scoped_release nogil;
+    return linalg_lu_factor_ex(A, pivot, check_errors, op.c_str());
+  }, py::arg("A"), py::kw_only(), py::arg("pivot") = true, py::arg("check_errors") = false,
+     py::arg("op") = "torch.linalg.lu_factor_ex");
+  def_named(m, "_lu_unpack", [](const Tensor& LU, const Tensor& pivots, bool unpack_data, bool unpack_pivots) -> T3 {
+    py::gil_scoped_release nogil;
+    return lu_unpack(LU, pivots, unpack_data, unpack_pivots);
+  }, py::arg("LU_data"), py::arg("LU_pivots"), py::arg("unpack_data") = true, py::arg("unpack_pivots") = true);
+  def_named(m, "_linalg_lu", [](const Tensor& A, bool pivot) -> T3 {
+    py::gil_scoped_release nogil;
+    return linalg_lu(A, pivot);
+  }, py::arg("A"), py::kw_only(), py::arg("pivot") = true);
+  def_named(m, "_linalg_lu_solve", [](const Tensor& LU, const Tensor& pivots, const Tensor& B, bool left, bool adjoint) {
+    py::gil_scoped_release nogil;
+    return linalg_lu_solve(LU, pivots, B, left, adjoint);
+  }, py::arg("LU"), py::arg("pivots"), py::arg("B"), py::kw_only(), py::arg("left") = true, py::arg("adjoint") = false);
+  def_named(m, "_linalg_solve_triangular", [](const Tensor& A, const Tensor& B, bool upper, bool left, bool unitriangular) {
+    py::gil_scoped_release nogil;
+    return linalg_solve_triangular(A, B, upper, left, unitriangular);
+  }, py::arg("A"), py::arg("B"), py::kw_only(), py::arg("upper"), py::arg("left") = true,
+     py::arg("unitriangular") = false);
+  def_op(m, cls, "cholesky_solve", with_out(OutDtype::Same, "cholesky_solve", [](const Tensor& B, const Tensor& L, bool upper) {
+    return cholesky_solve(B, L, upper);
+  }), py::arg("input"), py::arg("input2"), py::arg("upper") = false, py::kw_only(), py::arg("out") = py::none(),
+  R"doc(cholesky_solve(input, input2, upper=False, *, out=None) -> Tensor
+
+Solves ``A X = input`` for a symmetric positive-definite ``A`` given its Cholesky factor
+``input2`` (lower-triangular L with ``A = L @ L.mT``, or upper-triangular U with
+``A = U.mT @ U`` when ``upper=True``). Batch dims broadcast; only the factor's triangle is read.
+
+Example::
+
+    >>> A = ember.tensor([[4., 2.], [2., 5.]])
+    >>> ember.cholesky_solve(ember.tensor([[2.], [1.]]), ember.linalg.cholesky(A))
+    tensor([[0.5000],
+            [0.0000]])
+)doc");
+  def_op(m, cls, "cholesky_inverse", with_out(OutDtype::Same, "cholesky_inverse", [](const Tensor& L, bool upper) {
+    return cholesky_inverse(L, upper);
+  }), py::arg("input"), py::arg("upper") = false, py::kw_only(), py::arg("out") = py::none(),
+  R"doc(cholesky_inverse(input, upper=False, *, out=None) -> Tensor
+
+The inverse of a symmetric positive-definite ``A`` given its Cholesky factor ``input``
+(lower-triangular L with ``A = L @ L.mT``, or upper-triangular U with ``A = U.mT @ U`` when
+``upper=True``).
+
+Example::
+
+    >>> L = ember.linalg.cholesky(ember.tensor([[4., 2.], [2., 5.]]))
+    >>> ember.cholesky_inverse(L)
+    tensor([[ 0.3125, -0.1250],
+            [-0.1250,  0.2500]])
+)doc");
+
   def_op(m, cls, "det", [](const Tensor& A) {
     return linalg_det(A);
   }, py::arg("input"), R"doc(det(input) -> Tensor

@@ -86,6 +86,12 @@ std::optional<ScalarType> dtype_or_out(py::handle dtype, py::handle out, const c
   return out_dt;
 }
 
+void check_exact_out(py::handle out, const std::vector<Tensor>& inputs, const char* op) {
+  if (!out || out.is_none() || !is_tensor(out)) return;
+  const ScalarType want = result_type(inputs), got = out.cast<const Tensor&>().dtype();
+  EMBER_CHECK(got == want, Runtime, op, ": Found dtype ", torch_dtype_name(got), " but expected ", torch_dtype_name(want));
+}
+
 void check_concat_out(const std::vector<Tensor>& ts, py::handle out, const char* op, bool refuse_0d) {
   EMBER_CHECK(out.is_none() || is_tensor(out), Type, op, "(): argument 'out' must be Tensor, not ", type_name(out));
   if (out.is_none() || ts.empty()) return;

@@ -9,16 +9,34 @@ namespace {
 struct VarArgs {
   std::vector<int64_t> dims;
   double correction = 1.0;
+  bool keepdim = false;
 };
 
+// A default that tells an argument not given from an explicit None: torch's var(x, unbiased)
+// overload (no dim given) takes neither keepdim nor out. Never freed (it lives as long as _C).
+py::handle not_given() {
+  static py::object* sentinel = new py::object(py::module_::import("builtins").attr("object")());
+  return *sentinel;
+}
+
 // torch's overloads: var(x, dim=None, *, correction=, keepdim=), var(x, dim, unbiased, keepdim),
-// var(x, unbiased): a bool in the dim position is `unbiased`.
-VarArgs parse_var(py::handle dim, py::handle unbiased, py::handle correction, const char* op) {
+// var(x, unbiased): a bool in the dim position, or unbiased without dim, is the last, which takes
+// no keepdim and no out.
+VarArgs parse_var(py::handle dim, py::handle unbiased, py::handle keepdim, py::handle correction, py::handle out,
+                  const char* op) {
   VarArgs a;
-  if (PyBool_Check(dim.ptr())) {
-    EMBER_CHECK(unbiased.is_none(), Type, op, "(): received an invalid combination of arguments");
-    unbiased = dim;
+  const bool bool_dim = PyBool_Check(dim.ptr());
+  if (bool_dim || (dim.is(not_given()) && !unbiased.is_none())) {
+    EMBER_CHECK((!bool_dim || unbiased.is_none()) && keepdim.is(not_given()) && out.is_none(), Type, op,
+                "() received an invalid combination of arguments: the (input, unbiased) overload takes no dim, "
+                "keepdim or out");
+    if (bool_dim) unbiased = dim;
     dim = py::none();
+  }
+  if (dim.is(not_given())) dim = py::none();
+  if (!keepdim.is(not_given())) {
+    EMBER_CHECK(PyBool_Check(keepdim.ptr()), Type, op, "(): argument 'keepdim' must be bool, not ", type_name(keepdim));
+    a.keepdim = keepdim.cast<bool>();
   }
   a.dims = to_dims(dim, op);
   EMBER_CHECK(unbiased.is_none() || correction.is_none(), Type, op,
@@ -62,42 +80,39 @@ void init_reduce_stats(py::module_& m) {
                  return logsumexp(input, to_dims(dim, "logsumexp"), keepdim);
                }),
       py::arg("input"), py::arg("dim"), py::arg("keepdim") = false, py::kw_only(), py::arg("out") = py::none());
-  def_op(
-      m, cls, "var",
-      with_out(OutDtype::Cast, "var",
-               [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
-                 VarArgs a = parse_var(dim, unbiased, correction, "var");
-                 return var(input, a.dims, a.correction, keepdim);
-               }),
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
-      py::kw_only(), py::arg("correction") = py::none(), py::arg("out") = py::none());
-  def_op(
-      m, cls, "std",
-      with_out(OutDtype::Cast, "std",
-               [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
-                 VarArgs a = parse_var(dim, unbiased, correction, "std");
-                 return std_dev(input, a.dims, a.correction, keepdim);
-               }),
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
-      py::kw_only(), py::arg("correction") = py::none(), py::arg("out") = py::none());
-  def_named(m, 
-      "var_mean",
-      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
-        VarArgs a = parse_var(dim, unbiased, correction, "var_mean");
-        return var_mean(input, a.dims, a.correction, keepdim);
-      },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
-      py::arg("keepdim").noconvert() = false,  // True/False only (def_op does this for its ops)
-      py::kw_only(), py::arg("correction") = py::none());
-  def_named(m, 
-      "std_mean",
-      [](const Tensor& input, py::handle dim, py::handle unbiased, bool keepdim, py::handle correction) {
-        VarArgs a = parse_var(dim, unbiased, correction, "std_mean");
-        return std_mean(input, a.dims, a.correction, keepdim);
-      },
-      py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
-      py::arg("keepdim").noconvert() = false,  // True/False only (def_op does this for its ops)
-      py::kw_only(), py::arg("correction") = py::none());
+  // var and std read `out` themselves: one of torch's overloads refuses it
+  for (bool is_std : {false, true}) {
+    const char* name = is_std ? "std" : "var";
+    def_op(
+        m, cls, name,
+        [name, is_std](const Tensor& input, py::handle dim, py::handle unbiased, py::handle keepdim,
+                       py::handle correction, py::handle out) {
+          VarArgs a = parse_var(dim, unbiased, keepdim, correction, out, name);
+          Tensor r;
+          {
+            py::gil_scoped_release nogil;
+            r = is_std ? std_dev(input, a.dims, a.correction, a.keepdim) : var(input, a.dims, a.correction, a.keepdim);
+          }
+          return result_or_out(out, std::move(r), OutDtype::Cast, name);
+        },
+        py::arg("input"), py::arg_v("dim", not_given(), "None"), py::arg("unbiased") = py::none(),
+        py::arg_v("keepdim", not_given(), "False"), py::kw_only(), py::arg("correction") = py::none(),
+        py::arg("out") = py::none());
+  }
+  for (bool is_std : {false, true}) {
+    const char* name = is_std ? "std_mean" : "var_mean";
+    def_named(
+        m, name,
+        [name, is_std](const Tensor& input, py::handle dim, py::handle unbiased, py::handle keepdim,
+                       py::handle correction) {
+          VarArgs a = parse_var(dim, unbiased, keepdim, correction, py::none(), name);
+          py::gil_scoped_release nogil;
+          return is_std ? std_mean(input, a.dims, a.correction, a.keepdim)
+                        : var_mean(input, a.dims, a.correction, a.keepdim);
+        },
+        py::arg("input"), py::arg_v("dim", not_given(), "None"), py::arg("unbiased") = py::none(),
+        py::arg_v("keepdim", not_given(), "False"), py::kw_only(), py::arg("correction") = py::none());
+  }
   def_op(
       m, cls, "cumsum",
       [](const Tensor& input, int64_t dim, py::handle dtype, py::handle out) {

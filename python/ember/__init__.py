@@ -16,6 +16,7 @@ from ._C import *  # noqa: F401,F403  (tensor ops, dtypes and factories, named a
 from ._C import Generator, Tensor, default_generator, dtype
 from ._device import device, get_default_device, set_default_device
 from ._size import Size
+from ._dtype_info import finfo, iinfo
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format, memory_format,
                              preserve_format)
 from . import return_types, cuda, cpu, autograd, nn, backends

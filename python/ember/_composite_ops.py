@@ -10,9 +10,14 @@ Example::
     tensor([3, 5, 7])
 """
 
+import functools
+import inspect
 import math
+import numbers
 
 from . import _C
+from . import autograd as _autograd
+from ._dtype_info import iinfo as _iinfo
 from . import return_types as _rt
 from ._out import takes_out
 
@@ -20,7 +25,95 @@ __all__ = [
     "diff", "cov", "corrcoef", "quantile", "nanquantile", "tril_indices", "triu_indices", "cartesian_prod",
     "combinations", "block_diag", "trapezoid", "trapz", "cumulative_trapezoid", "histogram", "renorm", "logspace",
     "vander", "matrix_power", "matrix_exp", "float_power", "ldexp", "frexp", "positive", "rsub", "mvlgamma",
+    "lu", "lu_solve", "lu_unpack", "triangular_solve", "qr", "svd", "pinverse", "dist", "ravel", "narrow_copy",
+    "adjoint", "is_nonzero", "is_same_size", "is_signed", "is_complex", "is_conj", "is_neg", "conj", "conj_physical",
+    "resolve_conj", "resolve_neg", "real", "isreal",
 ]
+
+
+# ---- torch's argument parsing for the functions written here ----
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _kind_ok(value, kind):
+    if kind.endswith("?") and value is None:
+        return True
+    kind = kind.rstrip("?")
+    if kind == "int":
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, numbers.Number) and not isinstance(value, complex)
+    if kind == "tensor":
+        return isinstance(value, _C.Tensor)
+    if kind == "tensor_or_number":
+        return isinstance(value, (_C.Tensor, numbers.Number)) and not isinstance(value, complex)
+    if kind == "str":
+        return isinstance(value, str)
+    raise AssertionError(kind)
+
+
+_KIND_NAMES = {"int": "int", "bool": "bool", "number": "Number", "tensor": "Tensor",
+               "tensor_or_number": "Tensor or Number", "str": "str"}
+
+
+def _parsed(op, **kinds):
+    """Checks the arguments named in `kinds` as torch's argument parser does (TypeError naming
+    the function and the argument; ValueError for an int out of int64's range), and makes every
+    error raised inside name the function: ``{op}: <the message of the native op that failed>``.
+
+    Example::
+
+        >>> @_parsed("twice", n="int")
+        ... def twice(input, n=2):
+        ...     return input * n
+    """
+
+    def decorate(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as e:
+                raise TypeError(f"{op}(): {e}") from None
+            for name, kind in kinds.items():
+                if name not in bound.arguments:
+                    continue
+                value = bound.arguments[name]
+                values = value if signature.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL else (value,)
+                for v in values:
+                    if not _kind_ok(v, kind):
+                        raise TypeError(f"{op}(): argument '{name}' must be {_KIND_NAMES[kind.rstrip('?')]}, "
+                                        f"not {type(v).__name__}")
+                    if kind.rstrip("?") == "int" and v is not None and not _INT64[0] <= v <= _INT64[1]:
+                        raise ValueError(f"{op}(): argument '{name}': Overflow when unpacking long long")
+            try:
+                return fn(*args, **kwargs)
+            except (RuntimeError, ValueError, IndexError, TypeError, NotImplementedError) as e:
+                message = str(e)
+                if op.split(".")[-1] in message:
+                    raise
+                try:
+                    named = type(e)(f"{op}: {message}")
+                except Exception:  # noqa: BLE001 - an exception type that takes other arguments
+                    raise e from None
+                raise named.with_traceback(e.__traceback__) from None
+
+        return checked
+
+    return decorate
+
+
+def _wrap_dim(dim, ndim, op):
+    """dim as an index in [0, ndim) (0-d tensors take -1 and 0), or torch's IndexError."""
+    low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not low <= dim <= high:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
+    return dim % max(ndim, 1)
 
 
 def _check_tensor(x, op, name="input"):
@@ -32,6 +125,7 @@ def _check_tensor(x, op, name="input"):
 
 
 @takes_out("diff")
+@_parsed("diff", input="tensor", n="int", dim="int", prepend="tensor?", append="tensor?")
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The n-th forward difference along `dim` (``out[i] = input[i + 1] - input[i]``), after
     concatenating `prepend` and `append`; bool inputs give ``!=``.
@@ -66,24 +160,36 @@ def _with(shape, dim, size):
     return tuple(s)
 
 
+def _check_not_bool(y, x, op):
+    if y.dtype == _C.bool or (x is not None and x.dtype == _C.bool):
+        names = "`y`" if x is None else "`x` or `y`"
+        raise RuntimeError(f"{op}: received a bool input for {names}, but bool is not supported")
+
+
 def _trapezoid_parts(y, x, dx, dim, op):
+    """(left + right) * spacing along dim, in torch's order of operations (so integers wrap as
+    torch's do): the sum of the trapezoids' doubled areas; with a constant spacing, None."""
     _check_tensor(y, op, "y")
+    _check_not_bool(y, x, op)
     if y.dim() == 0:
         raise IndexError(f"{op}: Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
     n = y.shape[dim]
-    avg = (y.narrow(dim, 1, max(n - 1, 0)) + y.narrow(dim, 0, max(n - 1, 0))) / 2
+    pairs = y.narrow(dim, min(n, 1), max(n - 1, 0)) + y.narrow(dim, 0, max(n - 1, 0))
     if x is None:
-        return avg * (1.0 if dx is None else dx)
+        return pairs * ((1.0 if dx is None else dx) / 2)
     if dx is not None:
         raise RuntimeError(f"{op}: received both x and dx")
-    spacing = diff(x, dim=dim if x.dim() == y.dim() else -1)
+    if x.dim() == 1 and x.shape[0] != n:
+        raise RuntimeError(f"{op}: There must be one `x` value for each sample point")
+    spacing = diff(x, dim=-1 if x.dim() == 1 else dim)
     if x.dim() == 1:
         shape = [1] * y.dim()
         shape[dim] = spacing.shape[0]
         spacing = spacing.reshape(shape)
-    return avg * spacing
+    return pairs * spacing
 
 
+@_parsed("trapezoid", y="tensor", x="tensor?", dx="number?", dim="int")
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoidal rule along `dim`: sample points `x` (a tensor) or a constant spacing `dx`
     (default 1).
@@ -93,14 +199,33 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
         >>> ember.trapezoid(ember.tensor([1.0, 2.0, 3.0]))
         tensor(4.)
     """
+    _check_tensor(y, "trapezoid", "y")
     if y.dim() and y.shape[dim] == 0:
-        return _C.sum(y, dim) * 0  # no interval: 0 with the reduced shape, as torch
-    return _C.sum(_trapezoid_parts(y, x, dx, dim, "trapezoid"), dim)
+        # no interval: zeros of y's dtype with the reduced shape and no graph, as torch
+        shape = list(y.shape)
+        del shape[dim]
+        return _C.zeros(shape, dtype=y.dtype, device=y.device)
+    if x is None:
+        _trapezoid_parts(y, None, dx, dim, "trapezoid")  # the checks
+        # a constant spacing: dx * (sum(y) - (y_first + y_last) / 2), as torch computes it
+        ends = y.select(dim, 0) + y.select(dim, -1)
+        return (_C.sum(y, dim) - ends * 0.5) * (1.0 if dx is None else dx)
+    return _C.sum(_trapezoid_parts(y, x, dx, dim, "trapezoid"), dim) / 2
 
 
-trapz = trapezoid
+@_parsed("trapz", y="tensor", x="tensor?", dim="int")
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """torch's older name of :func:`trapezoid` (same arguments).
+
+    Example::
+
+        >>> ember.trapz(ember.tensor([1.0, 2.0, 3.0]))
+        tensor(4.)
+    """
+    return trapezoid(y, x, dx=dx, dim=dim)
 
 
+@_parsed("cumulative_trapezoid", y="tensor", x="tensor?", dx="number?", dim="int")
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoidal rule along `dim`: one fewer element than `y` there.
 
@@ -109,12 +234,14 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
         >>> ember.cumulative_trapezoid(ember.tensor([1.0, 2.0, 3.0]))
         tensor([1.5000, 4.0000])
     """
-    return _C.cumsum(_trapezoid_parts(y, x, dx, dim, "cumulative_trapezoid"), dim)
+    parts = _trapezoid_parts(y, x, dx, dim, "cumulative_trapezoid")
+    return _C.cumsum(parts, dim) if x is None else _C.cumsum(parts, dim) / 2
 
 
 # ---- statistics ----
 
 
+@_parsed("cov", input="tensor", correction="int", fweights="tensor?", aweights="tensor?")
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """The covariance matrix of the rows of `input` (variables) over its columns (observations),
     optionally weighted by integer frequencies `fweights` and observation weights `aweights`.
@@ -126,12 +253,17 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                 [-1.,  1.]])
     """
     _check_tensor(input, "cov")
+    if input.dtype == _C.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                          f"{input.dim()} dimensions")
     x = input.reshape(1, -1) if input.dim() < 2 else input
-    if not x.is_floating_point():
-        x = x.to(_C.get_default_dtype())
+    # the result takes the float dtype of input and aweights together, as torch
+    dtype = x.dtype if aweights is None else _C.result_type(x, aweights)
+    if not dtype.is_floating_point:
+        dtype = _C.get_default_dtype()
+    x = x.to(dtype)
     n = x.shape[1]
     w = None
     if fweights is not None:
@@ -179,9 +311,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     xm = x - avg
     xw = xm if w is None else xm * w
     c = _C.matmul(xw, xm.mT) / norm
-    return c.squeeze() if input.dim() < 2 else c
+    return c.reshape(()) if x.shape[0] == 1 else c  # one variable: its variance, 0-d (as torch)
 
 
+@_parsed("corrcoef", input="tensor")
 def corrcoef(input):
     """The Pearson correlation coefficients of the rows of `input` (clamped to [-1, 1]).
 
@@ -192,6 +325,8 @@ def corrcoef(input):
                 [-1.,  1.]])
     """
     _check_tensor(input, "corrcoef")
+    if input.dtype == _C.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if input.dim() > 2:
         raise RuntimeError(f"corrcoef(): expected input to have two or fewer dimensions but got an input with "
                          f"{input.dim()} dimensions")
@@ -222,7 +357,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
             raise RuntimeError(f"{op}() q must be a scalar or 1D tensor")
         if qt.dtype != input.dtype:
             raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor")
-    if input.numel() == 0 and dim is None:
+    if input.numel() == 0:
         raise RuntimeError(f"{op}() input tensor must be non-empty")
     if qt.device.type != "meta" and qt.numel() and not bool(_C.all((qt >= 0) & (qt <= 1))):
         raise RuntimeError(f"{op}() q values must be in the range [0, 1]")
@@ -230,7 +365,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
         x = input.reshape(-1)
         d = 0
     else:
-        d = dim % max(input.dim(), 1)
+        d = _wrap_dim(dim, input.dim(), op)
         x = input if input.dim() else input.reshape(1)
     if x.shape[d] == 0:
         raise RuntimeError(f"{op}() input tensor must be non-empty")
@@ -277,6 +412,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, op):
 
 
 @takes_out("quantile")
+@_parsed("quantile", input="tensor", q="tensor_or_number", dim="int?", keepdim="bool", interpolation="str")
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """The q-th quantiles of `input` (flattened, or along `dim`), interpolating between the sorted
     values as `interpolation` says; a NaN in a slice makes its quantiles NaN.
@@ -290,6 +426,7 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 
 @takes_out("nanquantile")
+@_parsed("nanquantile", input="tensor", q="tensor_or_number", dim="int?", keepdim="bool", interpolation="str")
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     """quantile, ignoring NaNs (a slice of only NaNs gives NaN).
 
@@ -302,7 +439,8 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 
 @takes_out("histogram")
-def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: A002 - torch's name
+@_parsed("histogram", input="tensor", weight="tensor?", density="bool")
+def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002 - torch's name
     """A histogram of `input`: `bins` equal-width bins over `range` (default: the data's min and
     max), or the bin edges given as a 1-D tensor. Returns (hist, bin_edges).
 
@@ -313,8 +451,16 @@ def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: 
     """
     _check_tensor(input, "histogram")
     if not input.is_floating_point():
-        raise RuntimeError(f"torch.histogram: input tensor and bins tensors should have the same dtype, but got "
-                           f"input {input.dtype} and bins {input.dtype}")
+        if isinstance(bins, _C.Tensor):
+            raise RuntimeError(f"torch.histogram: input tensor and bins tensors should have the same dtype, but "
+                               f"got input {input.dtype} and bins {bins.dtype}")
+        if range is not None and input.dtype != _C.bool:
+            info = _iinfo(input.dtype)
+            for v in range:
+                if not info.min <= v <= info.max:
+                    raise RuntimeError(f"histogram: value cannot be converted to type {input.dtype} without overflow")
+        kernel = "histogramdd" if range is None else "histogram_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype._torch_name}'")
     if isinstance(bins, _C.Tensor):
         edges = bins
         if edges.dim() != 1 or edges.numel() < 2:
@@ -349,7 +495,24 @@ def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: 
     if density:
         widths = edges[1:] - edges[:-1]
         hist = hist / (hist.sum() * widths)
+    inputs = [t for t in (input, weight, bins) if isinstance(t, _C.Tensor)]
+    if _C.is_grad_enabled() and any(t.requires_grad for t in inputs):
+        # torch's outputs join the graph and have no derivative: backward raises
+        hist, edges = _NoDerivative.apply("histogram", hist.detach(), edges.detach(), *inputs)
     return _rt.histogram(hist, edges)
+
+
+class _NoDerivative(_autograd.Function):
+    """Outputs that join the graph of `inputs` and raise in backward (torch has no derivative)."""
+
+    @staticmethod
+    def forward(ctx, op, hist, edges, *inputs):
+        ctx.op = op
+        return hist.clone(), edges.clone()
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError(f"the derivative for '{ctx.op}' is not implemented.")
 
 
 # ---- index and product constructions ----
@@ -369,6 +532,7 @@ def _tri_indices(row, col, offset, dtype, device, lower, op):
     return _C.stack([r[keep], c[keep]]).to(dtype)
 
 
+@_parsed("tril_indices", row="int", col="int", offset="int")
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, column) indices of the lower triangle of a row x col matrix, a 2 x N tensor in
     row-major order; `offset` moves the diagonal up (> 0) or down.
@@ -382,6 +546,7 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _tri_indices(row, col, offset, dtype or _C.int64, device, True, "tril_indices")
 
 
+@_parsed("triu_indices", row="int", col="int", offset="int")
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, column) indices of the upper triangle of a row x col matrix (see tril_indices).
 
@@ -394,6 +559,7 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _tri_indices(row, col, offset, dtype or _C.int64, device, False, "triu_indices")
 
 
+@_parsed("cartesian_prod", tensors="tensor")
 def cartesian_prod(*tensors):
     """Every combination of one element of each 1-D tensor, as rows (one tensor: itself).
 
@@ -415,6 +581,7 @@ def cartesian_prod(*tensors):
     return _C.stack([g.reshape(-1) for g in grids], 1)
 
 
+@_parsed("combinations", input="tensor", r="int", with_replacement="bool")
 def combinations(input, r=2, with_replacement=False):
     """The r-length combinations of the elements of a 1-D tensor, in order, as rows (Python's
     itertools.combinations, or combinations_with_replacement).
@@ -433,16 +600,26 @@ def combinations(input, r=2, with_replacement=False):
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    # the result indexes input (so it joins the graph even when empty, as torch's)
     if r == 0:
-        return _C.empty(0, dtype=input.dtype, device=input.device)
+        return input[_C.empty(0, dtype=_C.int64, device=input.device)]
+    n = input.shape[0]
+    if r > n and not with_replacement or n == 0:
+        return input[_C.empty((0, r), dtype=_C.int64, device=input.device)]
+    # the number of rows, from log-gamma (math.comb of a huge r would not finish)
+    top = n + r - 1 if with_replacement else n
+    log_rows = math.lgamma(top + 1) - math.lgamma(r + 1) - math.lgamma(top - r + 1)
+    if log_rows + math.log(r) > math.log(2**31):
+        raise RuntimeError(f"combinations: the combinations of {r} of {n} elements are too many to list")
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    rows = list(pick(range(input.shape[0]), r))
+    rows = list(pick(range(n), r))
     if not rows:
-        return _C.empty(0, r, dtype=input.dtype, device=input.device)
+        return input[_C.empty((0, r), dtype=_C.int64, device=input.device)]
     idx = _C.tensor(rows, dtype=_C.int64, device=input.device)
     return input[idx]
 
 
+@_parsed("block_diag", tensors="tensor")
 def block_diag(*tensors):
     """A block-diagonal matrix of the given tensors (0-d and 1-d ones count as 1 x n blocks).
 
@@ -478,6 +655,7 @@ def block_diag(*tensors):
     return _C.cat(row_parts, 0) if row_parts else out
 
 
+@_parsed("vander", x="tensor", N="int?", increasing="bool")
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of a 1-D tensor: columns x^(N-1), ..., x, 1 (reversed when
     `increasing`).
@@ -500,9 +678,9 @@ def vander(x, N=None, increasing=False):
         return _C.empty(x.shape[0], 0, dtype=dtype, device=x.device)
     cols = [_C.ones_like(x, dtype=dtype)]
     if n > 1:
-        xs = x.to(dtype).reshape(-1, 1).expand(x.shape[0], n - 1)
+        xs = x.to(dtype).reshape(x.shape[0], 1).expand(x.shape[0], n - 1)
         cols.append(_C.cumprod(xs, 1))
-    r = _C.cat([c.reshape(x.shape[0], -1) for c in cols], 1)
+    r = _C.cat([cols[0].reshape(x.shape[0], 1)] + cols[1:], 1)
     return r if increasing else r.flip(1)
 
 
@@ -526,6 +704,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 
 @takes_out("matrix_power")
+@_parsed("linalg.matrix_power", A="tensor", n="int")
 def matrix_power(A, n):
     """A square matrix (or each of a batch) to the integer power n, by repeated squaring; n < 0
     inverts first, n = 0 gives the identity.
@@ -543,11 +722,14 @@ def matrix_power(A, n):
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
                            f"{A.shape[-2] if A.dim() > 1 else ''} by {A.shape[-1] if A.dim() else ''} matrices")
     if n == 0:
-        eye = _C.eye(A.shape[-1], dtype=A.dtype, device=A.device)
-        return eye.expand(A.shape).clone() + A * 0 if A.requires_grad else eye.expand(A.shape).clone()
+        eye = _C.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape)
+        # where() keeps A in the graph with a zero gradient (A * 0 would turn an inf into nan)
+        return _C.where(_C.ones((), dtype=_C.bool), eye, A) if A.requires_grad else eye.clone()
     if n < 0:
         A = _C.inverse(A)
         n = -n
+    if n == 3:  # torch's order for a cube: (A @ A) @ A
+        return _C.matmul(_C.matmul(A, A), A)
     result = None
     base = A
     while n:
@@ -560,6 +742,7 @@ def matrix_power(A, n):
 
 
 @takes_out("matrix_exp")
+@_parsed("linalg.matrix_exp", A="tensor")
 def matrix_exp(A):
     """The matrix exponential of a square matrix (or each of a batch): scaling and squaring of a
     degree-18 Taylor polynomial, in the matrix's own precision.
@@ -579,6 +762,11 @@ def matrix_exp(A):
     n = A.shape[-1]
     if A.numel() == 0:
         return A.clone()
+    # float32 (and 16-bit) matrices are exponentiated in float64 (float32): the squarings amplify
+    # rounding errors, and torch's float32 result is that accurate
+    wider = {_C.float32: _C.float64, _C.float16: _C.float32, _C.bfloat16: _C.float32}.get(A.dtype)
+    if wider is not None:
+        return matrix_exp(A.to(wider)).to(A.dtype)
     # scale so that the 1-norm of each matrix is at most 1/2, then square back
     norm = float(_C.amax(A.detach().abs().sum(-2))) if A.device.type != "meta" else 1.0
     s = max(0, int(math.ceil(math.log2(norm))) + 1) if norm > 0.5 and math.isfinite(norm) else 0
@@ -594,6 +782,8 @@ def matrix_exp(A):
     return result
 
 
+@takes_out("renorm")
+@_parsed("renorm", input="tensor", p="number", dim="int", maxnorm="number")
 def renorm(input, p, dim, maxnorm):
     """Each slice along `dim` (a sub-tensor input.select(dim, i)) scaled down to p-norm at most
     `maxnorm`; slices already within it are unchanged.
@@ -613,7 +803,7 @@ def renorm(input, p, dim, maxnorm):
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     if input.dim() <= 1:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
-    d = dim % input.dim()
+    d = _wrap_dim(dim, input.dim(), "renorm")
     others = tuple(i for i in range(input.dim()) if i != d)
     norms = _C._linalg_vector_norm(input, p, others, True)
     factor = _C.where(norms > maxnorm, maxnorm / (norms + 1e-7), _C.ones((), dtype=input.dtype))
@@ -630,6 +820,7 @@ def _no_grad():
 
 
 @takes_out("mvlgamma", "cast")
+@_parsed("mvlgamma", input="tensor", p="int")
 def mvlgamma(input, p):
     """The multivariate log-gamma function of dimension p: sum over i < p of lgamma(x - i / 2),
     plus p (p - 1) / 4 log(pi).
@@ -642,6 +833,8 @@ def mvlgamma(input, p):
     _check_tensor(input, "mvlgamma")
     if isinstance(p, bool) or not isinstance(p, int):
         raise TypeError(f"mvlgamma(): argument 'p' must be int, not {type(p).__name__}")
+    if input.dtype == _C.bool:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     x = input if input.is_floating_point() else input.to(_C.get_default_dtype())
@@ -651,6 +844,7 @@ def mvlgamma(input, p):
 
 
 @takes_out("float_power", "cast")
+@_parsed("float_power", input="tensor_or_number", exponent="tensor_or_number")
 def float_power(input, exponent):
     """input ** exponent computed in float64 (either may be a number).
 
@@ -667,6 +861,7 @@ def float_power(input, exponent):
 
 
 @takes_out("ldexp", "cast")
+@_parsed("ldexp", input="tensor", other="tensor")
 def ldexp(input, other):
     """input * 2 ** other (float result).
 
@@ -677,9 +872,14 @@ def ldexp(input, other):
     """
     _check_tensor(input, "ldexp")
     _check_tensor(other, "ldexp", "other")
-    return _C.mul(input, _C.pow(2.0, other))
+    # the float dtype of input and other together (float16 with integer exponents stays float16)
+    dtype = _C.result_type(input, other)
+    if not dtype.is_floating_point:
+        dtype = _C.get_default_dtype()
+    return _C.mul(input.to(dtype), _C.pow(2.0, other.to(dtype)))
 
 
+@_parsed("frexp", input="tensor")
 def frexp(input, *, out=None):
     """The mantissa (in [0.5, 1) in magnitude) and exponent (int32) of each element: input =
     mantissa * 2 ** exponent; 0, inf and NaN give themselves and exponent 0.
@@ -704,10 +904,15 @@ def frexp(input, *, out=None):
         m = _C.copysign(a * _C.pow(2.0, -e), x)
         m = _C.where(finite, m, x)
         e = _C.where(finite, e, _C.zeros((), dtype=x.dtype))
+    if input.requires_grad and _C.is_grad_enabled():
+        # the mantissa is input * 2**-exponent: its gradient is grad * 2**-exponent, as torch's
+        scale = _C.pow(2.0, -e).to(input.dtype)
+        m = _C.where(finite, input * scale, input)
     r = _rt.frexp(m.to(input.dtype), e.to(_C.int32))
     return r if out is None else _C._write_out(out, r, "same", "frexp")
 
 
+@_parsed("positive", input="tensor")
 def positive(input):
     """Returns `input` itself (the unary plus); bool tensors raise, as in torch.
 
@@ -723,7 +928,8 @@ def positive(input):
     return input
 
 
-def rsub(input, other, *, alpha=1):
+@_parsed("rsub", input="tensor", other="tensor_or_number", alpha="number")
+def rsub(input, other, alpha=1):
     """other - alpha * input (sub with the operands swapped; `other` may be a number).
 
     Example::
@@ -742,3 +948,360 @@ def rsub(input, other, *, alpha=1):
     if isinstance(alpha, float) and not input.is_floating_point() and not isinstance(other, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     return _C.mul(input, alpha).__rsub__(other)
+
+
+# ---- torch's older linear-algebra names (torch.lu, torch.qr, ...) ----
+
+
+@takes_out("lu_unpack")
+@_parsed("lu_unpack", LU_data="tensor", LU_pivots="tensor", unpack_data="bool", unpack_pivots="bool")
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    """``(P, L, U)`` with ``A = P @ L @ U`` from the packed LU factorization that
+    :func:`ember.linalg.lu_factor` returns; without `unpack_data` L and U are empty, without
+    `unpack_pivots` P is.
+
+    Example::
+
+        >>> P, L, U = ember.lu_unpack(*ember.linalg.lu_factor(ember.tensor([[1., 2.], [3., 4.]])))
+        >>> P
+        tensor([[0., 1.],
+                [1., 0.]])
+    """
+    return _rt.lu_unpack(*_C._lu_unpack(LU_data, LU_pivots, unpack_data, unpack_pivots))
+
+
+@_parsed("lu", A="tensor", pivot="bool", get_infos="bool")
+def lu(A, pivot=True, get_infos=False, out=None):
+    """torch's older form of :func:`ember.linalg.lu_factor`: ``(LU, pivots)``, or
+    ``(LU, pivots, infos)`` with `get_infos` (a singular matrix raises only without it).
+
+    Example::
+
+        >>> LU, pivots = ember.lu(ember.tensor([[1., 2.], [3., 4.]]))
+        >>> pivots
+        tensor([2, 2], dtype=ember.int32)
+    """
+    # torch.lu factors singular matrices too (only linalg.lu_factor raises for them)
+    LU, pivots, info = _C._linalg_lu_factor_ex(A, pivot=pivot, check_errors=False, op="torch.lu")
+    result = _rt._lu_with_info(LU, pivots, info) if get_infos else (LU, pivots)
+    return result if out is None else _C._write_out(out, tuple(result), "same", "lu")
+
+
+@takes_out("lu_solve")
+@_parsed("lu_solve", b="tensor", LU_data="tensor", LU_pivots="tensor")
+def lu_solve(b, LU_data, LU_pivots):
+    """torch's older form of :func:`ember.linalg.lu_solve` (its arguments reversed): the solution
+    of ``A X = b`` from A's LU factorization.
+
+    Example::
+
+        >>> LU, pivots = ember.linalg.lu_factor(ember.tensor([[2., 1.], [4., 3.]]))
+        >>> ember.lu_solve(ember.tensor([[3.], [7.]]), LU, pivots)
+        tensor([[1.0000],
+                [1.0000]])
+    """
+    return _C._linalg_lu_solve(LU_data, LU_pivots, b)
+
+
+@takes_out("triangular_solve")
+@_parsed("triangular_solve", b="tensor", A="tensor", upper="bool", transpose="bool", unitriangular="bool")
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
+    """torch's older form of :func:`ember.linalg.solve_triangular`: ``(solution,
+    cloned_coefficient)`` with ``op(A) X = b``, op(A) being ``A.mT`` when `transpose`, and
+    `cloned_coefficient` a copy of A (broadcast to the batch).
+
+    Example::
+
+        >>> ember.triangular_solve(ember.tensor([[3.], [4.]]), ember.tensor([[2., 1.], [0., 4.]])).solution
+        tensor([[1.],
+                [1.]])
+    """
+    _check_tensor(b, "triangular_solve", "b")
+    _check_tensor(A, "triangular_solve", "A")
+    for t, name in ((b, "b"), (A, "A")):
+        if t.dim() < 2:
+            raise RuntimeError(f"torch.triangular_solve: The input tensor {name} must have at least 2 dimensions.")
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {b.dtype._torch_name} "
+                           f"and A of type {A.dtype._torch_name} instead.")
+    op_A = A.mT if transpose else A
+    X = _C._linalg_solve_triangular(op_A, b, upper=upper != transpose, unitriangular=unitriangular)
+    batch = X.shape[:-2]
+    coefficient = A.expand(batch + A.shape[-2:]).clone()
+    if b.requires_grad and not coefficient.requires_grad and _C.is_grad_enabled():
+        # torch's one node makes both outputs require grad: an empty sum (exactly 0) joins b's graph
+        coefficient = coefficient + b.reshape(-1)[:0].sum().to(coefficient.dtype)
+    return _rt.triangular_solve(X, coefficient)
+
+
+@_parsed("qr", input="tensor", some="bool")
+def qr(input, some=True, *, out=None):
+    """torch's older form of :func:`ember.linalg.qr`: the reduced QR factorization, or the
+    complete one when ``some=False``.
+
+    Example::
+
+        >>> Q, R = ember.qr(ember.tensor([[3., 0.], [4., 5.]]))
+        >>> R.abs()
+        tensor([[5., 4.],
+                [0., 3.]])
+    """
+    from . import linalg
+
+    return linalg.qr(input, mode="reduced" if some else "complete", out=out)
+
+
+@_parsed("svd", input="tensor", some="bool", compute_uv="bool")
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """torch's older form of :func:`ember.linalg.svd`: ``(U, S, V)`` with ``input = U diag(S) V^T``
+    (V, not Vh), reduced when `some`; without `compute_uv`, U and V are zero matrices.
+
+    Example::
+
+        >>> ember.svd(ember.tensor([[3., 0.], [0., 4.]])).S
+        tensor([4., 3.])
+    """
+    from . import linalg
+
+    _check_tensor(input, "svd")
+    if compute_uv:
+        U, S, Vh = linalg.svd(input, full_matrices=not some)
+        result = _rt.svd(U, S, Vh.mT)
+    else:
+        S = linalg.svdvals(input)
+        m, n = input.shape[-2:]
+        batch = tuple(input.shape[:-2])
+        U = _C.zeros(batch + (m, m if not some else min(m, n)), dtype=input.dtype, device=input.device)
+        V = _C.zeros(batch + (n, n if not some else min(m, n)), dtype=input.dtype, device=input.device)
+        result = _rt.svd(U, S, V)
+    return result if out is None else _rt.svd(*_C._write_out(out, tuple(result), "same", "svd"))
+
+
+@_parsed("pinverse", input="tensor", rcond="number")
+def pinverse(input, rcond=1e-15):
+    """The pseudo-inverse, with singular values below ``rcond`` times the largest taken as zero
+    (:func:`ember.linalg.pinv` with ``rtol=rcond``).
+
+    Example::
+
+        >>> ember.pinverse(ember.tensor([[2., 0.], [0., 0.]]))
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.0000]])
+    """
+    from . import linalg
+
+    return linalg.pinv(input, rtol=rcond)
+
+
+@_parsed("dist", input="tensor", other="tensor", p="number")
+def dist(input, other, p=2):
+    """The p-norm of ``input - other`` (broadcast), as a 0-d tensor.
+
+    Example::
+
+        >>> ember.dist(ember.tensor([1., 2.]), ember.tensor([4., 6.]))
+        tensor(5.)
+    """
+    _check_tensor(input, "dist")
+    _check_tensor(other, "dist", "other")
+    return _C._linalg_vector_norm(input - other, p, None, False)
+
+
+# ---- views, copies and predicates torch has for every tensor ----
+
+
+@_parsed("ravel", input="tensor")
+def ravel(input):
+    """The elements as a 1-D tensor (a view when the layout allows, else a copy).
+
+    Example::
+
+        >>> ember.ravel(ember.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
+    _check_tensor(input, "ravel")
+    return input.reshape(-1)
+
+
+@takes_out("narrow_copy")
+@_parsed("narrow_copy", input="tensor", dim="int", start="int", length="int")
+def narrow_copy(input, dim, start, length):
+    """A contiguous copy of ``input.narrow(dim, start, length)``.
+
+    Example::
+
+        >>> ember.narrow_copy(ember.arange(5), 0, 1, 2)
+        tensor([1, 2])
+    """
+    _check_tensor(input, "narrow_copy")
+    if not -max(input.dim(), 1) <= dim < max(input.dim(), 1):
+        raise RuntimeError(f"narrow_copy: Expected dim < {input.dim()} (the input's dimensions), but got {dim}")
+    view = input.narrow(dim, start, length)
+    return view.clone() if view.is_contiguous() else view.contiguous()
+
+
+@_parsed("adjoint", input="tensor")
+def adjoint(input):
+    """The conjugate transpose of the last two dims (``mT`` for real tensors): a view.
+
+    Example::
+
+        >>> ember.adjoint(ember.tensor([[1, 2], [3, 4]]))
+        tensor([[1, 3],
+                [2, 4]])
+    """
+    _check_tensor(input, "adjoint")
+    if input.dim() == 1:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return input.mT if input.dim() else input
+
+
+def is_nonzero(input):
+    """Whether a single-element tensor is nonzero; more or fewer elements raise.
+
+    Example::
+
+        >>> ember.is_nonzero(ember.tensor([0.5]))
+        True
+    """
+    _check_tensor(input, "is_nonzero")
+    if input.numel() == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if input.numel() > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())
+
+
+def is_same_size(input, other):
+    """Whether two tensors have the same shape.
+
+    Example::
+
+        >>> ember.is_same_size(ember.zeros(2, 3), ember.ones(2, 3))
+        True
+    """
+    _check_tensor(input, "is_same_size")
+    _check_tensor(other, "is_same_size", "other")
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def is_signed(input):
+    """Whether the tensor's dtype is signed (every dtype but uint8 and bool here).
+
+    Example::
+
+        >>> ember.is_signed(ember.tensor([1], dtype=ember.uint8))
+        False
+    """
+    _check_tensor(input, "is_signed")
+    return input.dtype.is_signed
+
+
+def is_complex(input):
+    """Whether the tensor's dtype is complex: ember has no complex dtypes, so always False.
+
+    Example::
+
+        >>> ember.is_complex(ember.zeros(2))
+        False
+    """
+    _check_tensor(input, "is_complex")
+    return False
+
+
+def is_conj(input):
+    """Whether the tensor is a lazily conjugated view: never, for real tensors.
+
+    Example::
+
+        >>> ember.is_conj(ember.zeros(2))
+        False
+    """
+    _check_tensor(input, "is_conj")
+    return False
+
+
+def is_neg(input):
+    """Whether the tensor is a lazily negated view: never in ember.
+
+    Example::
+
+        >>> ember.is_neg(ember.zeros(2))
+        False
+    """
+    _check_tensor(input, "is_neg")
+    return False
+
+
+def conj(input):
+    """The complex conjugate: the tensor itself for real dtypes.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2.])
+        >>> ember.conj(x) is x
+        True
+    """
+    _check_tensor(input, "conj")
+    return input
+
+
+@takes_out("conj_physical")
+def conj_physical(input):
+    """The complex conjugate, materialized: the tensor itself for real dtypes, as torch.
+
+    Example::
+
+        >>> ember.conj_physical(ember.tensor([1., -2.]))
+        tensor([ 1., -2.])
+    """
+    _check_tensor(input, "conj_physical")
+    return input
+
+
+def resolve_conj(input):
+    """The tensor with a lazy conjugation applied: the tensor itself in ember.
+
+    Example::
+
+        >>> ember.resolve_conj(ember.tensor([1.]))
+        tensor([1.])
+    """
+    _check_tensor(input, "resolve_conj")
+    return input
+
+
+def resolve_neg(input):
+    """The tensor with a lazy negation applied: the tensor itself in ember.
+
+    Example::
+
+        >>> ember.resolve_neg(ember.tensor([1.]))
+        tensor([1.])
+    """
+    _check_tensor(input, "resolve_neg")
+    return input
+
+
+def real(input):
+    """The real part: the tensor itself for real dtypes.
+
+    Example::
+
+        >>> ember.real(ember.tensor([1., 2.]))
+        tensor([1., 2.])
+    """
+    _check_tensor(input, "real")
+    return input
+
+
+def isreal(input):
+    """Where the tensor's elements are real: everywhere, for real dtypes.
+
+    Example::
+
+        >>> ember.isreal(ember.tensor([1., float('nan')]))
+        tensor([True, True])
+    """
+    _check_tensor(input, "isreal")
+    return _C.ones(input.shape, dtype=_C.bool, device=input.device)

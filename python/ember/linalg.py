@@ -21,7 +21,7 @@ from ._out import takes_out
 __all__ = [
     "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve", "cholesky",
     "cholesky_ex", "qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "lstsq", "matrix_rank", "matmul",
-    "vecdot",
+    "vecdot", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve_triangular",
 ]
 
 _FLOATS = ("float32", "float64")
@@ -80,12 +80,9 @@ def _check_float(A, op, low_ok=True):
     _check_tensor(A, op)
     name = _dtype_name(A)
     if not A.is_floating_point():
-        torch_names = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                       "bool": "Bool"}
-        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {torch_names[name]}")
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {A.dtype._torch_name}")
     if not low_ok and name not in _FLOATS:
-        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got "
-                           f"{'Half' if name == 'float16' else 'BFloat16'}")
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {A.dtype._torch_name}")
 
 
 def _to_last(A, d0, d1):
@@ -237,7 +234,84 @@ def solve(A, B, *, left=True):
     return _C._linalg_solve(A, B, left=left)
 
 
+@takes_out("linalg.solve_triangular")
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """The solution X of ``A X = B`` (``X A = B`` when ``left=False``) for a triangular `A`: only
+    its upper (``upper=True``) or lower triangle is read, and its diagonal is taken as ones when
+    ``unitriangular``. Batch dims broadcast; a zero on the diagonal gives inf or nan, not an error.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [0., 4.]])
+        >>> ember.linalg.solve_triangular(A, ember.tensor([[3.], [4.]]), upper=True)
+        tensor([[1.],
+                [1.]])
+    """
+    return _C._linalg_solve_triangular(A, B, upper=upper, left=left, unitriangular=unitriangular)
+
+
+@takes_out("linalg.lu_solve")
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    """The solution X of ``A X = B`` (``X A = B`` when ``left=False``; ``A^T`` for `A` when
+    ``adjoint``) from `A`'s LU factorization ``(LU, pivots)`` as :func:`lu_factor` returns it.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [4., 3.]])
+        >>> LU, pivots = ember.linalg.lu_factor(A)
+        >>> ember.linalg.lu_solve(LU, pivots, ember.tensor([[3.], [7.]]))
+        tensor([[1.0000],
+                [1.0000]])
+    """
+    return _C._linalg_lu_solve(LU, pivots, B, left=left, adjoint=adjoint)
+
+
 # ---- factorizations ----
+
+
+@takes_out("linalg.lu_factor_ex")
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
+    """The LU factorization of :func:`lu_factor` with LAPACK's info (``k > 0`` where ``U[k-1, k-1]``
+    is zero): a singular matrix raises only with ``check_errors=True``.
+
+    Example::
+
+        >>> ember.linalg.lu_factor_ex(ember.zeros(2, 2)).info
+        tensor(1, dtype=ember.int32)
+    """
+    return _rt.linalg_lu_factor_ex(*_C._linalg_lu_factor_ex(A, pivot=pivot, check_errors=check_errors,
+                                                             op="torch.linalg.lu_factor_ex"))
+
+
+@takes_out("linalg.lu_factor")
+def lu_factor(A, *, pivot=True):
+    """The LU factorization with partial pivoting ``A = P L U`` packed as ``(LU, pivots)``: L's
+    strict lower and U's upper triangle in one matrix, and LAPACK's 1-based int32 row swaps. A
+    singular matrix raises (use :func:`lu_factor_ex` or :func:`lu` to factor it anyway).
+
+    Example::
+
+        >>> LU, pivots = ember.linalg.lu_factor(ember.tensor([[1., 2.], [3., 4.]]))
+        >>> pivots
+        tensor([2, 2], dtype=ember.int32)
+    """
+    LU, pivots, _ = _C._linalg_lu_factor_ex(A, pivot=pivot, check_errors=True, op="torch.linalg.lu_factor")
+    return _rt.linalg_lu_factor(LU, pivots)
+
+
+@takes_out("linalg.lu")
+def lu(A, *, pivot=True):
+    """The LU factorization with partial pivoting ``A = P @ L @ U`` of a matrix (square or not, or
+    a batch of them): P a permutation matrix, L unit lower and U upper triangular.
+
+    Example::
+
+        >>> P, L, U = ember.linalg.lu(ember.tensor([[1., 2.], [3., 4.]]))
+        >>> U
+        tensor([[3.0000, 4.0000],
+                [0.0000, 0.6667]])
+    """
+    return _rt.linalg_lu(*_C._linalg_lu(A, pivot=pivot))
 
 
 @takes_out("linalg.cholesky_ex")
@@ -361,9 +435,7 @@ def _is_zero(v):
 def _check_pinv_input(A, op):
     _check_tensor(A, op.replace(".", "_"))
     if A.dim() < 2 or _dtype_name(A) not in _FLOATS:
-        t = {"float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
-             "int8": "Char", "uint8": "Byte", "bool": "Bool", "float32": "Float", "float64": "Double"}
-        raise RuntimeError(f"{op}({t[_dtype_name(A)]}{list(A.shape)}): expected a tensor with 2 or more "
+        raise RuntimeError(f"{op}({A.dtype._torch_name}{list(A.shape)}): expected a tensor with 2 or more "
                            "dimensions of float, double, cfloat or cdouble types")
 
 

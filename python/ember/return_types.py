@@ -14,8 +14,16 @@ linalg_qr = namedtuple("linalg_qr", ["Q", "R"])
 linalg_svd = namedtuple("linalg_svd", ["U", "S", "Vh"])
 linalg_eigh = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 linalg_lstsq = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+linalg_lu_factor = namedtuple("linalg_lu_factor", ["LU", "pivots"])
+linalg_lu_factor_ex = namedtuple("linalg_lu_factor_ex", ["LU", "pivots", "info"])
+linalg_lu = namedtuple("linalg_lu", ["P", "L", "U"])
+lu_unpack = namedtuple("lu_unpack", ["P", "L", "U"])
+_lu_with_info = namedtuple("_lu_with_info", ["LU", "pivots", "info"])
+triangular_solve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+svd = namedtuple("svd", ["U", "S", "V"])
 for _t in (slogdet, linalg_slogdet, linalg_inv_ex, linalg_cholesky_ex, linalg_qr, linalg_svd, linalg_eigh,
-           linalg_lstsq):
+           linalg_lstsq, linalg_lu_factor, linalg_lu_factor_ex, linalg_lu, lu_unpack, _lu_with_info,
+           triangular_solve, svd):
     _t.__module__ = "ember.return_types"
 del _t
 # sorting, selection and scans

@@ -200,6 +200,89 @@ def _vnorm_samples(op, make):
     yield SampleInput((make((2, 3)),), {"ord": np.inf, "dim": (0, 1), "keepdim": True}, "inf")
 
 
+def _tri_samples(op, make):
+    for upper in (True, False):
+        yield SampleInput((_dominant(make, (3, 3)), make((3, 2))), {"upper": upper}, f"upper={upper}")
+        yield SampleInput((_dominant(make, (3, 3)), make((2, 3))), {"upper": upper, "left": False},
+                          f"left=False upper={upper}")
+    yield SampleInput((_dominant(make, (2, 1, 3, 3)), make((4, 3, 2))), {"upper": False}, "broadcast batch")
+    yield SampleInput((_dominant(make, (3, 3)), make((3, 4))), {"upper": True, "unitriangular": True}, "unitriangular")
+    yield SampleInput((_dominant(make, (2, 3, 3)), make((2, 2, 3))),
+                      {"upper": False, "left": False, "unitriangular": True}, "left=False unitriangular")
+    yield SampleInput((_dominant(make, (0, 0)), make((0, 2))), {"upper": True}, "empty")
+    yield SampleInput((_dominant(make, (3, 3)), make((3, 0))), {"upper": True}, "no columns")
+
+
+def _tri_errors(make):
+    yield ErrorInput(SampleInput((make((3, 3)), make((3,))), {"upper": True}), RuntimeError)
+    yield ErrorInput(SampleInput((make((3, 4)), make((3, 2))), {"upper": True}), RuntimeError)
+    yield ErrorInput(SampleInput((make((3, 3)), make((4, 2))), {"upper": True}), RuntimeError)
+    yield ErrorInput(SampleInput((make((3, 3)), make((3, 2))), {"upper": True, "left": False}), RuntimeError)
+    yield ErrorInput(SampleInput((TArg(np.ones((3, 3), np.int64), "int64"), make((3, 2))), {"upper": True}),
+                     NotImplementedError)
+
+
+LU_SHAPES = [(3, 3), (2, 4, 4), (4, 3), (3, 5), (2, 1, 4, 2), (1, 1), (0, 0), (0, 3), (3, 0)]
+
+
+def _lu_samples(op, make):
+    for s in LU_SHAPES:
+        yield SampleInput((make(s),), {}, str(s))
+
+
+def _lu_errors(make):
+    yield ErrorInput(SampleInput((make((3,)),)), RuntimeError)
+    yield ErrorInput(SampleInput((TArg(np.ones((3, 3), np.int64), "int64"),)), NotImplementedError)
+    yield ErrorInput(SampleInput((make((3, 3)),), {"pivot": False}), RuntimeError)
+
+
+def _lu_factor_errors(make):
+    yield from _lu_errors(make)
+    yield ErrorInput(SampleInput((TArg(np.zeros((2, 3, 3), np.float32), "float32"),)), RuntimeError)
+
+
+def _lu_solve_samples(op, make):
+    yield SampleInput((_dominant(make, (3, 3)), make((3, 2))), {}, "matrix B")
+    yield SampleInput((_dominant(make, (3, 3)), make((3, 2))), {"adjoint": True}, "adjoint")
+    yield SampleInput((_dominant(make, (3, 3)), make((2, 3))), {"left": False}, "left=False")
+    yield SampleInput((_dominant(make, (3, 3)), make((2, 3))), {"left": False, "adjoint": True}, "left=False adjoint")
+    yield SampleInput((_dominant(make, (2, 3, 3)), make((4, 1, 3, 2))), {}, "broadcast batch")
+    yield SampleInput((_dominant(make, (2, 3, 3)), make((2, 3, 1))), {}, "batch of columns")
+    yield SampleInput((_dominant(make, (0, 0)), make((0, 2))), {}, "empty")
+
+
+def _lu_solve(lib, a, b, **k):
+    LU, pivots = lib.linalg.lu_factor(a)
+    return lib.linalg.lu_solve(LU, pivots, b, **k)
+
+
+def _chol_factor(lib, a, upper=False):
+    """A well-conditioned triangular factor made from a: its triangle plus a large diagonal (the
+    factor's other triangle is never read, so both libraries' gradients see only the triangle)."""
+    n = a.shape[-1]
+    t = a.triu() if upper else a.tril()
+    return t + lib.eye(n, dtype=a.dtype) * (3 * n)
+
+
+def _chol_solve_samples(op, make):
+    yield SampleInput((make((3, 2)), make((3, 3))), {}, "lower")
+    yield SampleInput((make((3, 2)), make((3, 3))), {"upper": True}, "upper")
+    yield SampleInput((make((2, 1, 3, 2)), make((4, 3, 3))), {}, "broadcast batch")
+    yield SampleInput((make((0, 2)), make((0, 0))), {}, "empty")
+
+
+def _chol_solve_errors(make):
+    yield ErrorInput(SampleInput((make((3,)), make((3, 3)))), RuntimeError)
+    yield ErrorInput(SampleInput((make((2, 2)), make((3, 3)))), RuntimeError)
+    yield ErrorInput(SampleInput((make((3, 2), dtype="float64"), make((3, 3)))), RuntimeError)
+
+
+def _chol_inverse_samples(op, make):
+    for s in [(3, 3), (2, 4, 4), (1, 1), (0, 0)]:
+        for upper in (False, True):
+            yield SampleInput((make(s),), {"upper": upper}, f"{s} upper={upper}")
+
+
 def _row(variant, op, ref=None, samples=_square_samples, diff=True, errors=None, **kw):
     return OpInfo(
         name="linalg", variant=variant, op=op, ref=ref, dtypes=F, sample_inputs=samples,
@@ -264,7 +347,39 @@ LAPACK_ROWS = [
          samples=lambda op, make: [SampleInput((make((2, 3, 4)), make((4, 2))), {}, "batched"),
                                    SampleInput((make((2, 3)), make((3, 2))), {}, "small")],
          dtypes_complete=False),
+    _row("solve_triangular", lambda lib, a, b, **k: lib.linalg.solve_triangular(a, b, **k), samples=_tri_samples,
+         errors=_tri_errors),
+    _row("lu_factor", lambda lib, a, **k: tuple(lib.linalg.lu_factor(a, **k)), samples=_lu_samples,
+         errors=_lu_factor_errors),
+    _row("lu_factor_ex", lambda lib, a: tuple(lib.linalg.lu_factor_ex(a)), samples=_lu_samples, diff=False),
+    # P is not differentiable (a permutation): the gradient rows take L and U
+    _row("lu", lambda lib, a, **k: tuple(lib.linalg.lu(a, **k))[1:], samples=_lu_samples, errors=_lu_errors),
+    _row("lu_all", lambda lib, a: tuple(lib.linalg.lu(a)), samples=_lu_samples, diff=False),
+    _row("lu_solve", _lu_solve, samples=_lu_solve_samples),
     # torch's top-level aliases (functions and Tensor methods)
+    OpInfo(name="cholesky_solve", op=lambda lib, b, a, upper=False: lib.cholesky_solve(b, _chol_factor(lib, a, upper),
+                                                                                      upper),
+           ref=None, dtypes=F, sample_inputs=_chol_solve_samples, differentiable=True, tol=dict(TOL),
+           error_inputs=_chol_solve_errors, method=False),
+    OpInfo(name="cholesky_inverse", op=lambda lib, a, upper=False: lib.cholesky_inverse(_chol_factor(lib, a, upper),
+                                                                                      upper),
+           ref=None, dtypes=F, sample_inputs=_chol_inverse_samples, differentiable=True, tol=dict(TOL), method=False),
+    OpInfo(name="lu_unpack", op=lambda lib, a: tuple(lib.lu_unpack(*lib.linalg.lu_factor(a)))[1:], ref=None,
+           dtypes=F, sample_inputs=_lu_samples, differentiable=True, tol=dict(TOL), method=False),
+    OpInfo(name="lu_unpack", variant="all", op=lambda lib, a: tuple(lib.lu_unpack(*lib.linalg.lu_factor(a))),
+           ref=None, dtypes=F, sample_inputs=_lu_samples, tol=dict(TOL), method=False),
+    OpInfo(name="lu", op=lambda lib, a: tuple(lib.lu(a)), ref=None, dtypes=F, sample_inputs=_lu_samples,
+           differentiable=True, tol=dict(TOL)),
+    OpInfo(name="lu_solve", op=lambda lib, a, b: lib.lu_solve(b, *lib.linalg.lu_factor(a)), ref=None, dtypes=F,
+           sample_inputs=lambda op, make: [s for s in _lu_solve_samples(op, make) if not s.kwargs],
+           differentiable=True, tol=dict(TOL), method=False),
+    OpInfo(name="triangular_solve", op=lambda lib, b, a, **k: tuple(lib.triangular_solve(b, a, **k)), ref=None,
+           dtypes=F, differentiable=True, tol=dict(TOL),
+           sample_inputs=lambda op, make: [
+               SampleInput((make((3, 2)), _dominant(make, (3, 3))), {}, "upper"),
+               SampleInput((make((3, 2)), _dominant(make, (2, 3, 3))), {"upper": False, "transpose": True},
+                           "lower transposed"),
+               SampleInput((make((2, 3, 2)), _dominant(make, (3, 3))), {"unitriangular": True}, "unit broadcast")]),
     OpInfo(name="det", op=lambda lib, a: lib.det(a), ref=_np_det, dtypes=F, sample_inputs=_square_samples,
            differentiable=True, tol=dict(TOL), error_inputs=_square_errors),
     OpInfo(name="logdet", op=lambda lib, a: lib.logdet(a), ref=None, dtypes=F, sample_inputs=_spd_samples,

@@ -209,3 +209,19 @@ def test_out_arguments():
     h = (ember.empty(0, dtype=ember.float64), ember.empty(0, dtype=ember.float64))
     r = ember.histogram(x, 3, out=h)
     assert r.hist is h[0] and r.bin_edges is h[1]
+
+
+def test_ldexp_gradient_with_negative_integer_exponents():
+    # torch gives 0 here (it computes 2**e in integers for the gradient); the derivative is 2**e
+    x = ember.ones(3, dtype=ember.float64, requires_grad=True)
+    ember.ldexp(x, ember.tensor([-2, 0, 3])).sum().backward()
+    assert x.grad.tolist() == [0.25, 1.0, 8.0]
+    assert ember.ldexp(ember.ones(2, dtype=ember.float16), ember.tensor([1, 2])).dtype == ember.float16
+
+
+def test_frexp_mantissa_is_differentiable():
+    x = ember.tensor([8.0, 0.75, 0.0], dtype=ember.float64, requires_grad=True)
+    m, e = ember.frexp(x)
+    assert m.requires_grad and not e.requires_grad
+    m.sum().backward()
+    assert x.grad.tolist() == [2.0**-4, 1.0, 1.0]

@@ -814,6 +814,11 @@ NOT_OPS = {
     "_linalg_svd",
     "_linalg_eigh",
     "_linalg_lstsq",
+    "_linalg_lu",
+    "_linalg_lu_factor_ex",
+    "_linalg_lu_solve",
+    "_linalg_solve_triangular",
+    "_lu_unpack",
     # native kernel behind ember.linalg.vector_norm: its row is norm.vector_norm (op_db_sort_reduce)
     "_linalg_vector_norm",
     # native half of ember.nn.functional.pad (rows "nn.functional.pad" in op_db_shape_ops.py)
@@ -833,6 +838,30 @@ NOT_OPS = {
 
 # Tensor attributes that are not ops: geometry, metadata, conversion to Python/NumPy, devices, RNG.
 NOT_TENSOR_OPS = {
+    # factories, predicates and real-dtype identities (test_tensor_conveniences.py)
+    "new_empty",
+    "new_empty_strided",
+    "new_full",
+    "new_ones",
+    "new_tensor",
+    "new_zeros",
+    "get_device",
+    "is_conj",
+    "is_neg",
+    "is_nonzero",
+    "is_same_size",
+    "real",
+    "imag",
+    "H",
+    "mH",
+    # torch's own in-place rules (float_power_'s base must be float64, cumsum_'s dtype= must be
+    # self's): test_tensor_conveniences.py
+    "float_power_",
+    "cumsum_",
+    "cumprod_",
+    # defined up to signs: the rows of ember.qr / ember.svd normalize them (op_db_composite.py)
+    "qr",
+    "svd",
     "shape",
     "size",
     "stride",

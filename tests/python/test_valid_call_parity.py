@@ -313,3 +313,38 @@ def test_addr_with_beta_zero_keeps_input_in_the_graph():
     assert r.requires_grad and r.tolist() == [[1.0, 1.0], [1.0, 1.0]]  # NaN input ignored
     r.sum().backward()
     assert x.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+
+
+# ---- found by the differential fuzzer (tests/python/differential.py) ----
+
+
+def test_lerp_with_a_0d_weight_casts_into_out():
+    # a 0-d weight takes torch's Scalar overload, which casts; a weight with dims must match exactly
+    out = ember.empty((), dtype=ember.float16)
+    assert ember.lerp(ember.ones(()), ember.zeros(()), ember.tensor(0.5), out=out) is out and out.item() == 0.5
+    out3 = ember.empty(3, dtype=ember.float64)
+    ember.lerp(ember.ones(3), ember.zeros(3), ember.tensor(0.25), out=out3)
+    assert out3.tolist() == [0.75] * 3
+    with pytest.raises(RuntimeError, match="Found dtype Half but expected Float"):
+        ember.lerp(ember.ones(3), ember.zeros(3), ember.full((3,), 0.5), out=ember.empty(3, dtype=ember.float16))
+
+
+def test_comparison_in_place_joins_the_graph_with_a_zero_gradient():
+    y = ember.ones(2, requires_grad=True)
+    x = ember.zeros(2).lt_(y)
+    assert x.requires_grad and x.tolist() == [1.0, 1.0] and x.grad_fn.name() == "LtBackward1"
+    (x * 3).sum().backward()
+    assert y.grad.tolist() == [0.0, 0.0]
+    assert not ember.zeros(2, dtype=ember.int64).ge_(ember.ones(2)).requires_grad
+
+
+def test_var_unbiased_overload_takes_no_keepdim():
+    for f in (ember.var, ember.std, ember.var_mean, ember.std_mean):
+        with pytest.raises(TypeError):
+            f(ember.ones(3), False, keepdim=True)
+        with pytest.raises(TypeError):
+            f(ember.ones(3), True, True)
+    assert ember.var(ember.ones(3), False).item() == 0.0
+    assert ember.var(ember.arange(4.0), 0, False, True).shape == (1,)
+    with pytest.raises(TypeError, match="keepdim"):
+        ember.var(ember.ones(3), 0, keepdim=1)

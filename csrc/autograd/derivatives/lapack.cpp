@@ -5,6 +5,7 @@
 #include "autograd/derivatives/common.h"
 #include "autograd/function.h"
 #include "ops/lapack.h"
+#include "ops/shape_ops.h"
 
 namespace ember::autograd {
 
@@ -217,6 +218,70 @@ struct EighBackward : Node {
   }
 };
 
+struct SolveTriangularBackward : Node {
+  SavedTensor A, X;
+  bool upper = false, unit = false;
+  std::string name() const override { return "LinalgSolveTriangularBackward0"; }
+  bool release_saved() override {
+    bool any = A.reset();
+    return X.reset() || any;
+  }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    auto self = shared_from_this();
+    // X = A^{-1} B: gB = A^{-T} g, gA = -gB X^T on the triangle A's values were read from
+    Tensor gB = linalg_solve_triangular(mT(A.unpack(self)), grads[0], !upper, true, unit);
+    Tensor gA;
+    if (next_edges[0].valid()) {
+      Tensor full = neg(mm(gB, mT(X.unpack(self))));
+      gA = upper ? triu(full, unit ? 1 : 0) : tril(full, unit ? -1 : 0);
+    }
+    return {gA, gB};
+  }
+};
+
+// L^{-T} M for unit lower-triangular L; M U^{-T} for upper-triangular U.
+Tensor unit_lower_inv_t_times(const Tensor& L, const Tensor& M) { return linalg_solve_triangular(mT(L), M, true, true, true); }
+Tensor times_upper_inv_t(const Tensor& M, const Tensor& U) { return mT(linalg_solve_triangular(U, mT(M), true, true, false)); }
+
+struct LuFactorBackward : Node {
+  SavedTensor LU, pivots;
+  std::string name() const override { return "LinalgLuFactorExBackward0"; }
+  bool release_saved() override {
+    bool any = LU.reset();
+    return pivots.reset() || any;
+  }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    auto self = shared_from_this();
+    Tensor lu = LU.unpack(self), piv = pivots.unpack(self), g = grads[0];
+    const int64_t m = lu.size(-2), n = lu.size(-1), k = std::min(m, n);
+    if (lu.numel() == 0) return {zeros(lu.sizes(), lu.dtype(), lu.device())};
+    // P^T A = L U with L (m x k) unit lower and U (k x n) upper; A's square head A1 = L1 U1.
+    // dA' = dL U + L dU gives, on the square head, gA1 = L1^{-T} (tril(L1^T gL1, -1) +
+    // triu(gU1 U1^T)) U1^{-T}. A wide A's extra columns are U2 = L1^{-1} A2 (gA2 = L1^{-T} gU2, and
+    // L1 gets -L1^{-T} gU2 U2^T); a tall A's extra rows are L2 = A2 U1^{-1} (gA2 = gL2 U1^{-T},
+    // and U1 gets -L2^T gL2 U1^{-T}).
+    Tensor L = add(tril(narrow(lu, -1, 0, k), -1), eye(m, k, lu.dtype(), lu.device()));
+    Tensor U = triu(narrow(lu, -2, 0, k), 0);
+    Tensor gL = tril(narrow(g, -1, 0, k), -1), gU = triu(narrow(g, -2, 0, k), 0);
+    Tensor L1 = narrow(L, -2, 0, k), U1 = narrow(U, -1, 0, k);
+    Tensor X = mm(mT(L1), narrow(gL, -2, 0, k)), Y = mm(narrow(gU, -1, 0, k), mT(U1));
+    Tensor gU2, gL2;
+    if (n > k) {
+      gU2 = narrow(gU, -1, k, n - k);
+      X = sub(X, mm(gU2, mT(narrow(U, -1, k, n - k))));
+    }
+    if (m > k) {
+      gL2 = narrow(gL, -2, k, m - k);
+      Y = sub(Y, mm(mT(narrow(L, -2, k, m - k)), gL2));
+    }
+    Tensor G = times_upper_inv_t(unit_lower_inv_t_times(L1, add(tril(X, -1), triu(Y, 0))), U1);
+    if (n > k) G = cat({G, unit_lower_inv_t_times(L1, gU2)}, -1);
+    if (m > k) G = cat({G, times_upper_inv_t(gL2, U1)}, -2);
+    // A = P (P^T A): row j of A is row inverse[j] of P^T A
+    return {take_rows(G, lu_pivots_permutation(piv, m, true))};
+  }
+};
+
 }  // namespace
 
 // Outputs are saved after set_history: a saved output re-attaches its history on unpack (double
@@ -283,6 +348,22 @@ void record_linalg_eigh(const Tensor& A, const Tensor& L, const Tensor& V) {
   set_history(V, node, 1);
   node->L = SavedTensor(L, true);
   node->V = SavedTensor(V, true);
+}
+
+void record_solve_triangular(const Tensor& A, const Tensor& B, const Tensor& X, bool upper, bool unitriangular) {
+  auto node = make_node<SolveTriangularBackward>({&A, &B});
+  node->upper = upper;
+  node->unit = unitriangular;
+  node->A = SavedTensor(A, false);
+  set_history(X, node);
+  node->X = SavedTensor(X, true);
+}
+
+void record_lu_factor(const Tensor& A, const Tensor& LU, const Tensor& pivots) {
+  auto node = make_node<LuFactorBackward>({&A});
+  set_history(LU, node, 0);
+  node->LU = SavedTensor(LU, true);
+  node->pivots = SavedTensor(pivots, false);
 }
 
 }  // namespace ember::autograd

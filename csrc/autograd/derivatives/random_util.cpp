@@ -29,9 +29,14 @@ struct DropoutBackward : Node {
 
 struct ZeroGradBackward : Node {
   std::string node_name;
-  Shape sizes;
+  std::vector<Shape> sizes;  // per input
+  std::vector<ScalarType> dtypes;
   std::string name() const override { return node_name; }
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override { return {zeros(sizes, grads[0].dtype(), grads[0].device())}; }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    std::vector<Tensor> out;
+    for (size_t i = 0; i < sizes.size(); ++i) out.push_back(zeros(sizes[i], dtypes[i], grads[0].device()));
+    return out;
+  }
 };
 
 struct CdistBackward : Node {
@@ -111,7 +116,18 @@ void record_dropout(const Tensor& x, const Tensor& mask, double scale, const Ten
 void record_zero_grad(const Tensor& x, const Tensor& out, const char* node_name) {
   auto node = make_node<ZeroGradBackward>({&x});
   node->node_name = node_name;
-  node->sizes = x.sizes();
+  node->sizes = {x.sizes()};
+  node->dtypes = {x.dtype()};
+  set_history(out, node);
+}
+
+void record_zero_grads(const std::vector<Tensor>& inputs, const Tensor& out, const std::string& node_name) {
+  auto node = make_node_list<ZeroGradBackward>(inputs);
+  node->node_name = node_name;
+  for (const Tensor& t : inputs) {
+    node->sizes.push_back(t.sizes());
+    node->dtypes.push_back(is_floating(t.dtype()) ? t.dtype() : out.dtype());
+  }
   set_history(out, node);
 }
 
