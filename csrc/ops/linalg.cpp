@@ -340,10 +340,18 @@ Tensor addr(const Tensor& input, const Tensor& v1, const Tensor& v2, const Scala
   return binary(BinaryOp::Add, in, r);
 }
 
-Tensor tensordot(const Tensor& a, const Tensor& b, std::vector<int64_t> dims_a, std::vector<int64_t> dims_b) {
+Tensor tensordot(const Tensor& a_in, const Tensor& b_in, std::vector<int64_t> dims_a, std::vector<int64_t> dims_b) {
   EMBER_CHECK(dims_a.size() == dims_b.size(), Runtime, "tensordot: both dimension lists should have same length");
-  EMBER_CHECK(a.dtype() == b.dtype(), Runtime, "tensordot: both inputs should have same dtype, but got ",
-              dtype_name(a.dtype()), " and ", dtype_name(b.dtype()));
+  EMBER_CHECK(a_in.dtype() == b_in.dtype(), Runtime, "tensordot: both inputs should have same dtype, but got ",
+              dtype_name(a_in.dtype()), " and ", dtype_name(b_in.dtype()));
+  // a contracted dim of size 1 broadcasts, as torch's: the other operand is summed over its dim
+  Tensor a = a_in, b = b_in;
+  for (size_t i = 0; i < dims_a.size(); ++i) {
+    const int64_t da = wrap_dim(dims_a[i], a.dim(), false), db = wrap_dim(dims_b[i], b.dim(), false);
+    if (a.sizes()[da] == b.sizes()[db]) continue;
+    if (a.sizes()[da] == 1) b = sum(b, {db}, true, b.dtype());
+    else if (b.sizes()[db] == 1) a = sum(a, {da}, true, a.dtype());
+  }
   std::vector<bool> ca(a.dim(), false), cb(b.dim(), false);
   int64_t K = 1;
   for (size_t i = 0; i < dims_a.size(); ++i) {

@@ -97,12 +97,19 @@ std::tuple<Tensor, Tensor> var_mean(const Tensor& x, const std::vector<int64_t>&
     }
     return {v, mo};
   }
-  Tensor mu = mean(xf, dims, true, std::nullopt);
-  Tensor dev = binary(BinaryOp::Sub, xf, mu);
-  Tensor ss = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim, std::nullopt);
-  double denom = std::max(0.0, static_cast<double>(count) - correction);
-  Tensor v = binary(BinaryOp::Div, ss, scalar_of(denom));
-  Tensor mo = keepdim ? mu : reshape(mu, v.sizes());
+  Tensor v, mo;
+  {
+    // composed without history, then the kernel path's node: one derivative for both layouts
+    // (the composite's own graph would turn a zero divisor's infinities into inf - inf = nan)
+    autograd::GradModeGuard no_grad(false);
+    Tensor mu = mean(xf, dims, true, std::nullopt);
+    Tensor dev = binary(BinaryOp::Sub, xf, mu);
+    Tensor ss = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim, std::nullopt);
+    double denom = std::max(0.0, static_cast<double>(count) - correction);
+    v = binary(BinaryOp::Div, ss, scalar_of(denom));
+    mo = keepdim ? mu : reshape(mu, v.sizes());
+  }
+  if (autograd::should_record({&xf})) autograd::record_var_mean(xf, mask, keepdim, correction, v, mo);
   if (low) {
     v = to_dtype(v, x.dtype());
     mo = to_dtype(mo, x.dtype());

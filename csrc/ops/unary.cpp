@@ -106,7 +106,9 @@ Tensor& unary_out(UnaryOp op, const Tensor& x, Tensor& out) {
 namespace {
 Tensor logit_input(const Tensor& x, std::optional<double> eps) {
   if (!eps) return x;
-  return clamp(x, wrapped_scalar(Scalar(*eps)), wrapped_scalar(Scalar(1.0 - *eps)));
+  // clamped to [eps, 1 - eps] with where (not clamp): a NaN passes through with its gradient, as torch's
+  const Tensor lo = wrapped_scalar(Scalar(*eps)), hi = wrapped_scalar(Scalar(1.0 - *eps));
+  return where(binary(BinaryOp::Lt, x, lo), lo, where(binary(BinaryOp::Gt, x, hi), hi, x));
 }
 }  // namespace
 

@@ -31,6 +31,11 @@ from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_stat
 
 _install_tensor_methods(Tensor)
 
+# torch's top-level names for some nn.functional functions
+from .nn.functional import (channel_shuffle, cosine_similarity, pairwise_distance, pdist, pixel_shuffle,  # noqa: E402
+                            pixel_unshuffle)
+
+
 __version__ = "0.1.0"
 
 

@@ -438,7 +438,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
 
 
-@takes_out("histogram")
+@takes_out("histogram", outputs=2)
 @_parsed("histogram", input="tensor", weight="tensor?", density="bool")
 def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002 - torch's name
     """A histogram of `input`: `bins` equal-width bins over `range` (default: the data's min and
@@ -843,7 +843,7 @@ def mvlgamma(input, p):
     return terms.sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
-@takes_out("float_power", "cast")
+@takes_out("float_power")  # torch requires an out= of the float64 result's dtype
 @_parsed("float_power", input="tensor_or_number", exponent="tensor_or_number")
 def float_power(input, exponent):
     """input ** exponent computed in float64 (either may be a number).

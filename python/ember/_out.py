@@ -21,13 +21,17 @@ import functools
 from . import _C
 
 
-def takes_out(op, rule="same"):
+def takes_out(op, rule="same", outputs=1):
     """Adds a keyword-only ``out=None`` to a function that computes its result: with ``out``
-    given, the result is written into it (by ``rule``) and ``out`` is returned."""
+    given, the result is written into it (by ``rule``) and ``out`` is returned. A function with
+    several `outputs` takes a tuple of as many, checked before anything is computed (as torch's
+    argument parser does)."""
 
     def decorate(fn):
         @functools.wraps(fn)
         def with_out(*args, out=None, **kwargs):
+            if out is not None and outputs > 1 and not isinstance(out, (tuple, list)):
+                raise TypeError(f"{op}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
             result = fn(*args, **kwargs)
             if out is None:
                 return result

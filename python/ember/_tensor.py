@@ -67,13 +67,22 @@ _COMPOSITE_METHODS = (
 )
 
 
+def _value_for_in_place(self, args, kwargs):
+    """self, or a copy of it when the result will be recorded: the in-place write must not change
+    a tensor the result's backward reads (x.ldexp_(y) saves x for its gradient with respect to y)."""
+    tensors = [self, *args, *kwargs.values()]
+    if _C.is_grad_enabled() and any(isinstance(t, _C.Tensor) and t.requires_grad for t in tensors):
+        return self.clone()
+    return self
+
+
 def _in_place(name, fn, same_dtype_only=False):
     """``self.name(...)``: ``fn(self, ...)`` written into self, when its dtype casts to self's (as
     torch's in-place ops require)."""
 
     @_composite_ops._parsed(name)
     def method(self, *args, **kwargs):
-        result = fn(self, *args, **kwargs)
+        result = fn(_value_for_in_place(self, args, kwargs), *args, **kwargs)
         if result.shape != self.shape:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                                f"{list(result.shape)}")
@@ -98,7 +107,8 @@ def _cumulative_in_place(name):
             raise RuntimeError(f"Bad in-place call: input tensor dtype {self.dtype._torch_name} and output tensor "
                                f"dtype {dtype._torch_name} should match")
         # (bool has no cumsum kernel of its own: it counts in int64 and writes back nonzero as True)
-        return self.copy_(getattr(_C, name[:-1])(self, dim, dtype=None if self.dtype == _C.bool else self.dtype))
+        value = _value_for_in_place(self, (), {})
+        return self.copy_(getattr(_C, name[:-1])(value, dim, dtype=None if self.dtype == _C.bool else self.dtype))
 
     method.__name__ = name
     method.__doc__ = f"In-place form of :meth:`Tensor.{name[:-1]}` (computed in self's dtype, or `dtype`)."

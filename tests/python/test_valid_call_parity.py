@@ -348,3 +348,44 @@ def test_var_unbiased_overload_takes_no_keepdim():
     assert ember.var(ember.arange(4.0), 0, False, True).shape == (1,)
     with pytest.raises(TypeError, match="keepdim"):
         ember.var(ember.ones(3), 0, keepdim=1)
+
+
+def test_tensordot_broadcasts_a_size_one_contracted_dim():
+    a = ember.arange(6.0).reshape(3, 1, 2)
+    b = ember.ones(1, 1, 3)
+    # a's last dim (2) against b's first (1): b is summed over it, as torch does
+    r = ember.tensordot(a, b, dims=1)
+    assert r.shape == (3, 1, 1, 3)
+    np.testing.assert_allclose(r.numpy(), np.broadcast_to(a.numpy().sum(-1)[..., None, None], (3, 1, 1, 3)))
+    with pytest.raises(RuntimeError, match="contracted dimensions need to match"):
+        ember.tensordot(ember.ones(2, 3), ember.ones(2, 2), dims=1)
+
+
+def test_logit_with_eps_passes_nan_to_the_gradient():
+    x = ember.tensor([float("nan"), 0.0, 0.5], dtype=ember.float64, requires_grad=True)
+    ember.logit(x, eps=1e-6).sum().backward()
+    assert math.isnan(x.grad[0].item()) and x.grad[1].item() == 0.0 and x.grad[2].item() == 4.0
+
+
+def test_var_with_a_zero_divisor_has_infinite_gradients_in_every_layout():
+    x = ember.tensor([[8.0, 2.0], [-3.0, 5.0]])
+    for t in (x, x.T.contiguous().T):  # the kernel path and the column composite
+        t = t.detach().requires_grad_()
+        v = ember.var(t, dim=0, correction=2)
+        v.sum().backward()
+        assert bool(ember.isinf(t.grad).all()), t.grad
+
+
+def test_pow_gradient_of_a_16_bit_operand_uses_the_result_dtype():
+    base = ember.tensor(0.35546875, dtype=ember.float16)
+    e = ember.tensor([1.5, 2.0], dtype=ember.float64, requires_grad=True)
+    (base**e).sum().backward()
+    expected = [0.35546875**v * math.log(0.35546875) for v in (1.5, 2.0)]
+    np.testing.assert_allclose(e.grad.numpy(), expected, rtol=1e-12)
+
+
+def test_in_place_composites_keep_their_saved_inputs():
+    x = ember.tensor([1.0, 2.0], dtype=ember.float64)
+    y = ember.tensor([0.5, -1.0], dtype=ember.float64, requires_grad=True)
+    x.ldexp_(y).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [1.0 * 2**0.5 * math.log(2), 2.0 * 2**-1 * math.log(2)])

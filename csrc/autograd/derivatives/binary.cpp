@@ -15,18 +15,21 @@ Tensor scaled(const Tensor& g, double alpha) { return alpha == 1.0 ? g : mul(g, 
 Tensor as_grad_dtype(const Tensor& t, const Tensor& g) {
   return t.dtype() == ScalarType::Bool ? to_dtype(t, g.dtype()) : t;
 }
+// An operand in the gradient's (the result's) dtype: a float16 base with a float64 exponent
+// takes its log in float64, as torch computes.
+Tensor in_grad_dtype(const Tensor& t, const Tensor& g) { return t.dtype() == g.dtype() ? t : to_dtype(t, g.dtype()); }
 // b * a^(b-1), taken as 0 where b == 0
 Tensor pow_grad_base(const Tensor& g, Tensor a, Tensor b) {
-  a = as_grad_dtype(a, g);
-  b = as_grad_dtype(b, g);
+  a = in_grad_dtype(a, g);
+  b = in_grad_dtype(b, g);
   Tensor d = mul(b, binary(BinaryOp::Pow, a, sub(b, num(1.0))));
   return mul(g, where(binary(BinaryOp::Eq, b, num(0.0)), num(0.0), d));
 }
 // a^b * log(a), taken as 0 where a == 0 and b >= 0
 Tensor pow_grad_exponent(const Tensor& g, Tensor a, Tensor b, const Tensor& r) {
-  a = as_grad_dtype(a, g);
-  b = as_grad_dtype(b, g);
-  Tensor d = mul(r, unary(UnaryOp::Log, a));
+  a = in_grad_dtype(a, g);
+  b = in_grad_dtype(b, g);
+  Tensor d = mul(in_grad_dtype(r, g), unary(UnaryOp::Log, a));
   Tensor zero_base = binary(BinaryOp::LogicalAnd, binary(BinaryOp::Eq, a, num(0.0)), binary(BinaryOp::Ge, b, num(0.0)));
   return mul(g, where(zero_base, num(0.0), d));
 }

@@ -46,7 +46,8 @@ struct VarMeanBackward : Node {
     Tensor gx;
     if (grads[0].defined()) {
       Tensor mu = unsqueeze_reduced(mean.unpack(self), mask, keepdim);
-      const double scale = 2.0 / std::max(0.0, static_cast<double>(n) - correction);
+      // torch divides by n - correction as it is (a negative divisor gives finite gradients)
+      const double scale = 2.0 / (static_cast<double>(n) - correction);
       gx = mul(unsqueeze_reduced(grads[0], mask, keepdim), mul(sub(xv, mu), num(scale)));
     }
     if (grads.size() > 1 && grads[1].defined()) {

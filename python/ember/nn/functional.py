@@ -10,6 +10,8 @@ Example::
 import math
 
 from .. import _C
+from .. import autograd as _autograd
+from ..autograd.grad_mode import no_grad as _no_grad
 
 # ---- activations ----
 
@@ -318,6 +320,81 @@ def threshold(input, threshold, value, inplace=False):
 def threshold_(input, threshold, value):
     """In-place :func:`threshold`."""
     return _C.threshold_(input, threshold, value)
+
+
+def glu(input, dim=-1):
+    """The gated linear unit: the first half of `input` along `dim` times the sigmoid of the second.
+
+    Example::
+
+        >>> F.glu(ember.tensor([1.0, 2.0, 0.0, 0.0]))
+        tensor([0.5000, 1.0000])
+    """
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    n = input.shape[dim]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size {n}")
+    a, b = input.narrow(dim, 0, n // 2), input.narrow(dim, n // 2, n // 2)
+    return a * _C.sigmoid(b)
+
+
+def prelu(input, weight):
+    """Leaky ReLU with learned slopes: ``max(0, x) + weight * min(0, x)``, one slope for all
+    channels or one per channel (dim 1).
+
+    Example::
+
+        >>> F.prelu(ember.tensor([[-2.0, 3.0]]), ember.tensor([0.25]))
+        tensor([[-0.5000,  3.0000]])
+    """
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}")
+    channels = weight.numel()
+    if channels != 1:
+        if input.dim() == 0:
+            raise RuntimeError("prelu: Not allow zero-dim input tensor.")
+        # the channels are dim 1; a 1-D input has one channel (as torch)
+        size = input.shape[1] if input.dim() > 1 else 1
+        if size != channels:
+            raise RuntimeError(f"prelu: Mismatch of parameter numbers and input channel size. Found parameter "
+                               f"numbers = {channels} and channel size = {size}.")
+        axis = 1
+        shape = [1] * input.dim()
+        shape[axis] = channels
+        weight = weight.reshape(shape)
+    elif input.dim() > 0:
+        weight = weight.reshape([1] * input.dim())
+    else:
+        weight = weight.reshape(())
+    return _C.where(input > 0, input, weight * input)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: in training each negative element takes a slope drawn uniformly from
+    [lower, upper]; in evaluation the slope is their mean.
+
+    Example::
+
+        >>> F.rrelu(ember.tensor([-3.0, 1.0]), 0.1, 0.3)
+        tensor([-0.6000,  1.0000])
+    """
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    slopes = _C.empty(input.shape, dtype=input.dtype, device=input.device).uniform_(lower, upper)
+    result = _C.where(input >= 0, input, input * slopes)
+    return input.copy_(result) if inplace else result
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """In-place form of :func:`rrelu`.
+
+    Example::
+
+        >>> F.rrelu_(ember.tensor([-3.0, 1.0]), 0.1, 0.3)
+        tensor([-0.6000,  1.0000])
+    """
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 def hardshrink(input, lambd=0.5):
@@ -643,3 +720,447 @@ def bilinear(input1, input2, weight, bias=None):
         ember.Size([2, 4])
     """
     return _C._bilinear(input1, input2, weight, bias)
+
+
+# ---- losses ----
+
+
+def _reduction(size_average, reduce, reduction):
+    """torch's legacy size_average/reduce arguments folded into `reduction`, then checked."""
+    if size_average is not None or reduce is not None:
+        import warnings
+
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else ("mean" if size_average else "sum")
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+                      "instead.", UserWarning, stacklevel=3)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _broadcast_pair(input, target, op):
+    if tuple(target.shape) != tuple(input.shape):
+        import warnings
+
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", stacklevel=3)
+    shape = _C.broadcast_shapes(input.shape, target.shape)
+    return input.expand(shape), target.expand(shape)
+
+
+def _pointwise_loss(errors, weight, reduction, input, mean_by_weight=True):
+    if weight is None:
+        return _reduce(errors, reduction)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    weighted = errors * weight
+    if reduction == "mean":
+        return weighted.sum() / (weight.sum() if mean_by_weight else weighted.numel())
+    return _reduce(weighted, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """The mean (or sum) absolute difference |input - target|; with `weight`, a weighted mean.
+
+    Example::
+
+        >>> F.l1_loss(ember.tensor([1.0, 3.0]), ember.tensor([0.0, 0.0]))
+        tensor(2.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    x, t = _broadcast_pair(input, target, "l1_loss")
+    return _pointwise_loss((x - t).abs(), weight, reduction, input)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """The mean (or sum) squared difference (input - target)^2; with `weight`, a weighted mean.
+
+    Example::
+
+        >>> F.mse_loss(ember.tensor([1.0, 3.0]), ember.tensor([0.0, 0.0]))
+        tensor(5.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    x, t = _broadcast_pair(input, target, "mse_loss")
+    d = x - t
+    return _pointwise_loss(d * d, weight, reduction, input)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = input - target).
+
+    Example::
+
+        >>> F.huber_loss(ember.tensor([0.5, 3.0]), ember.tensor([0.0, 0.0]))
+        tensor(1.3125)
+    """
+    reduction = _reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta.")
+    x, t = _broadcast_pair(input, target, "huber_loss")
+    z = (x - t).abs()
+    errors = _C.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+    return _pointwise_loss(errors, weight, reduction, input, mean_by_weight=False)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (l1_loss when beta = 0).
+
+    Example::
+
+        >>> F.smooth_l1_loss(ember.tensor([0.5, 3.0]), ember.tensor([0.0, 0.0]))
+        tensor(1.3125)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    x, t = _broadcast_pair(input, target, "smooth_l1_loss")
+    z = (x - t).abs()
+    if beta == 0:
+        return _reduce(z, reduction)
+    return _reduce(_C.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(t log x + (1 - t) log(1 - x)) with each log clamped at -100 (input probabilities in [0, 1]).
+
+    Example::
+
+        >>> F.binary_cross_entropy(ember.tensor([0.5]), ember.tensor([1.0]))
+        tensor(0.6931)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    if input.numel() and input.device.type != "meta" and bool(((input < 0) | (input > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = -(target * _C.clamp(_C.log(input), min=-100) + (1 - target) * _C.clamp(_C.log1p(-input), min=-100))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """binary_cross_entropy(sigmoid(input), target), computed stably from the logits; `pos_weight`
+    weighs the positive term per class.
+
+    Example::
+
+        >>> F.binary_cross_entropy_with_logits(ember.tensor([0.0]), ember.tensor([1.0]))
+        tensor(0.6931)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    # log(1 + exp(-|x|)) + max(-x, 0) = -log(sigmoid(x)), without overflow
+    softplus_neg = _C.log1p(_C.exp(-input.abs())) + _C.clamp(-input, min=0)
+    if pos_weight is not None:
+        loss = (1 - target) * input + ((pos_weight - 1) * target + 1) * softplus_neg
+    else:
+        loss = (1 - target) * input + softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def _check_class_targets(input, target, op):
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if target.dtype not in (_C.int64, _C.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype._torch_name}")
+    if input.dim() == 1:
+        if target.dim() != 0:
+            raise RuntimeError(f"{op}: 0D target tensor expected for 1D input, got {target.dim()}D")
+    else:
+        if target.dim() != input.dim() - 1 or (target.dim() and target.shape[0] != input.shape[0]):
+            if target.dim() and target.shape[0] != input.shape[0]:
+                raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                                 f"({target.shape[0]}).")
+            raise RuntimeError(f"{op}: expected target of shape {list(input.shape[:1] + input.shape[2:])}, got "
+                               f"{list(target.shape)}")
+        if tuple(target.shape[1:]) != tuple(input.shape[2:]):
+            raise RuntimeError(f"{op}: expected target size {list(input.shape[:1] + input.shape[2:])}, got "
+                               f"{list(target.shape)}")
+
+
+def _class_picks(input, target, weight, ignore_index, op):
+    """(-input at each target class, the weight of each target) with the class dim moved last;
+    ignored targets weigh 0."""
+    classes = input.shape[0] if input.dim() == 1 else input.shape[1]
+    x = input.unsqueeze(0) if input.dim() == 1 else input
+    t = target.reshape(1) if target.dim() == 0 else target
+    x = x.movedim(1, -1)  # (N, d1, ..., C)
+    t = t.to(_C.int64)
+    ignored = t == ignore_index
+    safe = _C.where(ignored, _C.zeros((), dtype=_C.int64), t)
+    if t.numel() and t.device.type != "meta" and bool(((safe < 0) | (safe >= classes)).any()):
+        bad = int(_C.masked_select(t, (safe < 0) | (safe >= classes))[0])
+        raise IndexError(f"Target {bad} is out of bounds.")
+    picked = -_C.gather(x, -1, safe.unsqueeze(-1)).squeeze(-1)
+    w = _C.ones((), dtype=x.dtype, device=x.device) if weight is None else weight.to(x.dtype)[safe]
+    w = _C.where(ignored, _C.zeros((), dtype=x.dtype, device=x.device), w.expand(picked.shape))
+    return picked, w
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """The negative log likelihood of class indices: -input[n, target[n]] (per spatial position
+    for (N, C, d1, ...) inputs), weighted by `weight[target]`; `mean` divides by the total weight.
+
+    Example::
+
+        >>> F.nll_loss(ember.tensor([[-1.0, -2.0]]), ember.tensor([1]))
+        tensor(2.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_class_targets(input, target, "nll_loss")
+    if weight is not None and weight.numel() != (input.shape[0] if input.dim() == 1 else input.shape[1]):
+        raise RuntimeError(f"weight tensor should be defined either for all {input.shape[-1 if input.dim() == 1 else 1]}"
+                           f" classes or no classes but got weight tensor of shape: {list(weight.shape)}")
+    picked, w = _class_picks(input, target, weight, ignore_index, "nll_loss")
+    losses = picked * w
+    if reduction == "none":
+        return losses.reshape(target.shape)
+    if reduction == "sum":
+        return losses.sum()
+    return losses.sum() / w.sum()
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """log_softmax over the class dim (dim 1, or 0 for unbatched input) then nll_loss for class
+    indices, or -sum(target * log_softmax) for class probabilities (a float target of input's
+    shape); `label_smoothing` mixes the target with the uniform distribution.
+
+    Example::
+
+        >>> F.cross_entropy(ember.tensor([[0.0, 0.0]]), ember.tensor([1]))
+        tensor(0.6931)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input.dim() == 1 else 1
+    logp = log_softmax(input, class_dim)
+    classes = input.shape[class_dim]
+    if target.is_floating_point():
+        if tuple(target.shape) != tuple(input.shape):
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / classes
+        terms = logp * target
+        if weight is not None:
+            shape = [1] * input.dim()
+            shape[class_dim] = classes
+            terms = terms * weight.reshape(shape)
+        losses = -terms.sum(class_dim)
+        if reduction == "mean":
+            return losses.sum() / (losses.numel() if input.dim() > 1 else 1)
+        return _reduce(losses, reduction)
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0:
+        return nll
+    # the uniform part: -sum_c weight_c log p_c / C at every position that is not ignored
+    _check_class_targets(input, target, "cross_entropy")
+    shape = [1] * input.dim()
+    shape[class_dim] = classes
+    weighted = logp if weight is None else logp * weight.reshape(shape)
+    smooth = -weighted.sum(class_dim)
+    kept = (target != ignore_index).to(smooth.dtype)
+    smooth = smooth * kept.reshape(smooth.shape)
+    if reduction == "none":
+        smooth_loss = smooth
+    elif reduction == "sum":
+        smooth_loss = smooth.sum()
+    else:
+        _, w = _class_picks(logp, target, weight, ignore_index, "cross_entropy")
+        smooth_loss = smooth.sum() / w.sum()
+    return (1 - label_smoothing) * nll + label_smoothing / classes * smooth_loss
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """The Kullback-Leibler divergence of `target` from the log-probabilities `input`:
+    target * (log target - input) (`target` given as log-probabilities with `log_target`);
+    ``reduction='batchmean'`` divides the sum by the batch size.
+
+    Example::
+
+        >>> F.kl_div(ember.tensor([0.5, 0.5]).log(), ember.tensor([0.5, 0.5]), reduction="sum")
+        tensor(0.)
+    """
+    if reduction == "batchmean":
+        if size_average is not None or reduce is not None:
+            reduction = _reduction(size_average, reduce, "mean")
+    else:
+        reduction = _reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        import warnings
+
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if log_target:
+        loss = _C.exp(target) * (target - input)
+    else:
+        loss = _C.xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.dim() else loss.sum()
+    return _reduce(loss, reduction)
+
+
+# ---- embeddings ----
+
+
+class _ScaleByFrequency(_autograd.Function):
+    """The rows' lookup whose backward divides each row's gradient by how often its index occurs
+    in the batch (embedding's scale_grad_by_freq)."""
+
+    @staticmethod
+    def forward(ctx, weight, flat_indices, padding_idx):
+        ctx.save_for_backward(flat_indices)
+        ctx.rows, ctx.padding_idx = weight.shape[0], padding_idx
+        return weight.index_select(0, flat_indices)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (idx,) = ctx.saved_tensors
+        counts = _C.bincount(idx, minlength=ctx.rows).to(grad.dtype)
+        grad = grad / counts[idx].unsqueeze(1)
+        if ctx.padding_idx is not None:
+            grad = _C.where((idx == ctx.padding_idx).unsqueeze(1), _C.zeros((), dtype=grad.dtype), grad)
+        weight_grad = _C.zeros((ctx.rows, grad.shape[1]), dtype=grad.dtype, device=grad.device)
+        return weight_grad.index_add(0, idx, grad), None, None
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+    """The rows of `weight` at the indices `input` (any shape; the result adds weight's row dim).
+    The row `padding_idx` gets no gradient; with `max_norm`, the rows looked up are first scaled
+    down in place to norm `max_norm`; `scale_grad_by_freq` divides each row's gradient by its
+    index's count in the batch.
+
+    Example::
+
+        >>> F.embedding(ember.tensor([[1, 0]]), ember.tensor([[0.0, 1.0], [2.0, 3.0]]))
+        tensor([[[2., 3.],
+                 [0., 1.]]])
+    """
+    if input.dtype not in (_C.int64, _C.int32):
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.dtype} instead (while checking arguments for embedding)")
+    if weight.dim() != 2:
+        raise RuntimeError(f"'weight' must be 2-D, got a weight of shape {list(weight.shape)}")
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= weight.shape[0]:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -weight.shape[0]:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = weight.shape[0] + padding_idx
+    if sparse:
+        raise NotImplementedError("embedding: sparse gradients (sparse=True) are not supported by ember")
+    flat = input.reshape(-1).to(_C.int64)
+    if max_norm is not None:
+        _embedding_renorm_(weight, flat, max_norm, norm_type)
+    if scale_grad_by_freq and _C.is_grad_enabled() and weight.requires_grad:
+        rows = _ScaleByFrequency.apply(weight, flat, padding_idx)
+    else:
+        rows = weight.index_select(0, flat)
+        if padding_idx is not None and weight.requires_grad and _C.is_grad_enabled():
+            # the padding row's lookups keep their values and take no gradient
+            rows = _C.where((flat == padding_idx).unsqueeze(1), rows.detach(), rows)
+    return rows.reshape(tuple(input.shape) + (weight.shape[1],))
+
+
+def _embedding_renorm_(weight, indices, max_norm, norm_type):
+    with _no_grad():
+        rows = _C.unique(indices)
+        norms = _C._linalg_vector_norm(weight[rows], norm_type, (1,), True)
+        scale = _C.where(norms > max_norm, max_norm / (norms + 1e-7), _C.ones((), dtype=norms.dtype))
+        weight[rows] = weight[rows] * scale
+
+
+# ---- rearrangements ----
+
+
+def pixel_shuffle(input, upscale_factor):
+    """(*, C r^2, H, W) -> (*, C, H r, W r): each group of r^2 channels becomes an r x r block.
+
+    Example::
+
+        >>> F.pixel_shuffle(ember.arange(4.0).reshape(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    if upscale_factor <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {upscale_factor}")
+    r = upscale_factor
+    *batch, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+                           f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    n = len(batch)
+    x = input.reshape(*batch, c // (r * r), r, r, h, w)
+    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return x.reshape(*batch, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H r, W r) -> (*, C r^2, H, W): the inverse of :func:`pixel_shuffle`.
+
+    Example::
+
+        >>> F.pixel_unshuffle(ember.arange(4.0).reshape(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    if downscale_factor <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {downscale_factor}")
+    r = downscale_factor
+    *batch, c, h, w = input.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but got "
+                           f"input.size(-2)={h} and input.size(-1)={w} for downscale_factor={r}")
+    n = len(batch)
+    x = input.reshape(*batch, c, h // r, r, w // r, r)
+    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return x.reshape(*batch, c * r * r, h // r, w // r)
+
+
+def channel_shuffle(input, groups):
+    """(N, C, *) with its channels as `groups` groups interleaved: channel g * (C / groups) + i
+    moves to i * groups + g.
+
+    Example::
+
+        >>> F.channel_shuffle(ember.arange(4.0).reshape(1, 4), 2)
+        tensor([[0., 2., 1., 3.]])
+    """
+    if input.dim() < 2:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 2 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    n, c, *rest = input.shape
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+    x = input.reshape(n, groups, c // groups, *rest).transpose(1, 2)
+    return x.reshape(n, c, *rest)
