@@ -121,11 +121,13 @@ void softmax_columns(T* out, const T* in, int64_t n, int64_t inner, bool log) {
     for (int64_t i = 0; i < inner; ++i) s[i] += e[i];
   }
   if (log) {
-    for (int64_t i = 0; i < inner; ++i) s[i] = m[i] + std::log(s[i]);
+    // (x - max) - log(sum), not x - (max + log(sum)): near a large max the sum's rounding would
+    // cost the result its low bits (log_softmax of (1000, 1000) must be -log 2 exactly)
+    for (int64_t i = 0; i < inner; ++i) s[i] = std::log(s[i]);
     for (int64_t j = 0; j < n; ++j) {
       const T* r = in + j * inner;
       T* o = out + j * inner;
-      for (int64_t i = 0; i < inner; ++i) o[i] = static_cast<T>(static_cast<A>(r[i]) - s[i]);
+      for (int64_t i = 0; i < inner; ++i) o[i] = static_cast<T>((static_cast<A>(r[i]) - m[i]) - s[i]);
     }
     return;
   }

@@ -389,3 +389,9 @@ def test_in_place_composites_keep_their_saved_inputs():
     y = ember.tensor([0.5, -1.0], dtype=ember.float64, requires_grad=True)
     x.ldexp_(y).sum().backward()
     np.testing.assert_allclose(y.grad.numpy(), [1.0 * 2**0.5 * math.log(2), 2.0 * 2**-1 * math.log(2)])
+
+
+def test_log_softmax_down_columns_near_a_large_maximum():
+    x = ember.tensor([[1000.0, 999.0, -1000.0]]).expand(2, 3)
+    r = ember.log_softmax(x, 0)
+    np.testing.assert_allclose(r.numpy(), np.full((2, 3), -math.log(2)), rtol=1e-7, atol=0)
