@@ -514,7 +514,12 @@ def run_case(case: Case, torch=None) -> Outcome:
         bad = _bad_error(case, aexc) if aexc is not None else None
         if torch is None:
             return Outcome(case, aexc, None, bad)
-        tres, texc, targs = _call(torch, case)
+        if _torch_would_list_everything(case):
+            # torch.combinations lists the combinations of every index before it finds none: 8 TB
+            # for r = 2**40, which AddressSanitizer's run reports as an error. Its answer is known.
+            tres, texc = None, RuntimeError("std::bad_alloc (not run: torch would allocate terabytes)")
+        else:
+            tres, texc, targs = _call(torch, case)
     if bad and not (texc is not None and type(texc) is type(aexc)):
         return Outcome(case, aexc, texc, bad)
     known = known_difference(case, aexc, texc, tres)
@@ -788,6 +793,14 @@ def _casts_to_int(case: Case) -> bool:
     if name in ("int", "long", "short", "char", "byte", "type_as", "to", "type"):
         return True
     return case.form == "out" and case.out is not None and case.out.arg.dtype in INTS
+
+
+def _torch_would_list_everything(case: Case) -> bool:
+    def huge(v):
+        return isinstance(v, int) and not isinstance(v, bool) and 2**20 <= abs(v) < 2**63
+
+    return case.op.name == "combinations" and (
+        any(huge(a) for a in case.args) or any(huge(v) for v in case.kwargs.values()))
 
 
 def _has_huge_int(case: Case) -> bool:
