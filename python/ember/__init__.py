@@ -34,6 +34,15 @@ _install_tensor_methods(Tensor)
 # torch's top-level names for some nn.functional functions
 from .nn.functional import (channel_shuffle, cosine_similarity, pairwise_distance, pdist, pixel_shuffle,  # noqa: E402
                             pixel_unshuffle)
+# torch._weight_norm and torch.norm_except_dim
+from .nn.utils.weight_norm import _weight_norm, norm_except_dim  # noqa: E402,F401
+# torch's native loss schemas (an integer `reduction`), as torch.cosine_embedding_loss, ...
+from .nn.functional import _cosine_embedding_loss_op as cosine_embedding_loss  # noqa: E402
+from .nn.functional import _ctc_loss_op as ctc_loss  # noqa: E402
+from .nn.functional import _hinge_embedding_loss_op as hinge_embedding_loss  # noqa: E402
+from .nn.functional import _margin_ranking_loss_op as margin_ranking_loss  # noqa: E402
+from .nn.functional import _poisson_nll_loss_op as poisson_nll_loss  # noqa: E402
+from .nn.functional import _triplet_margin_loss_op as triplet_margin_loss  # noqa: E402
 
 
 __version__ = "0.1.0"

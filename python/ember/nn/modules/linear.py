@@ -11,11 +11,12 @@ import math
 
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
 from ... import _C
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Identity", "Linear", "Bilinear"]
+__all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 
 class Identity(Module):
@@ -104,3 +105,65 @@ class Bilinear(Module):
     def extra_repr(self):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    r"""A :class:`Linear` module where ``in_features`` is inferred.
+
+    ``weight`` and ``bias`` are :class:`~ember.nn.UninitializedParameter` placeholders until the
+    first call, which sets ``in_features = input.shape[-1]``, gives them their shapes, initializes them
+    as :class:`Linear` does, and turns the module into a :class:`Linear`.
+
+    Args:
+        out_features: size of each output sample
+        bias: If set to ``False``, the layer will not learn an additive bias. Default: ``True``
+        device: the device of the parameters. Default: the default device.
+        dtype: the dtype of the parameters. Default: the default dtype.
+
+    Attributes:
+        weight: the learnable weights of the module of shape (out_features, in_features), initialized
+            from U(-1/sqrt(in_features), 1/sqrt(in_features)) after the first call
+        bias: the learnable bias of the module of shape (out_features), initialized the same way
+
+    Example::
+
+        >>> m = ember.nn.LazyLinear(4)
+        >>> m
+        LazyLinear(in_features=0, out_features=4, bias=True)
+        >>> m(ember.ones(2, 3)).shape
+        ember.Size([2, 4])
+        >>> m
+        Linear(in_features=3, out_features=4, bias=True)
+    """
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        # bias=False here: the real parameters are the placeholders below
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        # nothing to initialize until the shapes are known
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        if self.has_uninitialized_params():
+            from ...autograd.grad_mode import no_grad
+
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:
+            # the parameters came from a state dict: in_features is read off the input, which must agree
+            assert input.shape[-1] == self.weight.shape[-1], (
+                f"The in_features inferred from input: {input.shape[-1]} "
+                f"is not equal to in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]

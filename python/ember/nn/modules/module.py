@@ -1,5 +1,6 @@
 """Module: the base class of every neural-network layer, with torch.nn.Module's behaviour."""
 
+import functools
 import itertools
 import warnings
 from collections import OrderedDict, namedtuple
@@ -10,7 +11,7 @@ from ..._C import Tensor
 from ...autograd.function import Function
 from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...utils.hooks import RemovableHandle
-from ..parameter import Buffer, Parameter, _pack_tensor, _unpack_tensor
+from ..parameter import Buffer, Parameter, _pack_tensor, _unpack_tensor, is_lazy
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook",
            "register_module_full_backward_pre_hook", "register_module_full_backward_hook"]
@@ -616,7 +617,8 @@ class Module:
         state = self.__dict__.copy()
         # ember tensors do not pickle yet: buffers travel as packed NumPy data
         state["_buffers"] = OrderedDict(
-            (k, None if v is None else _PackedTensor(v)) for k, v in self._buffers.items())
+            # an uninitialized (lazy) buffer pickles itself: it has no values
+            (k, v if v is None or is_lazy(v) else _PackedTensor(v)) for k, v in self._buffers.items())
         return state
 
     def __setstate__(self, state):
@@ -851,7 +853,58 @@ class Module:
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            hook_result = hook(self, destination, prefix, local_metadata)
+            if hook_result is not None:
+                destination = hook_result
         return destination
+
+    def _register_state_dict_hook(self, hook):
+        r"""Registers ``hook(module, state_dict, prefix, local_metadata)``, run at the end of
+        :meth:`state_dict` (it may edit the state dict in place or return a new one). Returns a handle.
+
+        Example::
+
+            >>> m = ember.nn.ParameterList([ember.ones(1)])
+            >>> h = m._register_state_dict_hook(lambda mod, sd, prefix, meta: sd.pop(prefix + "0") and None)
+            >>> list(m.state_dict())
+            []
+        """
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        r"""Registers ``hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` (``module`` first with ``with_module=True``), run by :meth:`load_state_dict` before
+        this module loads its own state; it may edit ``state_dict`` in place. Returns a handle.
+
+        Example::
+
+            >>> m = ember.nn.ParameterList([ember.zeros(1)])
+            >>> def rename(sd, prefix, *rest):
+            ...     sd[prefix + "0"] = sd.pop(prefix + "x")
+            >>> h = m._register_load_state_dict_pre_hook(rename)
+            >>> m.load_state_dict({"x": ember.ones(1)})
+            <All keys matched successfully>
+        """
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = functools.partial(hook, self) if with_module else hook
+        return handle
+
+    def register_load_state_dict_pre_hook(self, hook):
+        r"""Registers ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)``, run by :meth:`load_state_dict` before this module loads its own
+        state; it may edit ``state_dict`` in place. Returns a handle whose ``remove()`` removes it.
+
+        Example::
+
+            >>> m = ember.nn.ParameterList([ember.zeros(1)])
+            >>> h = m.register_load_state_dict_pre_hook(lambda mod, sd, prefix, *rest: print(sorted(sd)))
+            >>> _ = m.load_state_dict({"0": ember.ones(1)})
+            ['0']
+        """
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
@@ -868,6 +921,8 @@ class Module:
             >>> m[0].data, errors
             (tensor([1.]), [])
         """
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
         persistent_buffers = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set}
         local_name_params = itertools.chain(self._parameters.items(), persistent_buffers.items())
         local_state = {k: v for k, v in local_name_params if v is not None}
@@ -881,10 +936,11 @@ class Module:
                     error_msgs.append(f'While copying the parameter named "{key}", expected ember.Tensor or '
                                       f"Tensor-like object from checkpoint but received {type(input_param)}")
                     continue
-                if len(param.shape) == 0 and len(input_param.shape) == 1:
+                is_param_lazy = is_lazy(param)  # an uninitialized (lazy) parameter has no shape yet
+                if not is_param_lazy and len(param.shape) == 0 and len(input_param.shape) == 1:
                     # backward compatibility: loading 1-dim tensor from 0.3.* to version 0.4+
                     input_param = input_param[0]
-                if input_param.shape != param.shape:
+                if not is_param_lazy and input_param.shape != param.shape:
                     error_msgs.append(f"size mismatch for {key}: copying a param with shape {input_param.shape} "
                                       f"from checkpoint, the shape in current model is {param.shape}.")
                     continue

@@ -1,4 +1,5 @@
-"""ember.nn.utils: gradient clipping and flattening parameters to a vector (and back).
+"""ember.nn.utils: gradient clipping, flattening parameters to a vector (and back), parametrizations
+(``parametrize``, ``parametrizations``) and the legacy weight_norm / spectral_norm hooks.
 
 Example::
 
@@ -8,8 +9,12 @@ Example::
     17.32050895690918
 """
 
+from . import parametrizations, parametrize
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
-           "parameters_to_vector", "vector_to_parameters"]
+           "parameters_to_vector", "vector_to_parameters", "parametrizations", "parametrize",
+           "remove_spectral_norm", "spectral_norm", "remove_weight_norm", "weight_norm"]
