@@ -10,11 +10,11 @@ namespace ember::autograd {
 inline bool requires_grad(const Tensor& t) {
   return t.defined() && t.impl()->autograd && t.impl()->autograd->requires_grad;
 }
-// True when an op on these inputs must record a node.
+// True when an op on these inputs must record a node (a null input: an optional one not given).
 inline bool should_record(std::initializer_list<const Tensor*> inputs) {
   if (!grad_enabled()) return false;
   for (const Tensor* t : inputs) {
-    if (requires_grad(*t)) return true;
+    if (t && requires_grad(*t)) return true;
   }
   return false;
 }

@@ -23,23 +23,6 @@ void split_dims(const Tensor& t, int64_t dim, int64_t& outer, int64_t& n, int64_
   for (int64_t d = dim + 1; d < t.dim(); ++d) inner *= t.sizes()[d];
 }
 
-// p[i] = exp(p[i]) over a dense run.
-template <typename A>
-void exp_inplace(A* p, int64_t n) {
-  int64_t i = 0;
-  if constexpr (std::is_same_v<A, float>) {
-    if (avx512::available()) return avx512::map_f32(avx512::Fn::Exp, p, p, n);
-  }
-#if defined(EMBER_HAVE_VEC_MATH)
-  if constexpr (std::is_same_v<A, float>) {
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, _ZGVdN8v_expf(_mm256_loadu_ps(p + i)));
-  } else if constexpr (std::is_same_v<A, double>) {
-    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(p + i, _ZGVdN4v_exp(_mm256_loadu_pd(p + i)));
-  }
-#endif
-  for (; i < n; ++i) p[i] = std::exp(p[i]);
-}
-
 // One row along the last dim (stride 1).
 // float32 rows: vectorized max, shift, exp and sum (a NaN or an all -inf row gives NaN, as torch).
 void softmax_row_f32(float* out, const float* in, int64_t n, bool log, std::vector<float>& buf) {

@@ -34,3 +34,30 @@ EMBER_MVEC(erfc)
 #undef EMBER_MVEC
 #define EMBER_HAVE_VEC_MATH 1
 #endif
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "cpu/avx512_kernels.h"
+
+namespace ember::cpu {
+
+// p[i] = exp(p[i]) over a dense run (float32/float64 vectorized, other types scalar).
+template <typename A>
+inline void exp_inplace(A* p, int64_t n) {
+  int64_t i = 0;
+  if constexpr (std::is_same_v<A, float>) {
+    if (avx512::available()) return avx512::map_f32(avx512::Fn::Exp, p, p, n);
+  }
+#if defined(EMBER_HAVE_VEC_MATH)
+  if constexpr (std::is_same_v<A, float>) {
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, _ZGVdN8v_expf(_mm256_loadu_ps(p + i)));
+  } else if constexpr (std::is_same_v<A, double>) {
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(p + i, _ZGVdN4v_exp(_mm256_loadu_pd(p + i)));
+  }
+#endif
+  for (; i < n; ++i) p[i] = std::exp(p[i]);
+}
+
+}  // namespace ember::cpu

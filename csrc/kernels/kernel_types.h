@@ -40,6 +40,33 @@ struct GemmEpilogue {
 using PadMaps = std::array<std::vector<int64_t>, 3>;
 using PadWidths = std::array<std::pair<int64_t, int64_t>, 3>;
 
+// ---- convolution ----
+// The geometry of an N-d convolution (dims = 1, 2 or 3 spatial dims; unused entries 0/1), shared by
+// its three kernels. The tensors' sizes give the rest: along each dim the output has
+// (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1 elements, rounded down; an input
+// gradient may be larger than that formula's inverse (a transposed convolution's output_padding).
+struct ConvParams {
+  int dims = 2;
+  std::array<int64_t, 3> stride{1, 1, 1}, padding{0, 0, 0}, dilation{1, 1, 1};
+  int64_t groups = 1;
+};
+
+// ---- pooling ----
+// Pooling windows over the last three dims (D, H, W) of (planes, D, H, W) tensors; 1-d and 2-d
+// pooling have leading size-1 dims with kernel 1. The output sizes come from the tensors.
+struct PoolParams {
+  std::array<int64_t, 3> kernel{1, 1, 1}, stride{1, 1, 1}, padding{0, 0, 0}, dilation{1, 1, 1};
+  bool count_include_pad = true;  // average: padding counts in the divisor
+  int64_t divisor_override = 0;   // average: 0 for none
+};
+
+// ---- losses ----
+// Class-index losses over logits (N, C, L) and targets (N, L): one row per (n, l).
+struct ClassLossParams {
+  int64_t ignore_index = -100;
+  const Tensor* weight = nullptr;  // (C) class weights of the logits' dtype, or none
+};
+
 // ---- random fills ----
 // The distributions a random fill draws. Each element i reads Philox counter (base + i).
 enum class RandomDist {

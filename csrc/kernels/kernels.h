@@ -170,6 +170,67 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
   X(pad_gather, void, (const Tensor& out, const Tensor& in, const PadMaps& maps), (out, in, maps), out)              \
   X(pad_scatter_add, void, (const Tensor& grad_in, const Tensor& grad_out, const PadMaps& maps),                     \
     (grad_in, grad_out, maps), grad_in)                                                                              \
+  /* ---- neural-network layers: convolution, pooling, normalization, losses ---- */                                  \
+  /* (N, C, *spatial) float32/float64 tensors, contiguous or channels_last; weight (C_out, C_in / groups, *kernel) */  \
+  X(conv_forward, void,                                                                                              \
+    (const Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias, const ConvParams& p),            \
+    (out, in, weight, bias, p), out)                                                                                 \
+  /* the adjoint of conv_forward in its input (a transposed convolution); grad_in's sizes set the geometry */        \
+  X(conv_backward_input, void,                                                                                       \
+    (const Tensor& grad_in, const Tensor& grad_out, const Tensor& weight, const ConvParams& p),                       \
+    (grad_in, grad_out, weight, p), grad_in)                                                                         \
+  /* the adjoint of conv_forward in its weight */                                                                    \
+  X(conv_backward_weight, void,                                                                                      \
+    (const Tensor& grad_weight, const Tensor& in, const Tensor& grad_out, const ConvParams& p),                      \
+    (grad_weight, in, grad_out, p), grad_weight)                                                                     \
+  /* (planes, D, H, W) contiguous; indices: int64 flat position of each max within its plane */                      \
+  X(max_pool, void, (const Tensor& out, const Tensor& indices, const Tensor& in, const PoolParams& p),               \
+    (out, indices, in, p), out)                                                                                      \
+  /* grad_in (zeroed here) [indices] += grad_out, plane by plane (also max_unpool) */                                \
+  X(index_pool_backward, void, (const Tensor& grad_in, const Tensor& grad_out, const Tensor& indices),               \
+    (grad_in, grad_out, indices), grad_in)                                                                           \
+  X(avg_pool, void, (const Tensor& out, const Tensor& in, const PoolParams& p), (out, in, p), out)                   \
+  X(avg_pool_backward, void, (const Tensor& grad_in, const Tensor& grad_out, const PoolParams& p),                   \
+    (grad_in, grad_out, p), grad_in)                                                                                 \
+  /* adaptive: output cell i of a dim of size o over input size n reads [floor(i n / o), ceil((i + 1) n / o)) */    \
+  X(adaptive_avg_pool, void, (const Tensor& out, const Tensor& in), (out, in), out)                                  \
+  X(adaptive_avg_pool_backward, void, (const Tensor& grad_in, const Tensor& grad_out), (grad_in, grad_out), grad_in) \
+  X(adaptive_max_pool, void, (const Tensor& out, const Tensor& indices, const Tensor& in), (out, indices, in), out)  \
+  /* (N, C, L) contiguous: per-channel mean and biased variance (float64 accumulation) */                            \
+  X(channel_moments, void, (const Tensor& mean, const Tensor& var, const Tensor& in), (mean, var, in), in)           \
+  /* out = in * scale[c] + shift[c] over (N, C, L) contiguous */                                                     \
+  X(channel_affine, void, (const Tensor& out, const Tensor& in, const Tensor& scale, const Tensor& shift),           \
+    (out, in, scale, shift), out)                                                                                    \
+  /* per channel: sum_g = sum(grad_out), sum_gx = sum(grad_out * (in - mean)) over (N, C, L) contiguous */          \
+  X(channel_grad_sums, void,                                                                                         \
+    (const Tensor& sum_g, const Tensor& sum_gx, const Tensor& grad_out, const Tensor& in, const Tensor& mean),        \
+    (sum_g, sum_gx, grad_out, in, mean), in)                                                                         \
+  /* grad_in = (grad_out - a[c] - (in - mean[c]) * b[c]) * k[c] over (N, C, L) contiguous */                          \
+  X(channel_norm_backward, void,                                                                                     \
+    (const Tensor& grad_in, const Tensor& grad_out, const Tensor& in, const Tensor& mean, const Tensor& a,            \
+     const Tensor& b, const Tensor& k),                                                                              \
+    (grad_in, grad_out, in, mean, a, b, k), grad_in)                                                                 \
+  /* rows (M, N) contiguous, normalized over N: out = (in - mean) * rstd * weight + bias; rms: mean taken as 0 */    \
+  X(row_norm, void,                                                                                                  \
+    (const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in, const Tensor* weight,              \
+     const Tensor* bias, double eps, bool rms),                                                                      \
+    (out, mean, rstd, in, weight, bias, eps, rms), in)                                                               \
+  /* grad_in of row_norm; grad_weight / grad_bias (N) when given */                                                  \
+  X(row_norm_backward, void,                                                                                         \
+    (const Tensor& grad_in, const Tensor* grad_weight, const Tensor* grad_bias, const Tensor& grad_out,              \
+     const Tensor& in, const Tensor& mean, const Tensor& rstd, const Tensor* weight, bool rms),                      \
+    (grad_in, grad_weight, grad_bias, grad_out, in, mean, rstd, weight, rms), in)                                    \
+  /* logits (N, C, L) contiguous, target (N, L) int64: per row nll = -w[t] logp[t], smooth = -sum_c w[c] logp[c] */ \
+  /* (both 0 where ignored), lse = logsumexp over C; raises for a target outside [0, C) */                          \
+  X(cross_entropy, void,                                                                                             \
+    (const Tensor& nll, const Tensor& smooth, const Tensor& lse, const Tensor& logits, const Tensor& target,          \
+     const ClassLossParams& p),                                                                                      \
+    (nll, smooth, lse, logits, target, p), logits)                                                                   \
+  /* grad_logits from the per-row gradients of nll and smooth (smooth: none for no label smoothing) */              \
+  X(cross_entropy_backward, void,                                                                                    \
+    (const Tensor& grad_logits, const Tensor& grad_nll, const Tensor* grad_smooth, const Tensor& logits,             \
+     const Tensor& lse, const Tensor& target, const ClassLossParams& p),                                             \
+    (grad_logits, grad_nll, grad_smooth, logits, lse, target, p), grad_logits)                                       \
   /* ---- random ---- */                                                                                             \
   /* contiguous t; element i draws counter gen.base + i */                                                           \
   X(random_fill, void, (const Tensor& t, RandomDist dist, const RandomParams& p, const PhiloxDraw& gen),             \

@@ -258,6 +258,7 @@ void init_interop(py::module_& m);
 void init_autograd(py::module_& m);
 void init_reduce_stats(py::module_& m);
 void init_gather_scatter(py::module_& m);
+void init_nn_ops(py::module_& m);
 void init_out(py::module_& m);
 
 }  // namespace ember::python

@@ -77,5 +77,6 @@ PYBIND11_MODULE(_C, m) {
   init_lapack(m);
   init_sort(m);
   init_shape_ops(m);
+  init_nn_ops(m);
   init_out(m);
 }

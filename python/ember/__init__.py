@@ -34,6 +34,8 @@ _install_tensor_methods(Tensor)
 # torch's top-level names for some nn.functional functions
 from .nn.functional import (channel_shuffle, cosine_similarity, pairwise_distance, pdist, pixel_shuffle,  # noqa: E402
                             pixel_unshuffle)
+from .nn.functional import (conv1d, conv2d, conv3d, conv_tbc, conv_transpose1d, conv_transpose2d,  # noqa: E402
+                            conv_transpose3d)
 # torch._weight_norm and torch.norm_except_dim
 from .nn.utils.weight_norm import _weight_norm, norm_except_dim  # noqa: E402,F401
 # torch's native loss schemas (an integer `reduction`), as torch.cosine_embedding_loss, ...
@@ -43,6 +45,12 @@ from .nn.functional import _hinge_embedding_loss_op as hinge_embedding_loss  # n
 from .nn.functional import _margin_ranking_loss_op as margin_ranking_loss  # noqa: E402
 from .nn.functional import _poisson_nll_loss_op as poisson_nll_loss  # noqa: E402
 from .nn.functional import _triplet_margin_loss_op as triplet_margin_loss  # noqa: E402
+# torch's top-level pooling and instance-norm schemas (torch.max_pool1d, torch.instance_norm, ...)
+from .nn._pooling import (_adaptive_avg_pool1d_op as adaptive_avg_pool1d,  # noqa: E402
+                          _adaptive_max_pool1d_op as adaptive_max_pool1d, _avg_pool1d_op as avg_pool1d,
+                          _max_pool1d_op as max_pool1d, _max_pool1d_with_indices_op as max_pool1d_with_indices,
+                          _max_pool2d_op as max_pool2d, _max_pool3d_op as max_pool3d)
+from .nn._normalization import _instance_norm_op as instance_norm  # noqa: E402
 
 
 __version__ = "0.1.0"

@@ -629,6 +629,35 @@ def _short(exc: BaseException, n: int = 160) -> str:
 HALF_KERNELS_TORCH_LACKS = {"special_ndtri", "special_log_ndtr", "special_erfcx", "special_zeta"}
 
 
+_NN_ROWS = {"convolution", "batch_norm", "layer_norm", "group_norm", "rms_norm", "cross_entropy",
+            *(f"{kind}{d}d" for kind in ("max_pool", "avg_pool", "adaptive_avg_pool", "adaptive_max_pool")
+              for d in (1, 2, 3))}
+_BUILTIN_ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
+
+
+def _nn_difference(names, case, ember_exc, torch_exc) -> str | None:
+    """The native layers' documented differences (docs/reliability.md, "Native layers")."""
+    if isinstance(ember_exc, _BUILTIN_ERRORS) and isinstance(torch_exc, _BUILTIN_ERRORS) and any(
+        "shape ()" in m for m in case.mutations
+    ):
+        return "a 0-d input is refused by the op's rank check; torch's error class comes from a dim wrap"
+    if isinstance(ember_exc, NotImplementedError) and any(
+        f"as {t}" in m for m in case.mutations for t in ("int", "uint", "bool")
+    ):
+        return "integer pooling and norms are not implemented (NotImplementedError names the op and dtype)"
+    if ember_exc is None and isinstance(torch_exc, RuntimeError) and (
+        "mixed dtype" in str(torch_exc) or "expected scalar type" in str(torch_exc)
+    ):
+        return "a norm's weight and bias are converted to the input's dtype (torch refuses other dtypes)"
+    if ember_exc is None and isinstance(torch_exc, TypeError) and "cudnn" in str(torch_exc):
+        return "the unused cudnn flag takes any truth value"
+    if isinstance(ember_exc, ValueError) and isinstance(torch_exc, RuntimeError) and "should contain" in str(
+        torch_exc
+    ):
+        return "a 0-d input fails the rank check before the weight's size check"
+    return None
+
+
 def known_difference(case: Case, ember_exc, torch_exc, torch_result=None) -> str | None:
     """Why this case's outcome may differ from torch's (None: it must match). Each rule is a
     documented place where ember does better or differently (docs/reliability.md)."""
@@ -688,6 +717,10 @@ def known_difference(case: Case, ember_exc, torch_exc, torch_result=None) -> str
         isinstance(case.args[1], (bool, float))
     ):
         return "x.to(0.5) / x.to(True) is a TypeError (torch converts the number to a dtype)"
+    if names & _NN_ROWS:
+        why = _nn_difference(names, case, ember_exc, torch_exc)
+        if why:
+            return why
     if isinstance(torch_exc, AttributeError) and isinstance(ember_exc, TypeError):
         return "a non-tensor input is a TypeError; torch's Python functional raises AttributeError"
     if _bool_as_int(case) and isinstance(torch_exc, TypeError) and "bool" in str(torch_exc):

@@ -2555,8 +2555,9 @@ from op_db_linalg_ops import LINALG_OPS  # noqa: E402
 from op_db_random_util import RANDOM_UTIL  # noqa: E402
 from op_db_special import SPECIAL_FUNCTIONS  # noqa: E402
 from op_db_composite import COMPOSITE_ROWS  # noqa: E402
+from op_db_nn import NN_ROWS  # noqa: E402
 
 OP_DB = (
     OP_DB + UNARY_MATH + ELEMENTWISE2 + SORT_REDUCE + INDEX_OPS + SHAPE_OPS2 + LINALG_OPS + RANDOM_UTIL + SPECIAL_FUNCTIONS
-    + COMPOSITE_ROWS
+    + COMPOSITE_ROWS + NN_ROWS
 )

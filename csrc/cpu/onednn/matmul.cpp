@@ -1,28 +1,16 @@
 #include "cpu/onednn/matmul.h"
 
-#include <omp.h>
-#include <pthread.h>
-
 #include <algorithm>
 #include <array>
-#include <csignal>
 #include <cstring>
-#include <list>
-#include <mutex>
-#include <oneapi/dnnl/dnnl.hpp>
 #include <unordered_map>
 
-#include "iter/parallel.h"
 #include "cpu/cpu_kernels.h"
+#include "cpu/onednn/onednn_common.h"
 
 namespace ember::cpu {
 
 namespace {
-
-dnnl::engine& cpu_engine() {
-  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  return eng;
-}
 
 // The strides oneDNN is given. A size-1 dim may carry any stride (views and NumPy arrays leave odd
 // ones), which oneDNN would read as part of the layout and could refuse; it gets the stride just
@@ -93,55 +81,26 @@ struct Compiled {
   dnnl::memory::desc scratchpad;
 };
 
-// An LRU of compiled primitives: creating one costs far more than running a small GEMM.
-class PrimitiveCache {
- public:
-  Compiled get(const Key& key, const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    if (it != map_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second.second);
-      return it->second.first;
-    }
-    dnnl::primitive_attr attr;
-    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    if (ep.alpha != 1.0f) attr.set_output_scales(0, {ep.alpha});
-    if (ep.beta != 0.0f) {
-      dnnl::post_ops po;
-      po.append_sum(ep.beta);
-      attr.set_post_ops(po);
-    }
-    dnnl::matmul::desc desc = ep.bias ? dnnl::matmul::desc(md_of(a), md_of(w), bias_md(*ep.bias), md_of(c))
-                                      : dnnl::matmul::desc(md_of(a), md_of(w), md_of(c));
-    dnnl::matmul::primitive_desc pd(desc, attr, cpu_engine());
-    Compiled compiled{dnnl::matmul(pd), pd.scratchpad_desc()};
-    lru_.push_front(key);
-    map_.emplace(key, std::make_pair(compiled, lru_.begin()));
-    if (map_.size() > kCapacity) {
-      map_.erase(lru_.back());
-      lru_.pop_back();
-    }
-    return compiled;
+using MatmulCache = PrimitiveCache<Key, Compiled, KeyHash>;
+
+// A matmul primitive for these operands and epilogue.
+Compiled compile(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  if (ep.alpha != 1.0f) attr.set_output_scales(0, {ep.alpha});
+  if (ep.beta != 0.0f) {
+    dnnl::post_ops po;
+    po.append_sum(ep.beta);
+    attr.set_post_ops(po);
   }
+  dnnl::matmul::desc desc = ep.bias ? dnnl::matmul::desc(md_of(a), md_of(w), bias_md(*ep.bias), md_of(c))
+                                    : dnnl::matmul::desc(md_of(a), md_of(w), md_of(c));
+  dnnl::matmul::primitive_desc pd(desc, attr, cpu_engine());
+  return Compiled{dnnl::matmul(pd), pd.scratchpad_desc()};
+}
 
-  // A primitive that failed to run is dropped, so the next call of that shape builds a new one.
-  void evict(const Key& key) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    if (it == map_.end()) return;
-    lru_.erase(it->second.second);
-    map_.erase(it);
-  }
-
- private:
-  static constexpr size_t kCapacity = 512;
-  std::mutex mu_;
-  std::list<Key> lru_;
-  std::unordered_map<Key, std::pair<Compiled, std::list<Key>::iterator>, KeyHash> map_;
-};
-
-PrimitiveCache& cache() {
-  static PrimitiveCache c;
+MatmulCache& cache() {
+  static MatmulCache c;
   return c;
 }
 
@@ -175,49 +134,6 @@ BlasView blas_view(const Tensor& t) {
   return {};
 }
 
-// oneDNN 2.x's JIT sgemm kernels (jit_avx512_common_gemm_f32, and the AVX2 one) point rsp into
-// a heap workspace while they run, so a signal delivered to a thread inside one writes its frame
-// over the heap (oneDNN issue #4845, fixed upstream in 3.x; Debian ships 2.6). Any Ctrl-C, timer
-// or profiler signal could then corrupt memory. While sgemm runs, asynchronous signals are blocked
-// in the calling thread and in its OpenMP team, and restored after: a signal that arrives stays
-// pending, or goes to another thread, and Python sees it as usual once the product returns. Synchronous signals (SIGSEGV, SIGFPE, ...) are left alone.
-class AsyncSignalsBlocked {
- public:
-  AsyncSignalsBlocked() : threads_(get_num_threads()) {
-    sigset_t block = async_signals();
-    // workers first, so that any the team has to start inherit the caller's usual mask
-    if (threads_ > 1) {
-#pragma omp parallel num_threads(threads_)
-      if (omp_get_thread_num() != 0) pthread_sigmask(SIG_BLOCK, &block, &worker_old());
-    }
-    pthread_sigmask(SIG_BLOCK, &block, &caller_old_);
-  }
-  ~AsyncSignalsBlocked() {
-    if (threads_ > 1) {
-#pragma omp parallel num_threads(threads_)
-      if (omp_get_thread_num() != 0) pthread_sigmask(SIG_SETMASK, &worker_old(), nullptr);
-    }
-    pthread_sigmask(SIG_SETMASK, &caller_old_, nullptr);
-  }
-  AsyncSignalsBlocked(const AsyncSignalsBlocked&) = delete;
-  AsyncSignalsBlocked& operator=(const AsyncSignalsBlocked&) = delete;
-
- private:
-  static sigset_t async_signals() {
-    sigset_t s;
-    sigfillset(&s);
-    for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) sigdelset(&s, sync);
-    return s;
-  }
-  // Each worker's mask from before, restored by the same worker (libgomp keeps a caller's team).
-  static sigset_t& worker_old() {
-    thread_local sigset_t old;
-    return old;
-  }
-  int threads_;
-  sigset_t caller_old_;
-};
-
 // Large single (unbatched) products without a bias go to dnnl_sgemm, oneDNN's BLAS-like GEMM:
 // single-threaded at n = 1024-2048 it ran at ~1.0x torch's MKL, the matmul primitive (brgemm in
 // oneDNN 2.6) at ~0.8x. sgemm computes alpha * a @ w + beta * c itself.
@@ -242,13 +158,11 @@ bool try_sgemm(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpil
 }  // namespace
 
 void onednn_matmul(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue& ep) {
-  // oneDNN sizes its OpenMP team from the calling thread's setting, which set_num_threads (an
-  // omp_set_num_threads in the thread that called it) leaves alone in other Python threads
-  if (omp_get_max_threads() != get_num_threads()) omp_set_num_threads(get_num_threads());
+  sync_onednn_threads();
   if (try_sgemm(a, w, c, ep)) return;
   const Key key = key_of(a, w, c, ep);
   try {
-    Compiled prim = cache().get(key, a, w, c, ep);
+    Compiled prim = cache().get(key, [&] { return compile(a, w, c, ep); });
     dnnl::engine& eng = cpu_engine();
     dnnl::memory am(md_of(a), eng, a.data_ptr());
     dnnl::memory wm(md_of(w), eng, w.data_ptr());

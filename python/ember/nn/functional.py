@@ -877,18 +877,20 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 
 def _check_class_targets(input, target, op):
+    if not isinstance(target, _C.Tensor):
+        raise TypeError(f"{op}(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
     if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+        raise ValueError(f"{op}: Expected 1 or more dimensions (got {input.dim()})")
     if target.dtype not in (_C.int64, _C.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype._torch_name}")
+        raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got {target.dtype._torch_name}")
     if input.dim() == 1:
         if target.dim() != 0:
             raise RuntimeError(f"{op}: 0D target tensor expected for 1D input, got {target.dim()}D")
     else:
         if target.dim() != input.dim() - 1 or (target.dim() and target.shape[0] != input.shape[0]):
-            if target.dim() and target.shape[0] != input.shape[0]:
-                raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                                 f"({target.shape[0]}).")
+            if target.dim() == 0 or target.shape[0] != input.shape[0]:
+                raise ValueError(f"{op}: Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                                 f"({target.shape[0] if target.dim() else 0}).")
             raise RuntimeError(f"{op}: expected target of shape {list(input.shape[:1] + input.shape[2:])}, got "
                                f"{list(target.shape)}")
         if tuple(target.shape[1:]) != tuple(input.shape[2:]):
@@ -952,12 +954,20 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if not isinstance(target, _C.Tensor):
+        raise TypeError(f"cross_entropy(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
+    if input.dim() < 1:
+        raise ValueError(f"cross_entropy: Expected 1 or more dimensions (got {input.dim()})")
     class_dim = 0 if input.dim() == 1 else 1
-    logp = log_softmax(input, class_dim)
     classes = input.shape[class_dim]
+    if weight is not None and (not isinstance(weight, _C.Tensor) or weight.numel() != classes):
+        shape = list(weight.shape) if isinstance(weight, _C.Tensor) else type(weight).__name__
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or no "
+                           f"classes but got weight tensor of shape: {shape}")
     if target.is_floating_point():
+        logp = log_softmax(input, class_dim)
         if tuple(target.shape) != tuple(input.shape):
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+            raise RuntimeError("cross_entropy: 0D or 1D target tensor expected, multi-target not supported")
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / classes
         terms = logp * target
@@ -969,25 +979,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if reduction == "mean":
             return losses.sum() / (losses.numel() if input.dim() > 1 else 1)
         return _reduce(losses, reduction)
-    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
-    if label_smoothing == 0:
-        return nll
-    # the uniform part: -sum_c weight_c log p_c / C at every position that is not ignored
     _check_class_targets(input, target, "cross_entropy")
-    shape = [1] * input.dim()
-    shape[class_dim] = classes
-    weighted = logp if weight is None else logp * weight.reshape(shape)
-    smooth = -weighted.sum(class_dim)
-    kept = (target != ignore_index).to(smooth.dtype)
-    smooth = smooth * kept.reshape(smooth.shape)
-    if reduction == "none":
-        smooth_loss = smooth
-    elif reduction == "sum":
-        smooth_loss = smooth.sum()
-    else:
-        _, w = _class_picks(logp, target, weight, ignore_index, "cross_entropy")
-        smooth_loss = smooth.sum() / w.sum()
-    return (1 - label_smoothing) * nll + label_smoothing / classes * smooth_loss
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+    # one native op: log_softmax fused with the pick, one pass back
+    return _C._nn.cross_entropy_loss(input, target.to(_C.int64), weight, _REDUCTION_CODES[reduction], ignore_index,
+                                     label_smoothing)
+
+
+_REDUCTION_CODES = {"none": 0, "mean": 1, "sum": 2}
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -1642,6 +1643,151 @@ def _embedding_renorm_(weight, indices, max_norm, norm_type):
         weight[rows] = weight[rows] * scale
 
 
+def _embedding_bag_check_dtypes(indices, offsets, weight, per_sample_weights):
+    where = "(while checking arguments for embedding_bag)"
+    for t in (indices, offsets):
+        if t.dtype not in (_C.int64, _C.int32):
+            raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                               f"Long, Int; but got {t.dtype} instead {where}")
+    if not weight.is_floating_point():
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have one of the following scalar types: "
+                           f"Half, BFloat16, Float, Double; but got {weight.dtype} instead {where}")
+    if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                           f"'per_sample_weights'; but type {weight.dtype} does not equal "
+                           f"{per_sample_weights.dtype} {where}")
+
+
+def _embedding_bag_check_indices(idx, num_weights):
+    if idx.numel():
+        bad = (idx < 0) | (idx >= num_weights)
+        if bad.any().item():
+            raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be "
+                               f"{idx[bad][0].item()}")
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """The sums, means or maxima of bags of `weight`'s rows, without the intermediate embeddings.
+
+    A 1-D `input` is cut into bags at `offsets` (bag ``b`` holds ``input[offsets[b]:offsets[b + 1]]``;
+    with ``include_last_offset`` the last offset ends the last bag); a 2-D `input` holds one bag of
+    fixed size per row. Empty bags give zeros. Entries equal to `padding_idx` are left out of their
+    bag (and of the mean's count). In ``mode='sum'``, `per_sample_weights` (`input`'s shape) scales each
+    row first. `max_norm` renorms the rows looked up in place, as :func:`embedding` does;
+    `scale_grad_by_freq` divides each row's gradient by its index's count in the bags. ember has no
+    sparse tensors: ``sparse=True`` raises NotImplementedError.
+
+    Example::
+
+        >>> w = ember.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        >>> F.embedding_bag(ember.tensor([0, 1, 2]), w, ember.tensor([0, 2]), mode='sum')
+        tensor([[4., 6.],
+                [5., 6.]])
+    """
+    if weight.dtype == _C.int64 and input.is_floating_point():
+        import warnings
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
+                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.")
+        weight, input = input, weight
+    if per_sample_weights is not None and input.size() != per_sample_weights.size():
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it must "
+                         f"have the same shape as the input ({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError(f"if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        offsets = _C.arange(0, input.numel(), input.shape[1], dtype=input.dtype, device=input.device)
+        include_last_offset = False
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    _embedding_bag_check_dtypes(input, offsets, weight, per_sample_weights)
+    num_weights, dim = weight.shape
+    idx = input.to(_C.int64)
+    off = offsets.to(_C.int64)
+    n = idx.numel()
+    if max_norm is not None:
+        _embedding_bag_check_indices(idx, num_weights)
+        _embedding_renorm_(weight, idx, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  f"GitHub.")
+    if include_last_offset and off.numel() < 1:
+        raise RuntimeError("include_last_offset: number of offset should be at least 1")
+    if off.numel():
+        first, last = off[0].item(), off[-1].item()
+        if first != 0:
+            raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                               f"position 0. However, got {first}")
+        if last > n:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of {last}")
+    if padding_idx is not None:
+        if not -num_weights <= padding_idx < num_weights:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num_weights} through "
+                               f"{num_weights - 1}, but got {padding_idx}")
+        padding_idx = padding_idx % num_weights
+    _embedding_bag_check_indices(idx, num_weights)
+    if sparse:
+        raise NotImplementedError("embedding_bag: sparse gradients (sparse=True) are not supported by ember, "
+                                  "which has no sparse tensors; use sparse=False")
+    starts = off[:-1] if include_last_offset else off
+    num_bags = starts.numel()
+    # each entry's bag: the last bag starting at or before it (empty bags share their start with the next)
+    pos = _C.arange(n, device=idx.device)
+    bag = _C.bucketize(pos, starts, right=True) - 1
+    keep = None
+    if include_last_offset and last < n:
+        keep = pos < last  # the last offset ends the last bag: the entries after it are in no bag
+    if padding_idx is not None:
+        keep = (idx != padding_idx) if keep is None else keep & (idx != padding_idx)
+    if keep is not None:
+        sel = keep.nonzero().reshape(-1)
+        idx, bag = idx[sel], bag[sel]
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights[sel]
+    if scale_grad_by_freq and weight.requires_grad and _C.is_grad_enabled():
+        rows = _ScaleByFrequency.apply(weight, idx, None)
+    else:
+        rows = weight.index_select(0, idx)
+    out = _C.zeros((num_bags, dim), dtype=weight.dtype, device=weight.device)
+    if mode != "max" or idx.numel() == 0:
+        if per_sample_weights is not None:
+            rows = rows * per_sample_weights.unsqueeze(1)
+        out = out.index_add(0, bag, rows)
+        if mode == "mean":
+            count = _C.bincount(bag, minlength=num_bags).clamp(min=1).to(weight.dtype)
+            out = out / count.unsqueeze(1)
+        return out
+    # max: per bag and column, the first entry holding the maximum, gathered so that only it gets a gradient
+    m = idx.numel()
+    bag2 = bag.unsqueeze(1).expand(m, dim)
+    with _no_grad():
+        best = out.scatter_reduce(0, bag2, rows, "amax", include_self=False)
+        pos2 = _C.arange(m, device=idx.device).unsqueeze(1).expand(m, dim)
+        cand = _C.where(rows == best[bag], pos2, _C.full((), m, dtype=_C.int64))
+        arg = _C.full((num_bags, dim), m, dtype=_C.int64, device=idx.device).scatter_reduce(0, bag2, cand, "amin")
+        empty = arg == m
+        arg = _C.where(empty, _C.zeros((), dtype=_C.int64), arg)
+    return _C.where(empty, _C.zeros((), dtype=weight.dtype), rows.gather(0, arg))
+
+
 # ---- rearrangements ----
 
 
@@ -1716,3 +1862,14 @@ def channel_shuffle(input, groups):
 
 from ._sampling import (affine_grid, fold, grid_sample, interpolate, unfold, upsample,  # noqa: E402,F401
                         upsample_bilinear, upsample_nearest)
+from ._conv import (conv1d, conv2d, conv3d, conv_tbc, conv_transpose1d, conv_transpose2d,  # noqa: E402,F401
+                    conv_transpose3d)
+from ._pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,  # noqa: E402,F401
+                       adaptive_max_pool1d, adaptive_max_pool1d_with_indices, adaptive_max_pool2d,
+                       adaptive_max_pool2d_with_indices, adaptive_max_pool3d, adaptive_max_pool3d_with_indices,
+                       avg_pool1d, avg_pool2d, avg_pool3d, fractional_max_pool2d, fractional_max_pool2d_with_indices,
+                       fractional_max_pool3d, fractional_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d,
+                       max_pool1d, max_pool1d_with_indices, max_pool2d, max_pool2d_with_indices, max_pool3d,
+                       max_pool3d_with_indices, max_unpool1d, max_unpool2d, max_unpool3d)
+from ._normalization import (batch_norm, group_norm, instance_norm, layer_norm,  # noqa: E402,F401
+                             local_response_norm, rms_norm)

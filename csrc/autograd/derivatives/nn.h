@@ -1,0 +1,42 @@
+// Records the autograd nodes of the native layers (ops/nn.h): convolution (conv.cpp), pooling
+// (pooling.cpp), normalization (normalization.cpp) and the class-index losses (loss.cpp).
+#pragma once
+#include "core/tensor.h"
+#include "kernels/kernel_types.h"
+
+namespace ember::autograd {
+
+// out = convolution(input, weight, bias) (transposed or not), input batched.
+void record_convolution(const Tensor& input, const Tensor& weight, const Tensor* bias, const Tensor& out,
+                        const ConvParams& p, bool transposed);
+// grad_weight = convolution_weight_grad(input, grad_out).
+void record_convolution_weight_grad(const Tensor& input, const Tensor& grad_out, const Tensor& grad_weight,
+                                    const ConvParams& p);
+
+// Pooling. Max pools (and adaptive max pools) route gradients through their indices; the
+// backward ops record nodes of their own, so double backward composes.
+void record_index_pool(const Tensor& input, const Tensor& values, const Tensor& indices, int dims, bool adaptive);
+// out (N, C, *out) scattered from `from` (N, C, *in) by indices: its gradient gathers by them.
+void record_gather_planes(const Tensor& from, const Tensor& indices, const Tensor& out, const char* name);
+void record_max_unpool(const Tensor& input, const Tensor& indices, const Tensor& out, int dims);
+void record_avg_pool(const Tensor& input, const Tensor& out, const PoolParams& p, int dims);
+void record_avg_pool_backward(const Tensor& grad_out, const Tensor& grad_in, const PoolParams& p, int dims);
+void record_adaptive_avg_pool(const Tensor& input, const Tensor& out, int dims);
+void record_adaptive_avg_pool_backward(const Tensor& grad_out, const Tensor& grad_in, int dims);
+
+// Normalization: mean and invstd (batch norm) or rstd (rows) are the forward's statistics in the
+// compute dtype. The backward runs native kernels; under create_graph it is written in ember ops
+// that recompute the statistics, so double backward composes.
+void record_batch_norm(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& mean,
+                       const Tensor& invstd, const Tensor& out, bool training, double eps);
+void record_row_norm(const Tensor& rows, const Tensor* weight, const Tensor* bias, const Tensor& mean,
+                     const Tensor& rstd, const Tensor& out, double eps, bool rms);
+void record_channel_affine(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& out);
+
+// Cross entropy over class indices (ops/loss.cpp): logits (N, C, L) in the compute dtype, target
+// (N, L), weight (C) or undefined; the loss was reduced as `reduction` with `denominator` (mean).
+void record_cross_entropy(const Tensor& input, const Tensor& logits, const Tensor& target, const Tensor& weight,
+                          const Tensor& lse, const Tensor& denominator, const Tensor& loss, int64_t ignore_index,
+                          double label_smoothing, int reduction);
+
+}  // namespace ember::autograd
