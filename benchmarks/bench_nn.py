@@ -1,6 +1,6 @@
 """The layers of ember.nn next to torch.nn: module-call overhead, convolutions (ResNet-18 block
 shapes, depthwise, LeNet), norms, pools, cross entropy over a GPT-2 vocabulary, embedding, and a
-LeNet-5 training step with SGD written by hand.
+LeNet-5 training step with SGD written by hand, nll_loss, interpolate and grid_sample.
 
 Run: python benchmarks/bench_nn.py [--threads N] [--repeat R] [--quick] [--only TEXT]
 Every workload is forward + backward unless it says otherwise. Both libraries start from the same
@@ -113,6 +113,16 @@ def workloads():
            fwd_bwd(lambda lib, x: lib.nn.functional.adaptive_avg_pool2d(x, 1), 1))
     yield ("embedding 50257x768, 32x128 ids", [randn(50257, 768), randint(0, 50257, (32, 128))],
            fwd_bwd(lambda lib, w, ids: lib.nn.functional.embedding(ids, w), 1))
+    yield ("nll_loss 4096x1000", [randn(4096, 1000), randint(0, 1000, (4096,))],
+           fwd_bwd(lambda lib, x, t: lib.nn.functional.nll_loss(x, t), 1))
+    yield ("interpolate bilinear x2 32x64x28x28", [randn(32, 64, 28, 28)],
+           fwd_bwd(lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=2, mode="bilinear"), 1))
+    yield ("interpolate bicubic 8x32x64x64 -> 48x48", [randn(8, 32, 64, 64)],
+           fwd_bwd(lambda lib, x: lib.nn.functional.interpolate(x, size=(48, 48), mode="bicubic"), 1))
+    yield ("interpolate nearest x2 32x64x28x28", [randn(32, 64, 28, 28)],
+           fwd_bwd(lambda lib, x: lib.nn.functional.interpolate(x, scale_factor=2), 1))
+    yield ("grid_sample bilinear 8x32x64x64, 64x64 grid", [randn(8, 32, 64, 64), randn(8, 64, 64, 2)],
+           fwd_bwd(lambda lib, x, g: lib.nn.functional.grid_sample(x, g.tanh(), align_corners=False), 2))
     yield "LeNet-5 train step, batch 128, SGD", [randn(128, 1, 28, 28), randint(0, 10, (128,))], lenet_step
 
 

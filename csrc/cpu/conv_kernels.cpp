@@ -186,13 +186,6 @@ void backward_weight_loops(const ConvShape& s, const T* x, const T* gy, T* gw) {
   }
 }
 
-Tensor contiguous_copy(const Tensor& t) {
-  if (t.is_contiguous()) return t;
-  Tensor c = empty(t.sizes(), t.dtype(), t.device());
-  copy_kernel(c, t);
-  return c;
-}
-
 // Runs `f(out_contiguous)` and copies the result into `out` when `out` is not contiguous.
 template <typename F>
 void into(const Tensor& out, F&& f) {

@@ -185,4 +185,11 @@ void zero_triangle_kernel(const Tensor& t, int64_t k, bool lower) {
   });
 }
 
+Tensor contiguous_copy(const Tensor& t) {
+  if (t.is_contiguous()) return t;
+  Tensor c = empty(t.sizes(), t.dtype(), t.device());
+  copy_kernel(c, t);
+  return c;
+}
+
 }  // namespace ember::cpu

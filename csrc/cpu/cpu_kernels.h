@@ -11,4 +11,7 @@ namespace ember::cpu {
 EMBER_KERNELS(EMBER_CPU_KERNEL_DECL)
 #undef EMBER_CPU_KERNEL_DECL
 
+// `t` itself when contiguous, else a contiguous copy (for loops and libraries that need one).
+Tensor contiguous_copy(const Tensor& t);
+
 }  // namespace ember::cpu

@@ -55,14 +55,6 @@ void gemm_typed(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpi
 }
 }  // namespace
 
-namespace {
-Tensor contiguous_copy(const Tensor& t) {
-  Tensor c = empty(t.sizes(), t.dtype(), t.device());
-  copy_kernel(c, t);
-  return c;
-}
-}  // namespace
-
 // Below this many multiply-adds our loop beats oneDNN's per-call overhead (a few microseconds):
 // Linear(16, 16) on one row took 5 us through the primitive, 1 us here.
 constexpr double kSmallGemm = 32768;

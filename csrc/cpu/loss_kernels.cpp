@@ -1,7 +1,8 @@
-// Cross entropy over class indices on the CPU, fused with its log_softmax: the forward pass reads
-// each row of logits twice (max, then the exponentials) and keeps only the row's logsumexp; the
-// backward pass recomputes softmax from it and writes the gradient in one sweep. Rows (n, l)
-// run in parallel; the classes of a row are contiguous when L = 1, strided by L otherwise.
+// Cross entropy and nll_loss over class indices on the CPU. Cross entropy is fused with its
+// log_softmax: the forward pass reads each row of logits twice (max, then the exponentials) and
+// keeps only the row's logsumexp; the backward pass recomputes softmax from it and writes the
+// gradient in one sweep. Rows (n, l) run in parallel; the classes of a row are contiguous when
+// L = 1, strided by L otherwise.
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -136,27 +137,74 @@ void cross_entropy_backward_typed(const Tensor& grad_logits, const Tensor& grad_
   });
 }
 
+// nll_loss reads one element per row: it picks and scatters, with no softmax.
+template <typename T>
+void nll_loss_typed(const Tensor& nll, const Tensor& logp, const Tensor& target, const ClassLossParams& p) {
+  const Rows r{logp.sizes()[0], logp.sizes()[1], logp.sizes()[2]};
+  const T* x = logp.data<T>();
+  const int64_t* tg = target.data<int64_t>();
+  const T* w = p.weight ? p.weight->data<T>() : nullptr;
+  T* nl = nll.data<T>();
+  parallel_for(0, r.n * r.l, kGrainSize, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const int64_t n = i / r.l, l = i % r.l;
+      const int64_t t = checked_target<T>(tg[i], r.c, p.ignore_index);
+      nl[i] = t < 0 ? T(0) : -(w ? w[t] : T(1)) * x[(n * r.c + t) * r.l + l];
+    }
+  });
+}
+
+template <typename T>
+void nll_loss_backward_typed(const Tensor& grad_logp, const Tensor& grad_nll, const Tensor& target,
+                             const ClassLossParams& p) {
+  const Rows r{grad_logp.sizes()[0], grad_logp.sizes()[1], grad_logp.sizes()[2]};
+  const int64_t* tg = target.data<int64_t>();
+  const T* w = p.weight ? p.weight->data<T>() : nullptr;
+  const T* g = grad_nll.data<T>();
+  T* gx = grad_logp.data<T>();
+  parallel_for(0, r.n, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, r.c * r.l)), [&](int64_t b, int64_t e) {
+    std::fill(gx + b * r.c * r.l, gx + e * r.c * r.l, T(0));
+    for (int64_t n = b; n < e; ++n) {
+      for (int64_t l = 0; l < r.l; ++l) {
+        const int64_t i = n * r.l + l, t = tg[i];
+        if (t == p.ignore_index) continue;
+        gx[(n * r.c + t) * r.l + l] = -(w ? w[t] : T(1)) * g[i];
+      }
+    }
+  });
+}
+
 template <typename F>
-void dispatch_loss(ScalarType t, F&& f) {
+void dispatch_loss(ScalarType t, const char* op, F&& f) {
   if (t == ScalarType::Float32) return f(float{});
   if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, "cross_entropy: no CPU kernel for dtype ", dtype_name(t));
+  EMBER_FAIL(NotImplemented, op, ": no CPU kernel for dtype ", dtype_name(t));
 }
 
 }  // namespace
 
 void cross_entropy_kernel(const Tensor& nll, const Tensor& smooth, const Tensor& lse, const Tensor& logits,
                           const Tensor& target, const ClassLossParams& p) {
-  dispatch_loss(logits.dtype(),
+  dispatch_loss(logits.dtype(), "cross_entropy",
                 [&](auto tag) { cross_entropy_typed<decltype(tag)>(nll, smooth, lse, logits, target, p); });
 }
 
 void cross_entropy_backward_kernel(const Tensor& grad_logits, const Tensor& grad_nll, const Tensor* grad_smooth,
                                    const Tensor& logits, const Tensor& lse, const Tensor& target,
                                    const ClassLossParams& p) {
-  dispatch_loss(logits.dtype(), [&](auto tag) {
+  dispatch_loss(logits.dtype(), "cross_entropy", [&](auto tag) {
     cross_entropy_backward_typed<decltype(tag)>(grad_logits, grad_nll, grad_smooth, logits, lse, target, p);
   });
+}
+
+void nll_loss_kernel(const Tensor& nll, const Tensor& logp, const Tensor& target, const ClassLossParams& p) {
+  dispatch_loss(logp.dtype(), "nll_loss", [&](auto tag) { nll_loss_typed<decltype(tag)>(nll, logp, target, p); });
+}
+
+void nll_loss_backward_kernel(const Tensor& grad_logp, const Tensor& grad_nll, const Tensor& target,
+                              const ClassLossParams& p) {
+  dispatch_loss(grad_logp.dtype(), "nll_loss",
+                [&](auto tag) { nll_loss_backward_typed<decltype(tag)>(grad_logp, grad_nll, target, p); });
 }
 
 }  // namespace ember::cpu

@@ -60,6 +60,16 @@ struct PoolParams {
   int64_t divisor_override = 0;   // average: 0 for none
 };
 
+// ---- sampling ----
+// F.grid_sample's options, torch's enum values.
+enum class GridSampleMode { Bilinear = 0, Nearest = 1, Bicubic = 2 };
+enum class GridSamplePadding { Zeros = 0, Border = 1, Reflection = 2 };
+struct GridSampleParams {
+  GridSampleMode mode = GridSampleMode::Bilinear;
+  GridSamplePadding padding = GridSamplePadding::Zeros;
+  bool align_corners = false;
+};
+
 // ---- losses ----
 // Class-index losses over logits (N, C, L) and targets (N, L): one row per (n, l).
 struct ClassLossParams {

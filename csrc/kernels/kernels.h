@@ -231,6 +231,31 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
     (const Tensor& grad_logits, const Tensor& grad_nll, const Tensor* grad_smooth, const Tensor& logits,             \
      const Tensor& lse, const Tensor& target, const ClassLossParams& p),                                             \
     (grad_logits, grad_nll, grad_smooth, logits, lse, target, p), grad_logits)                                       \
+  /* logp (N, C, L) contiguous, target (N, L) int64: nll = -w[t] logp[t] per row (0 where ignored); raises */      \
+  /* for a target outside [0, C) */                                                                                  \
+  X(nll_loss, void, (const Tensor& nll, const Tensor& logp, const Tensor& target, const ClassLossParams& p),          \
+    (nll, logp, target, p), logp)                                                                                    \
+  /* grad_logp (N, C, L): -w[t] grad_nll at each row's target, 0 elsewhere */                                        \
+  X(nll_loss_backward, void,                                                                                         \
+    (const Tensor& grad_logp, const Tensor& grad_nll, const Tensor& target, const ClassLossParams& p),               \
+    (grad_logp, grad_nll, target, p), grad_logp)                                                                     \
+  /* ---- sampling ---- */                                                                                           \
+  /* in (A, n, B) -> out (A, m, B), contiguous: out[a, o, b] = sum_k weight[o, k] in[a, index[o, k], b] with */    \
+  /* index (m, K) int64 in [0, n) and weight (m, K) of in's dtype: one separable pass of interpolate */             \
+  X(resample, void, (const Tensor& out, const Tensor& in, const Tensor& index, const Tensor& weight),                 \
+    (out, in, index, weight), out)                                                                                   \
+  /* its adjoint: grad_in (A, n, B), zeroed here, [a, index[o, k], b] += weight[o, k] grad_out[a, o, b] */         \
+  X(resample_backward, void,                                                                                         \
+    (const Tensor& grad_in, const Tensor& grad_out, const Tensor& index, const Tensor& weight),                       \
+    (grad_in, grad_out, index, weight), grad_in)                                                                     \
+  /* in (N, C, *in) and grid (N, *out, dims) contiguous, one float dtype -> out (N, C, *out); dims 2 or 3 */        \
+  X(grid_sample, void, (const Tensor& out, const Tensor& in, const Tensor& grid, const GridSampleParams& p),          \
+    (out, in, grid, p), out)                                                                                         \
+  /* grad_grid (grid's shape) and, when given, grad_in (zeroed here) from grad_out (N, C, *out) */                   \
+  X(grid_sample_backward, void,                                                                                      \
+    (const Tensor* grad_in, const Tensor& grad_grid, const Tensor& grad_out, const Tensor& in, const Tensor& grid,   \
+     const GridSampleParams& p),                                                                                     \
+    (grad_in, grad_grid, grad_out, in, grid, p), grad_grid)                                                          \
   /* ---- random ---- */                                                                                             \
   /* contiguous t; element i draws counter gen.base + i */                                                           \
   X(random_fill, void, (const Tensor& t, RandomDist dist, const RandomParams& p, const PhiloxDraw& gen),             \

@@ -14,12 +14,6 @@ namespace ember {
 
 namespace {
 
-std::string list_str(const std::vector<int64_t>& v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
 // One value per spatial dim, from torch's "a single integer value or a list of n values".
 std::array<int64_t, 3> per_dim(const std::vector<int64_t>& v, int dims, const char* what) {
   EMBER_CHECK(v.size() == 1 || static_cast<int>(v.size()) == dims, Runtime, "expected ", what,
@@ -82,9 +76,6 @@ const char* c_type_name(ScalarType t) {
   }
 }
 
-// The kernels take float32/float64; 16-bit floats compute in float32.
-bool computes_in_float(ScalarType t) { return t == ScalarType::Float16 || t == ScalarType::BFloat16; }
-
 }  // namespace
 
 Tensor convolution_checked(const Tensor& input, const Tensor& weight, const Tensor* bias, const ConvParams& p,
@@ -95,12 +86,12 @@ Tensor convolution_checked(const Tensor& input, const Tensor& weight, const Tens
     const ScalarType dtype = input.dtype();
     const MemoryFormat fmt = conv_format(input, weight);
     auto prepared = [&](const Tensor& t, MemoryFormat f) {
-      Tensor c = computes_in_float(dtype) ? to_dtype(t, ScalarType::Float32) : t;
+      Tensor c = half_float(dtype) ? to_dtype(t, ScalarType::Float32) : t;
       return contiguous(c, f);
     };
     Tensor x = prepared(input, fmt), w = prepared(weight, MemoryFormat::Contiguous);
     Tensor b = bias ? prepared(*bias, MemoryFormat::Contiguous) : Tensor();
-    Tensor y = computes_in_float(dtype) ? empty_in_format(out.sizes(), ScalarType::Float32, out.device(), fmt) : out;
+    Tensor y = half_float(dtype) ? empty_in_format(out.sizes(), ScalarType::Float32, out.device(), fmt) : out;
     if (y.numel() > 0) {
       if (x.numel() == 0 || w.numel() == 0) {
         // no input channels or an empty kernel: the output is the bias
@@ -113,7 +104,7 @@ Tensor convolution_checked(const Tensor& input, const Tensor& weight, const Tens
         if (bias) binary_out(BinaryOp::Add, y, channel_view(b, p.dims), y);
       }
     }
-    if (computes_in_float(dtype)) copy_(out, y);
+    if (half_float(dtype)) copy_(out, y);
   }
   if (autograd::should_record({&input, &weight, bias})) {
     autograd::record_convolution(input, weight, bias, out, p, transposed);
@@ -129,17 +120,17 @@ Tensor convolution_weight_grad(const Tensor& input, const Tensor& grad_out, cons
     const ScalarType dtype = input.dtype();
     const MemoryFormat fmt = conv_format(input, input);
     auto prepared = [&](const Tensor& t) {
-      Tensor c = computes_in_float(dtype) ? to_dtype(t, ScalarType::Float32) : t;
+      Tensor c = half_float(dtype) ? to_dtype(t, ScalarType::Float32) : t;
       return contiguous(c, fmt);
     };
     Tensor x = prepared(input), gy = prepared(grad_out);
-    Tensor y = computes_in_float(dtype) ? empty(weight_sizes, ScalarType::Float32, gw.device()) : gw;
+    Tensor y = half_float(dtype) ? empty(weight_sizes, ScalarType::Float32, gw.device()) : gw;
     if (x.numel() == 0 || gy.numel() == 0) {
       fill_(y, Scalar(0.0));
     } else if (y.numel() > 0) {
       kernels::conv_backward_weight(y, x, gy, p);
     }
-    if (computes_in_float(dtype)) copy_(gw, y);
+    if (half_float(dtype)) copy_(gw, y);
   }
   if (autograd::should_record({&input, &grad_out})) autograd::record_convolution_weight_grad(input, grad_out, gw, p);
   return gw;

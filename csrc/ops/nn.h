@@ -4,12 +4,30 @@
 #pragma once
 #include <array>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <vector>
 
 #include "ops/ops.h"
 
 namespace ember {
+
+// ---- shared by the nn ops ----
+// The nn kernels have float32 and float64 loops; 16-bit floats compute in float32.
+inline bool half_float(ScalarType t) { return t == ScalarType::Float16 || t == ScalarType::BFloat16; }
+inline ScalarType compute_dtype(const Tensor& t) { return half_float(t.dtype()) ? ScalarType::Float32 : t.dtype(); }
+inline Tensor in_dtype(const Tensor& t, ScalarType dtype) { return t.dtype() == dtype ? t : to_dtype(t, dtype); }
+// An op's result shaped as a view of the op's own temporary: the same memory as a plain tensor,
+// not a view, so in-place ops under autograd accept it (no one else can see the temporary).
+inline Tensor plain_result(const Tensor& t) {
+  return t.impl()->is_view ? make_view(t, t.sizes(), t.strides(), t.storage_offset()) : t;
+}
+// "[1, 2, 3]", as torch prints an int list in its messages.
+inline std::string list_str(const std::vector<int64_t>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
 
 // ---- convolution ----
 // torch.convolution: N-d (1-3 spatial dims) convolution or transposed convolution of a batched
@@ -86,5 +104,19 @@ enum class Reduction { None = 0, Mean = 1, Sum = 2 };
 // F.cross_entropy with class-index targets: logits (N, C, *) or (C,), target (N, *) or ().
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, const std::optional<Tensor>& weight,
                      Reduction reduction, int64_t ignore_index, double label_smoothing);
+// F.nll_loss: log-probabilities (N, C, *) or (C,), int64 target (N, *) or ().
+Tensor nll_loss(const Tensor& input, const Tensor& target, const std::optional<Tensor>& weight, Reduction reduction,
+                int64_t ignore_index);
+
+// ---- sampling (sampling.cpp) ----
+// One separable pass of F.interpolate along `dim`: out.size(dim) = index.size(0), and each output
+// slice is the sum over k of weight[o, k] times input's slice index[o, k]. Linear in input, so its
+// backward (resample_adjoint) and double backward are the same two ops.
+Tensor resample(const Tensor& input, int64_t dim, const Tensor& index, const Tensor& weight);
+Tensor resample_adjoint(const Tensor& grad_out, int64_t dim, int64_t input_size, const Tensor& index,
+                        const Tensor& weight);
+// torch.grid_sampler: input (N, C, H, W) with grid (N, Ho, Wo, 2), or (N, C, D, H, W) with grid
+// (N, Do, Ho, Wo, 3); differentiable in both (first order, as in torch).
+Tensor grid_sampler(const Tensor& input, const Tensor& grid, int64_t mode, int64_t padding_mode, bool align_corners);
 
 }  // namespace ember

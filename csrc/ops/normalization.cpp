@@ -23,16 +23,6 @@ using autograd::formulas::sub;
 
 namespace {
 
-bool half_float(ScalarType t) { return t == ScalarType::Float16 || t == ScalarType::BFloat16; }
-ScalarType compute_dtype(const Tensor& t) { return half_float(t.dtype()) ? ScalarType::Float32 : t.dtype(); }
-Tensor in_dtype(const Tensor& t, ScalarType dtype) { return t.dtype() == dtype ? t : to_dtype(t, dtype); }
-
-std::string list_str(const std::vector<int64_t>& v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
 void check_vector(const std::optional<Tensor>& t, int64_t n, const char* what) {
   if (!t) return;
   EMBER_CHECK(t->numel() == n, Runtime, what, " should contain ", n, " elements not ", t->numel());
@@ -98,7 +88,7 @@ Tensor batch_norm(const Tensor& input, const std::optional<Tensor>& weight, cons
     Tensor shift = sub(bias ? in_dtype(*bias, dtype) : zeros(Shape{C}, dtype, input.device()), mul(mean, scale));
     Tensor y = empty(x.sizes(), dtype, input.device());
     if (y.numel() > 0) kernels::channel_affine(y, x, contiguous(scale), contiguous(shift));
-    out = view(y, input.sizes());
+    out = plain_result(view(y, input.sizes()));
     if (out.dtype() != input.dtype()) out = to_dtype(out, input.dtype());
   }
   const Tensor* w = weight ? &*weight : nullptr;
@@ -216,7 +206,7 @@ Tensor channel_affine(const Tensor& input, const std::optional<Tensor>& weight, 
     Tensor shift = bias ? contiguous(in_dtype(*bias, dtype)) : zeros(Shape{C}, dtype, input.device());
     Tensor y = empty(x.sizes(), dtype, input.device());
     if (y.numel() > 0) kernels::channel_affine(y, x, scale, shift);
-    out = in_dtype(view(y, input.sizes()), input.dtype());
+    out = plain_result(in_dtype(view(y, input.sizes()), input.dtype()));
   }
   const Tensor* w = weight ? &*weight : nullptr;
   const Tensor* b = bias ? &*bias : nullptr;

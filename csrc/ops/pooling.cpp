@@ -14,8 +14,6 @@ namespace ember {
 
 namespace {
 
-bool half_float(ScalarType t) { return t == ScalarType::Float16 || t == ScalarType::BFloat16; }
-
 void check_pool_input(const Tensor& input, int dims, const char* op) {
   EMBER_CHECK(input.dim() == dims + 1 || input.dim() == dims + 2, Runtime, op, ": Expected ", dims + 1, "D or ",
               dims + 2, "D (batch mode) tensor with optional 0 dim batch size for input, but got: ",
@@ -52,7 +50,7 @@ Shape plane_shape(int64_t planes, const Shape& full, int dims) {
 
 // A kernel's planes result back as (N, C, *) in `like`'s dtype and memory format.
 Tensor from_planes(const Tensor& planes, const Shape& full, const Tensor& like, bool keep_dtype = false) {
-  Tensor t = view(planes, full);
+  Tensor t = plain_result(view(planes, full));
   if (!keep_dtype && t.dtype() != like.dtype()) t = to_dtype(t, like.dtype());
   const MemoryFormat last = like.dim() == 5 ? MemoryFormat::ChannelsLast3d : MemoryFormat::ChannelsLast;
   if ((like.dim() == 4 || like.dim() == 5) && !like.is_contiguous() && is_contiguous(like, last)) {
@@ -61,7 +59,6 @@ Tensor from_planes(const Tensor& planes, const Shape& full, const Tensor& like, 
   return t;
 }
 
-ScalarType kernel_dtype(const Tensor& t) { return half_float(t.dtype()) ? ScalarType::Float32 : t.dtype(); }
 
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
@@ -177,16 +174,22 @@ std::tuple<Tensor, Tensor> adaptive_max_pool(const Tensor& input, int dims, cons
   });
 }
 
+namespace {
+// The gradient of a pooled input of `input_sizes`: `fill(planes, grad_planes)` writes it as planes.
+template <typename Fill>
+Tensor pool_input_grad(const Tensor& grad_out, const Shape& input_sizes, int dims, Fill&& fill) {
+  autograd::GradModeGuard no_grad(false);
+  Tensor g = to_planes(grad_out, dims);
+  Tensor planes = empty(plane_shape(g.size(0), input_sizes, dims), g.dtype(), grad_out.device());
+  if (planes.numel() > 0) fill(planes, g);
+  return plain_result(in_dtype(view(planes, input_sizes), grad_out.dtype()));
+}
+}  // namespace
+
 Tensor index_pool_backward(const Tensor& grad_out, const Tensor& indices, const Shape& input_sizes, int dims) {
-  Tensor gx;
-  {
-    autograd::GradModeGuard no_grad(false);
-    Tensor g = to_planes(grad_out, dims), idx = view(contiguous(indices), g.sizes());
-    Tensor planes = empty(plane_shape(g.size(0), input_sizes, dims), g.dtype(), grad_out.device());
-    if (planes.numel() > 0) kernels::index_pool_backward(planes, g, idx);
-    gx = view(planes, input_sizes);
-    if (gx.dtype() != grad_out.dtype()) gx = to_dtype(gx, grad_out.dtype());
-  }
+  Tensor gx = pool_input_grad(grad_out, input_sizes, dims, [&](const Tensor& planes, const Tensor& g) {
+    kernels::index_pool_backward(planes, g, view(contiguous(indices), g.sizes()));
+  });
   if (autograd::should_record({&grad_out})) autograd::record_gather_planes(grad_out, indices, gx, "MaxPoolBackwardBackward0");
   return gx;
 }
@@ -226,7 +229,7 @@ Tensor max_unpool(const Tensor& input, const Tensor& indices, int dims, const st
       EMBER_FAIL(Runtime, "Found an invalid max index: ", bad, " (output volumes are of size ", shape_numel(full) /
                  std::max<int64_t>(planes, 1), ")");
     }
-    out = reshape(scatter(zeros(Shape{planes, plane_size}, x.dtype(), x.device()), 1, i, v), full);
+    out = plain_result(reshape(scatter(zeros(Shape{planes, plane_size}, x.dtype(), x.device()), 1, i, v), full));
   }
   if (autograd::should_record({&x})) autograd::record_max_unpool(x, idx, out, dims);
   return unbatched ? squeeze(out, {0}, false) : out;
@@ -262,15 +265,9 @@ Tensor avg_pool(const Tensor& input, const PoolArgs& a, const char* op) {
 }
 
 Tensor avg_pool_backward(const Tensor& grad_out, const Shape& input_sizes, const PoolParams& p, int dims) {
-  Tensor gx;
-  {
-    autograd::GradModeGuard no_grad(false);
-    Tensor g = to_planes(grad_out, dims);
-    Tensor planes = empty(plane_shape(g.size(0), input_sizes, dims), g.dtype(), grad_out.device());
-    if (planes.numel() > 0) kernels::avg_pool_backward(planes, g, p);
-    gx = view(planes, input_sizes);
-    if (gx.dtype() != grad_out.dtype()) gx = to_dtype(gx, grad_out.dtype());
-  }
+  Tensor gx = pool_input_grad(grad_out, input_sizes, dims, [&](const Tensor& planes, const Tensor& g) {
+    kernels::avg_pool_backward(planes, g, p);
+  });
   if (autograd::should_record({&grad_out})) autograd::record_avg_pool_backward(grad_out, gx, p, dims);
   return gx;
 }
@@ -303,15 +300,9 @@ Tensor adaptive_avg_pool(const Tensor& input, int dims, const std::vector<int64_
 }
 
 Tensor adaptive_avg_pool_backward(const Tensor& grad_out, const Shape& input_sizes, int dims) {
-  Tensor gx;
-  {
-    autograd::GradModeGuard no_grad(false);
-    Tensor g = to_planes(grad_out, dims);
-    Tensor planes = empty(plane_shape(g.size(0), input_sizes, dims), g.dtype(), grad_out.device());
-    if (planes.numel() > 0) kernels::adaptive_avg_pool_backward(planes, g);
-    gx = view(planes, input_sizes);
-    if (gx.dtype() != grad_out.dtype()) gx = to_dtype(gx, grad_out.dtype());
-  }
+  Tensor gx = pool_input_grad(grad_out, input_sizes, dims, [&](const Tensor& planes, const Tensor& g) {
+    kernels::adaptive_avg_pool_backward(planes, g);
+  });
   if (autograd::should_record({&grad_out})) autograd::record_adaptive_avg_pool_backward(grad_out, gx, dims);
   return gx;
 }

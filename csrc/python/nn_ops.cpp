@@ -1,5 +1,6 @@
-// Bindings of the native layers (ops/nn.h): torch's top-level torch.convolution, and the
-// functions behind ember.nn.functional's convolutions, pooling, norms and losses in ember._C._nn.
+// Bindings of the native layers (ops/nn.h): torch's top-level torch.convolution, grid_sampler and
+// norms, and the functions behind ember.nn.functional's convolutions, pooling, norms, losses and
+// interpolate in ember._C._nn.
 #include "ops/nn.h"
 #include "python/common.h"
 
@@ -172,6 +173,29 @@ Example::
     });
   }, py::arg("input"), py::arg("target"), py::arg("weight").none(true) = py::none(), py::arg("reduction") = 1,
      py::arg("ignore_index") = -100, py::arg("label_smoothing") = 0.0);
+  nn.def("nll_loss", [](const Tensor& input, const Tensor& target, std::optional<Tensor> weight, int64_t reduction,
+                        int64_t ignore_index) {
+    return naming("nll_loss", [&] {
+      EMBER_CHECK(reduction >= 0 && reduction <= 2, Value, "reduction must be 0 (none), 1 (mean) or 2 (sum), got ",
+                  reduction);
+      py::gil_scoped_release nogil;
+      return nll_loss(input, target, weight, static_cast<Reduction>(reduction), ignore_index);
+    });
+  }, py::arg("input"), py::arg("target"), py::arg("weight").none(true) = py::none(), py::arg("reduction") = 1,
+     py::arg("ignore_index") = -100);
+  // F.interpolate's separable pass (see ops/nn.h); index and weight (outputs, taps)
+  nn.def("resample", [](const Tensor& input, int64_t dim, const Tensor& index, const Tensor& weight) {
+    py::gil_scoped_release nogil;
+    return resample(input, dim, index, weight);
+  }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("weight"));
+
+  // torch.grid_sampler (F.grid_sample's op): its messages are torch's own, without an op prefix
+  m.def("grid_sampler", [](const Tensor& input, const Tensor& grid, int64_t interpolation_mode,
+                                  int64_t padding_mode, bool align_corners) {
+    py::gil_scoped_release nogil;
+    return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners);
+  }, py::arg("input"), py::arg("grid"), py::arg("interpolation_mode"), py::arg("padding_mode"),
+     py::arg("align_corners"));
 
   def_named(m, "batch_norm", [](const Tensor& input, std::optional<Tensor> weight, std::optional<Tensor> bias,
                                 std::optional<Tensor> running_mean, std::optional<Tensor> running_var, bool training,

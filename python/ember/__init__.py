@@ -39,12 +39,12 @@ from .nn.functional import (conv1d, conv2d, conv3d, conv_tbc, conv_transpose1d, 
 # torch._weight_norm and torch.norm_except_dim
 from .nn.utils.weight_norm import _weight_norm, norm_except_dim  # noqa: E402,F401
 # torch's native loss schemas (an integer `reduction`), as torch.cosine_embedding_loss, ...
-from .nn.functional import _cosine_embedding_loss_op as cosine_embedding_loss  # noqa: E402
-from .nn.functional import _ctc_loss_op as ctc_loss  # noqa: E402
-from .nn.functional import _hinge_embedding_loss_op as hinge_embedding_loss  # noqa: E402
-from .nn.functional import _margin_ranking_loss_op as margin_ranking_loss  # noqa: E402
-from .nn.functional import _poisson_nll_loss_op as poisson_nll_loss  # noqa: E402
-from .nn.functional import _triplet_margin_loss_op as triplet_margin_loss  # noqa: E402
+from .nn._loss import _cosine_embedding_loss_op as cosine_embedding_loss  # noqa: E402
+from .nn._loss import _ctc_loss_op as ctc_loss  # noqa: E402
+from .nn._loss import _hinge_embedding_loss_op as hinge_embedding_loss  # noqa: E402
+from .nn._loss import _margin_ranking_loss_op as margin_ranking_loss  # noqa: E402
+from .nn._loss import _poisson_nll_loss_op as poisson_nll_loss  # noqa: E402
+from .nn._loss import _triplet_margin_loss_op as triplet_margin_loss  # noqa: E402
 # torch's top-level pooling and instance-norm schemas (torch.max_pool1d, torch.instance_norm, ...)
 from .nn._pooling import (_adaptive_avg_pool1d_op as adaptive_avg_pool1d,  # noqa: E402
                           _adaptive_max_pool1d_op as adaptive_max_pool1d, _avg_pool1d_op as avg_pool1d,

@@ -203,6 +203,9 @@ KNOWN_DIFFERENCES = {
     (r".*", r":: backward: torch raises RuntimeError \(.*(derivative for .* is not implemented|"
             r"not implemented for)"): (
         "ember has a derivative (or a clear error) where torch has none: torch is no reference"),
+    (r"nll_loss", r"dtype=(bfloat16|float16) .*:: result:"): (
+        "16-bit nll_loss: ember sums in float32 and rounds once (seed 0 case 55: exact -0.76263, ember "
+        "-0.76172, torch -0.6875); torch rounds each weighted term to 16 bits"),
     # torch bugs: torch is inconsistent with itself there; ember gives the consistent answer
     (r"batch_norm", r"arg1 (strided|expanded|negative strides).*:: grad:"): (
         "torch's CPU batch_norm backward reads a non-contiguous weight as if contiguous: its input "

@@ -560,7 +560,8 @@ def raised_by_harness(exc: BaseException) -> bool:
 
 # Rows whose errors may name another op:
 # - functions written in Python over other ops, whose errors come from the inner op ("sum:
-#   Dimension out of range" from normalize, "cdist" from pdist, "hardtanh_" from relu6_);
+#   Dimension out of range" from normalize, "cdist" from pdist, "hardtanh_" from relu6_,
+#   "adaptive_avg_pool2d" and torch's upsample kernels' size messages from interpolate);
 # - op-table rows whose call itself composes ops: the aliasing rows write `mul`'s result through
 #   the view, the Hermitian rows (cholesky, eigh ...) symmetrize the input with `A + A.mT`, the
 #   memory_format rows look the format up with getattr.
@@ -569,6 +570,7 @@ _COMPOSED_ROWS = {
     "linalg.eigh_upper", "linalg.eigvalsh", "linalg.vecdot", "linalg.matrix_rank", "linalg.pinv",
     "linalg.pinv_tol", "linalg.matrix_norm", "nn.functional.cosine_similarity",
     "nn.functional.pairwise_distance", "nn.functional.normalize", "nn.functional.pdist",
+    "interpolate",
     "nn.functional.relu6.inplace", "clone.memory_format", "clone.strides",
     "contiguous.memory_format",
     # rows that build their input (a triangular factor, an LU factorization) or normalize signs
@@ -629,7 +631,8 @@ def _short(exc: BaseException, n: int = 160) -> str:
 HALF_KERNELS_TORCH_LACKS = {"special_ndtri", "special_log_ndtr", "special_erfcx", "special_zeta"}
 
 
-_NN_ROWS = {"convolution", "batch_norm", "layer_norm", "group_norm", "rms_norm", "cross_entropy",
+_NN_ROWS = {"convolution", "batch_norm", "layer_norm", "group_norm", "rms_norm", "cross_entropy", "nll_loss",
+            "interpolate", "grid_sampler",
             *(f"{kind}{d}d" for kind in ("max_pool", "avg_pool", "adaptive_avg_pool", "adaptive_max_pool")
               for d in (1, 2, 3))}
 _BUILTIN_ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
@@ -651,6 +654,10 @@ def _nn_difference(names, case, ember_exc, torch_exc) -> str | None:
         return "a norm's weight and bias are converted to the input's dtype (torch refuses other dtypes)"
     if ember_exc is None and isinstance(torch_exc, TypeError) and "cudnn" in str(torch_exc):
         return "the unused cudnn flag takes any truth value"
+    if "grid_sampler" in names and isinstance(ember_exc, RuntimeError) and any(
+        f"expected {what} mode" in str(ember_exc) for what in ("interpolation", "padding")
+    ):
+        return "grid_sampler refuses a mode code outside torch's enums (torch reads it as some mode)"
     if isinstance(ember_exc, ValueError) and isinstance(torch_exc, RuntimeError) and "should contain" in str(
         torch_exc
     ):

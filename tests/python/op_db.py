@@ -213,6 +213,7 @@ class OpInfo:
     numpy_layouts: tuple = LAYOUTS  # layouts to try in the NumPy test
     error_inputs: Callable | None = None  # error_inputs(make) -> iterable of ErrorInput
     sample_kwargs: dict = field(default_factory=dict)  # knobs for shared sample generators
+    gradgrad: bool = True  # False: no second derivative (as in torch); asking for one must raise
 
     @property
     def id(self) -> str:

@@ -1,5 +1,6 @@
 """Op-table rows of the native layers: convolution (plain, strided, dilated, grouped, transposed,
-1-d/2-d/3-d), the pools, batch/layer/group/RMS norm and the fused cross entropy.
+1-d/2-d/3-d), the pools, batch/layer/group/RMS norm, the fused cross entropy and nll_loss,
+interpolate (every mode) and grid_sampler.
 
 Concatenated into op_db.OP_DB, so test_ops compares each with torch over its samples, dtypes and
 layouts, test_autograd gradchecks them in float64, and test_meta runs them on the meta device.
@@ -128,10 +129,16 @@ def _rms_norm_samples(op, make):
     yield SampleInput((make((2, 3, 4)), [3, 4]), {"eps": 1e-3}, "two dims eps")
 
 
+def _class_weight(lib, weight, like):
+    """Class weights are not differentiable (torch has no derivative for them): built in the call.
+    A weight that is no list of numbers (a fuzzed one) goes to the op as it is."""
+    if weight is None or not isinstance(weight, list) or not all(isinstance(v, float) for v in weight):
+        return weight
+    return lib.tensor(weight, dtype=like.dtype)
+
+
 def _cross_entropy(lib, x, target, weight=None, **kwargs):
-    # class weights are not differentiable (torch has no derivative for them): built here
-    w = None if weight is None else lib.tensor(weight, dtype=x.dtype)
-    return lib.nn.functional.cross_entropy(x, target, w, **kwargs)
+    return lib.nn.functional.cross_entropy(x, target, _class_weight(lib, weight, x), **kwargs)
 
 
 def _class_weights(make, n):
@@ -152,6 +159,65 @@ def _cross_entropy_samples(op, make):
                       "weighted mean ignore smoothing")
 
 
+def _nll_loss(lib, x, target, weight=None, **kwargs):
+    return lib.nn.functional.nll_loss(x, target, _class_weight(lib, weight, x), **kwargs)
+
+
+def _nll_loss_samples(op, make):
+    cls = Domain(0, 4)
+    yield SampleInput((make((6, 5)), make((6,), dtype="int64", domain=cls)), {}, "mean")
+    yield SampleInput((make((6, 5)), make((6,), dtype="int64", domain=cls)),
+                      {"weight": _class_weights(make, 5), "reduction": "sum"}, "weighted sum")
+    target = make((3, 4), dtype="int64", domain=cls)
+    target.value[0, 1] = -100
+    yield SampleInput((make((3, 5, 4)), target), {"reduction": "none"}, "spatial none ignored")
+    yield SampleInput((make((5,)), TArg(np.array(2), "int64")), {}, "unbatched")
+    yield SampleInput((make((4, 5)), make((4,), dtype="int64", domain=cls)),
+                      {"weight": _class_weights(make, 5), "ignore_index": 1}, "weighted mean ignore")
+    yield SampleInput((make((0, 5)), make((0,), dtype="int64", domain=cls)), {"reduction": "sum"}, "empty")
+
+
+def _interpolate_samples(op, make):
+    yield SampleInput((make((2, 3, 5)),), {"size": 7, "mode": "linear"}, "linear up")
+    yield SampleInput((make((2, 3, 7)),), {"scale_factor": 0.6, "mode": "linear", "align_corners": True},
+                      "linear down corners")
+    yield SampleInput((make((1, 2, 4, 5)),), {"scale_factor": 2, "mode": "bilinear"}, "bilinear x2")
+    yield SampleInput((make((1, 2, 3, 4)),), {"size": (5, 2), "mode": "bilinear", "align_corners": True},
+                      "bilinear corners")
+    yield SampleInput((make((1, 2, 4, 5)),), {"size": (3, 7), "mode": "bicubic"}, "bicubic")
+    yield SampleInput((make((1, 1, 3, 4, 2)),), {"scale_factor": 1.5, "mode": "trilinear"}, "trilinear")
+    yield SampleInput((make((2, 2, 4, 3)),), {"size": (7, 5), "mode": "nearest"}, "nearest")
+    yield SampleInput((make((2, 2, 5)),), {"size": 3, "mode": "nearest-exact"}, "nearest-exact")
+    yield SampleInput((make((1, 2, 6, 5)),), {"size": (4, 2), "mode": "area"}, "area")
+    if make.dtype in F:  # torch has no 16-bit antialiasing on the CPU (ember has)
+        yield SampleInput((make((1, 2, 8, 7)),), {"size": (3, 5), "mode": "bilinear", "antialias": True},
+                          "antialiased bilinear")
+    yield SampleInput((make((0, 2, 3, 3)),), {"size": (4, 4), "mode": "bilinear"}, "empty batch")
+
+
+def _grid(make, shape, reach=1.2):
+    return make(shape, domain=Domain(-reach, reach))
+
+
+def _grid_sampler_samples(op, make):
+    # (input, grid, interpolation_mode 0 bilinear / 1 nearest / 2 bicubic, padding_mode 0 zeros /
+    # 1 border / 2 reflection, align_corners)
+    yield SampleInput((make((2, 3, 4, 5)), _grid(make, (2, 3, 2, 2)), 0, 0, False), {}, "bilinear zeros")
+    yield SampleInput((make((1, 2, 3, 4)), _grid(make, (1, 2, 3, 2), 1.6), 0, 1, True), {}, "bilinear border corners")
+    yield SampleInput((make((1, 2, 4, 3)), _grid(make, (1, 3, 2, 2), 2.5), 0, 2, False), {}, "bilinear reflection")
+    yield SampleInput((make((1, 1, 4, 3)), _grid(make, (1, 2, 2, 2), 2.5), 0, 2, True), {},
+                      "bilinear reflection corners")
+    yield SampleInput((make((1, 2, 3, 3)), _grid(make, (1, 2, 3, 2)), 1, 0, False), {}, "nearest")
+    yield SampleInput((make((1, 2, 4, 4)), _grid(make, (1, 2, 2, 2), 1.5), 2, 0, False), {}, "bicubic zeros")
+    yield SampleInput((make((1, 1, 4, 5)), _grid(make, (1, 2, 2, 2), 1.5), 2, 1, True), {}, "bicubic border corners")
+    yield SampleInput((make((1, 1, 4, 3)), _grid(make, (1, 2, 2, 2), 2.0), 2, 2, False), {}, "bicubic reflection")
+    yield SampleInput((make((1, 2, 3, 2, 4)), _grid(make, (1, 2, 2, 1, 3)), 0, 0, False), {}, "trilinear")
+    yield SampleInput((make((1, 1, 2, 3, 3)), _grid(make, (1, 1, 2, 2, 3), 2.0), 0, 2, True), {},
+                      "trilinear reflection corners")
+    yield SampleInput((make((1, 2, 3, 2, 2)), _grid(make, (1, 2, 1, 2, 3)), 1, 1, False), {}, "3-d nearest border")
+    yield SampleInput((make((0, 2, 3, 3)), _grid(make, (0, 2, 2, 2)), 0, 0, False), {}, "empty batch")
+
+
 NN_ROWS = [
     # torch accumulates float16 convolutions in float16 (its transposed kernel); ember in float32
     _row("convolution", "convolution", F16, _convolution_samples, torch_upcast16=True),
@@ -161,6 +227,14 @@ NN_ROWS = [
     _row("rms_norm", "rms_norm", F16, _rms_norm_samples),
     _row("cross_entropy", "nn.functional.cross_entropy", F16, _cross_entropy_samples),
 ]
+NN_ROWS += [
+    _row("nll_loss", "nn.functional.nll_loss", F16, _nll_loss_samples),
+    _row("interpolate", "nn.functional.interpolate", F16, _interpolate_samples),
+    # torch has no second derivative of grid_sampler: ember's backward refuses one too
+    _row("grid_sampler", "grid_sampler", F, _grid_sampler_samples, gradgrad=False),
+]
+NN_ROWS[6].op = _nll_loss  # class weights built inside the call
+_nll_loss.path = "nn.functional.nll_loss"
 NN_ROWS[1].op = _batch_norm  # running statistics built inside the call
 NN_ROWS[5].op = _cross_entropy  # class weights built inside the call
 _cross_entropy.path = "nn.functional.cross_entropy"

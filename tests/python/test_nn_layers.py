@@ -308,8 +308,13 @@ def test_embedding_from_pretrained_and_errors():
     assert nn.Embedding.from_pretrained(w, freeze=False).weight.requires_grad
     with pytest.raises(AssertionError, match="2-dimensional"):
         nn.Embedding.from_pretrained(ember.ones(3))
-    with pytest.raises(AssertionError, match="Padding_idx must be within num_embeddings"):
-        nn.Embedding(3, 2, padding_idx=3)
+    # the layer and F.embedding share one padding_idx check (torch's message) and count a negative one from the end
+    for bad in (3, -4):
+        with pytest.raises(AssertionError, match="Padding_idx must be within num_embeddings"):
+            nn.Embedding(3, 2, padding_idx=bad)
+        with pytest.raises(AssertionError, match="Padding_idx must be within num_embeddings"):
+            ember.nn.functional.embedding(ember.tensor([0]), w, padding_idx=bad)
+    assert nn.Embedding(3, 2, padding_idx=-1).padding_idx == 2 and nn.Embedding(3, 2, padding_idx=0).padding_idx == 0
     with pytest.raises(RuntimeError, match="Long, Int"):
         nn.Embedding(3, 2)(ember.tensor([0.0]))
     with pytest.raises(NotImplementedError, match="sparse"):

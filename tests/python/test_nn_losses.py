@@ -539,3 +539,15 @@ def test_new_loss_errors_as_torch():
                                               (1, 1)), RuntimeError, "Expected 3-dimensional tensor"))
     for call, exc, match in cases:
         _raises_as_torch(call, exc, match)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import ember.nn._loss
+    import ember.nn.modules.loss
+
+    for mod in (ember.nn._loss, ember.nn.modules.loss):
+        result = doctest.testmod(mod, extraglobs={"ember": ember, "F": ember.nn.functional},
+                                 optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, mod.__name__

@@ -1,4 +1,4 @@
-// Backward of the fused cross entropy. Per row, with p = softmax(logits), t the target and w the
+// Backward of the class-index losses. For the fused cross entropy, Per row, with p = softmax(logits), t the target and w the
 // class weights (ones without them):
 //   d nll / d logit_k = w_t (p_k - [k = t]),   d smooth / d logit_k = p_k sum(w) - w_k
 // The native kernel computes that from the saved logsumexp; under create_graph the same formula
@@ -82,7 +82,64 @@ struct CrossEntropyBackward : Node {
   }
 };
 
+// d nll / d logp[n, k, l] = -w[t] [k = t] (0 for ignored rows): a scatter of the row gradients,
+// independent of the input, so the formula in ember ops (under create_graph) is linear in them.
+struct NllLossBackward : Node {
+  SavedTensor target, weight, denominator;
+  Shape input_sizes, rows;  // rows: (N, C, L)
+  ScalarType input_dtype = ScalarType::Float32, dtype = ScalarType::Float32;
+  int64_t ignore_index = -100;
+  int reduction = 1;
+  std::string name() const override { return "NllLossBackward0"; }
+  bool release_saved() override {
+    bool any = target.reset();
+    any = weight.reset() || any;
+    return denominator.reset() || any;
+  }
+
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    auto self = shared_from_this();
+    Tensor t = target.unpack(self), w = weight.unpack(self);
+    const int64_t N = rows[0], C = rows[1], L = rows[2];
+    Tensor g = to_dtype(grads[0], dtype);
+    if (reduction == static_cast<int>(Reduction::Mean)) g = div(g, denominator.unpack(self));
+    Tensor per_row = reduction == static_cast<int>(Reduction::None) ? reshape(g, Shape{N, L}) : expand(g, Shape{N, L});
+    Tensor gx;
+    if (!grad_enabled()) {
+      gx = empty(rows, dtype, g.device());
+      ClassLossParams p;
+      p.ignore_index = ignore_index;
+      p.weight = w.defined() ? &w : nullptr;
+      if (gx.numel() > 0) kernels::nll_loss_backward(gx, contiguous(per_row), t, p);
+    } else {
+      Tensor valid = binary(BinaryOp::Ne, t, scalar_tensor(Scalar(ignore_index), ScalarType::Int64));
+      Tensor safe = where(valid, t, scalar_tensor(Scalar(int64_t(0)), ScalarType::Int64));
+      Tensor w_t = w.defined() ? mul(reshape(index_select(w, 0, reshape(safe, Shape{-1})), Shape{N, L}), to_dtype(valid, dtype))
+                               : to_dtype(valid, dtype);
+      Tensor onehot = permute(to_dtype(one_hot(safe, C), dtype), {0, 2, 1});
+      gx = neg(mul(onehot, unsqueeze(mul(per_row, w_t), 1)));
+    }
+    gx = reshape(gx, input_sizes);
+    return {gx.dtype() == input_dtype ? gx : to_dtype(gx, input_dtype)};
+  }
+};
+
 }  // namespace
+
+void record_nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, const Tensor& denominator,
+                     const Tensor& loss, const Shape& rows, int64_t ignore_index, int reduction) {
+  auto node = make_node<NllLossBackward>({&input});
+  node->target = SavedTensor(target, false);
+  if (weight.defined()) node->weight = SavedTensor(weight, false);
+  if (denominator.defined()) node->denominator = SavedTensor(denominator, false);
+  node->input_sizes = input.sizes();
+  node->rows = rows;
+  node->input_dtype = input.dtype();
+  node->dtype = compute_dtype(input);
+  node->ignore_index = ignore_index;
+  node->reduction = reduction;
+  set_history(loss, node);
+}
 
 void record_cross_entropy(const Tensor& input, const Tensor& logits, const Tensor& target, const Tensor& weight,
                           const Tensor& lse, const Tensor& denominator, const Tensor& loss, int64_t ignore_index,

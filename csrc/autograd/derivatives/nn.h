@@ -38,5 +38,15 @@ void record_channel_affine(const Tensor& input, const Tensor* weight, const Tens
 void record_cross_entropy(const Tensor& input, const Tensor& logits, const Tensor& target, const Tensor& weight,
                           const Tensor& lse, const Tensor& denominator, const Tensor& loss, int64_t ignore_index,
                           double label_smoothing, int reduction);
+// nll_loss: target (N, L), weight (C) of the compute dtype or undefined; rows = (N, C, L).
+void record_nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, const Tensor& denominator,
+                     const Tensor& loss, const Shape& rows, int64_t ignore_index, int reduction);
+
+// Sampling (ops/sampling.cpp). resample and its adjoint are each other's derivative; grid_sampler
+// saves its input and grid, and its backward is not differentiable (as in torch).
+void record_resample(const Tensor& input, const Tensor& out, int64_t dim, const Tensor& index, const Tensor& weight);
+void record_resample_adjoint(const Tensor& grad_out, const Tensor& grad_in, int64_t dim, const Tensor& index,
+                             const Tensor& weight);
+void record_grid_sampler(const Tensor& input, const Tensor& grid, const Tensor& out, const GridSampleParams& p);
 
 }  // namespace ember::autograd

@@ -14,11 +14,6 @@ using namespace formulas;
 
 namespace {
 
-ScalarType compute_dtype(const Tensor& t) {
-  return t.dtype() == ScalarType::Float16 || t.dtype() == ScalarType::BFloat16 ? ScalarType::Float32 : t.dtype();
-}
-Tensor in_dtype(const Tensor& t, ScalarType dtype) { return t.dtype() == dtype ? t : to_dtype(t, dtype); }
-
 // The dims of (N, C, *) other than C.
 std::vector<int64_t> non_channel_dims(int64_t dim) {
   std::vector<int64_t> dims{0};
@@ -205,26 +200,32 @@ struct ChannelAffineBackward : Node {
 
 }  // namespace
 
-void record_channel_affine(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& out) {
-  auto node = bias ? make_node<ChannelAffineBackward>({&input, weight ? weight : &input, bias})
-                   : make_node<ChannelAffineBackward>({&input, weight ? weight : &input});
+namespace {
+// A node of an affine norm: edges (input, weight, bias) with the missing ones invalid, the
+// input and weight saved.
+template <typename N>
+std::shared_ptr<N> affine_node(const Tensor& input, const Tensor* weight, const Tensor* bias) {
+  auto node = bias ? make_node<N>({&input, weight ? weight : &input, bias})
+                   : make_node<N>({&input, weight ? weight : &input});
   if (!weight) node->next_edges[1] = Edge{};
   node->has_weight = weight != nullptr;
-  node->input = SavedTensor(input, false);
   if (weight) node->weight = SavedTensor(*weight, false);
+  return node;
+}
+}  // namespace
+
+void record_channel_affine(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& out) {
+  auto node = affine_node<ChannelAffineBackward>(input, weight, bias);
+  node->input = SavedTensor(input, false);
   set_history(out, node);
 }
 
 void record_batch_norm(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& mean,
                        const Tensor& invstd, const Tensor& out, bool training, double eps) {
-  auto node = bias ? make_node<BatchNormBackward>({&input, weight ? weight : &input, bias})
-                   : make_node<BatchNormBackward>({&input, weight ? weight : &input});
-  if (!weight) node->next_edges[1] = Edge{};
-  node->has_weight = weight != nullptr;
+  auto node = affine_node<BatchNormBackward>(input, weight, bias);
   node->training = training;
   node->eps = eps;
   node->input = SavedTensor(input, false);
-  if (weight) node->weight = SavedTensor(*weight, false);
   node->mean = SavedTensor(mean, false);
   node->invstd = SavedTensor(invstd, false);
   set_history(out, node);
@@ -232,14 +233,10 @@ void record_batch_norm(const Tensor& input, const Tensor* weight, const Tensor* 
 
 void record_row_norm(const Tensor& rows, const Tensor* weight, const Tensor* bias, const Tensor& mean,
                      const Tensor& rstd, const Tensor& out, double eps, bool rms) {
-  auto node = bias ? make_node<RowNormBackward>({&rows, weight ? weight : &rows, bias})
-                   : make_node<RowNormBackward>({&rows, weight ? weight : &rows});
-  if (!weight) node->next_edges[1] = Edge{};
-  node->has_weight = weight != nullptr;
+  auto node = affine_node<RowNormBackward>(rows, weight, bias);
   node->rms = rms;
   node->eps = eps;
   node->rows = SavedTensor(rows, false);
-  if (weight) node->weight = SavedTensor(*weight, false);
   node->mean = SavedTensor(mean, false);
   node->rstd = SavedTensor(rstd, false);
   set_history(out, node);

@@ -1,11 +1,11 @@
 """Sampling functions of ember.nn.functional: unfold / fold (im2col / col2im), interpolate and its
 deprecated upsample wrappers, grid_sample and affine_grid.
 
-Everything here is composed of ember's native ops (strided views, ``index_select``, ``gather``,
-``index_add``, elementwise arithmetic), so autograd flows through it. Interpolation is separable:
-for each spatial dim the source indices and weights are computed once on the host with NumPy, then
-the input is gathered along that dim with one ``index_select`` and the taps are combined with a
-broadcast multiply and a sum -- a few ops per dim, never a loop over pixels.
+Interpolation is separable: for each spatial dim the source indices and weights (the taps) are
+computed once on the host with NumPy -- a few numbers per output row -- and the native
+``resample`` op applies them in one pass, with a native backward that scatters through the same
+taps; nearest modes are one ``index_select`` per dim. grid_sample and its backward (input and
+grid) are one native op each. unfold / fold are strided views and ``index_add``.
 
 Example::
 
@@ -14,6 +14,7 @@ Example::
     tensor([[[1.0000, 1.2500, 1.7500, 2.0000]]])
 """
 
+import itertools
 import math
 import numbers
 import warnings
@@ -288,16 +289,19 @@ def _taps_antialias(in_size, out_size, align_corners, scale, mode):
 
 
 def _resample_dim(x, dim, taps):
-    """Gathers `x` along `dim` at taps (indices (out, K), weights (out, K) or None) and sums the taps."""
+    """One separable pass along `dim`: output row o sums the input rows idx[o, k] weighted by
+    w[o, k] (one native op, whose backward scatters with the same taps); nearest modes gather."""
     idx, w = taps
-    out, k = idx.shape
-    g = x.index_select(dim, _host_tensor(idx.reshape(-1), x))
     if w is None:
-        return g
-    shape = list(x.shape)
-    shape[dim:dim + 1] = [out, k]
-    wt = _host_tensor(w, x, dtype=x.dtype).reshape([out, k] + [1] * (x.dim() - dim - 1))
-    return (g.reshape(shape) * wt).sum(dim + 1)
+        return x.index_select(dim, _host_tensor(idx.reshape(-1), x))
+    return _C._nn.resample(x, dim, _host_tensor(idx, x), _host_tensor(w, x, dtype=_C.float64))
+
+
+def _int_size(rounding, value):
+    """An output size from a scaled input size; NaN and infinities are torch's overflow error."""
+    if not math.isfinite(value):
+        raise RuntimeError("interpolate: value cannot be converted to type int64_t without overflow")
+    return rounding(value)
 
 
 def _check_sizes(in_sizes, out_sizes):
@@ -369,7 +373,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "area" and output_size is None:
         recompute_scale_factor = True
     if recompute_scale_factor:
-        output_size = [math.floor(float(input.shape[i + 2]) * scales[i]) for i in range(dim)]
+        output_size = [_int_size(math.floor, float(input.shape[i + 2]) * scales[i]) for i in range(dim)]
         scales = None
 
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
@@ -377,7 +381,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                          "tensor as input")
 
     nd = input.dim()
-    needed = _INTERP_DIMS.get(mode)
+    needed = _INTERP_DIMS.get(mode) if isinstance(mode, str) else None
     if nd not in (3, 4, 5) or (mode not in ("nearest", "nearest-exact", "area") and needed is None):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {nd}D) for the "
                                   f"modes: {_MODES} (got {mode})")
@@ -393,7 +397,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise ValueError("Lanczos mode requires antialias=True")
 
     if output_size is None:
-        output_size = [int(input.shape[i + 2] * scales[i]) for i in range(dim)]
+        output_size = [_int_size(int, input.shape[i + 2] * scales[i]) for i in range(dim)]
     for v in output_size:
         if not isinstance(v, numbers.Integral):
             raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
@@ -403,6 +407,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     shape = list(input.shape)
 
     if mode == "area":
+        if any(v < 0 for v in output_size):
+            raise RuntimeError(f"adaptive_avg_pool{dim}d: elements of output_size must be greater than or equal to 0 "
+                               f"but received {{{', '.join(str(v) for v in output_size)}}}")
         if any(v == 0 for v in shape[1:]):
             empty = next(i for i in range(1, nd) if shape[i] == 0)
             raise RuntimeError(f"adaptive_avg_pool{dim}d(): Expected input to have non-zero size for non-batch "
@@ -415,7 +422,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         kernel = f"adaptive_avg_pool{dim}d" if mode == "area" else f"upsample_{mode}{dim}d"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype_name(input.dtype)}\'')
 
-    out = input
+    passes = {}
     for i in range(dim):
         n_in, n_out = in_sizes[i], output_size[i]
         sc = scales[i] if scales is not None else None
@@ -431,8 +438,28 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             taps = _taps_linear(n_in, n_out, align_corners, sc)
         if taps is None or (taps[1] is None and n_in == n_out and (taps[0][:, 0] == np.arange(n_in)).all()):
             continue
-        out = _resample_dim(out, i + 2, taps)
+        passes[i + 2] = taps
+    # 16-bit inputs resample in float32 and round once, as torch's kernels
+    half = input.dtype in (_C.float16, _C.bfloat16) and any(w is not None for _, w in passes.values())
+    out = input.float() if half else input
+    for d in _pass_order(shape, passes):
+        out = _resample_dim(out, d, passes[d])
+    if half:
+        out = out.to(input.dtype)
     return out.clone() if out is input else out
+
+
+def _pass_order(shape, passes):
+    """The order of the separable passes that moves the least data: each pass costs its output's
+    size times its taps, twice for the last dim (a gather per element rather than whole rows)."""
+    def cost(order):
+        sizes, total = list(shape), 0
+        for d in order:
+            idx = passes[d][0]
+            sizes[d] = idx.shape[0]
+            total += math.prod(sizes) * idx.shape[1] * (2 if d == len(shape) - 1 else 1)
+        return total
+    return min(itertools.permutations(sorted(passes)), key=cost)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -480,66 +507,6 @@ _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to a
                   "for details.")
 
 
-def _detached_zero(c):
-    """Zeros shaped like `c`, still attached to `c`'s graph with a zero gradient."""
-    return _C.where(_C.zeros(c.shape, dtype=_C.bool, device=c.device), c, 0.0)
-
-
-def _clip(c, size):
-    """Clamp to [0, size - 1]; like torch, the gradient is zero where the value is clipped."""
-    c = _C.where(c <= 0, _detached_zero(c), c)
-    return _C.where(c >= size - 1, _detached_zero(c) + (size - 1), c)
-
-
-def _reflect(c, twice_low, twice_high):
-    """Reflects `c` back and forth into [twice_low / 2, twice_high / 2]."""
-    if twice_low == twice_high:
-        return _detached_zero(c)
-    low = twice_low / 2.0
-    span = (twice_high - twice_low) / 2.0
-    c = (c - low).abs()
-    extra = _C.fmod(c, span)
-    flips = (c / span).floor()
-    even = _C.fmod(flips, 2.0) == 0
-    return _C.where(even, extra + low, (span - extra) + low)
-
-
-def _pad_coord(c, size, padding_mode, align_corners):
-    if padding_mode == "border":
-        return _clip(c, size)
-    if padding_mode == "reflection":
-        c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
-        return _clip(c, size)
-    return c
-
-
-def _grid_taps(coord, size, mode, padding_mode, align_corners):
-    """For one spatial dim: (indices, weights, in-bounds mask), each (N, P, taps)."""
-    if align_corners:
-        c = ((coord + 1) / 2) * (size - 1)
-    else:
-        c = ((coord + 1) * size - 1) / 2
-    if mode == "bicubic":
-        base = c.floor()
-        t = c - base
-        w = _C.stack(_cubic_weights(t), -1)
-        pos = base.unsqueeze(-1) + _host_tensor(np.arange(-1.0, 3.0), c, dtype=c.dtype)
-        pos = _pad_coord(pos.detach(), size, padding_mode, align_corners)
-    else:
-        c = _pad_coord(c, size, padding_mode, align_corners)
-        if mode == "nearest":
-            pos = c.detach().round().unsqueeze(-1)
-            w = _C.where(_C.zeros(pos.shape, dtype=_C.bool, device=c.device), c.unsqueeze(-1), 1.0)
-        else:
-            base = c.floor()
-            frac = c - base
-            pos = _C.stack([base, base + 1], -1).detach()
-            w = _C.stack([1 - frac, frac], -1)
-    ok = (pos >= 0) & (pos <= size - 1)
-    idx = _C.where(ok, pos, 0.0).long()
-    return idx, w, ok
-
-
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Samples `input` at the normalized locations of `grid`.
 
@@ -564,61 +531,12 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
-    ishape, gshape = list(input.shape), list(grid.shape)
-    if input.device != grid.device:
-        raise RuntimeError(f"grid_sampler(): expected input and grid to be on same device, but input is on "
-                           f"{input.device} and grid is on {grid.device}")
-    if input.dim() == 0 or grid.dim() == 0 or ishape[0] != gshape[0]:
-        raise RuntimeError("grid_sampler(): expected grid and input to have same batch size, but got input with "
-                           f"sizes {ishape} and grid with sizes {gshape}")
-    if gshape[-1] != input.dim() - 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.dim() - 2} in last dimension, but got "
-                           f"grid with sizes {gshape}")
-    if input.dim() not in (4, 5) or grid.dim() != input.dim():
-        raise RuntimeError("grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got "
-                           f"input with sizes {ishape} and grid with sizes {gshape}")
-    for i in range(2, input.dim()):
-        if ishape[i] == 0:
-            raise RuntimeError("grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
-                               f"sizes {ishape} with dimension {i} being empty")
-    if mode == "bicubic" and input.dim() != 4:
-        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-    if not input.is_floating_point():
-        raise NotImplementedError(f'"grid_sampler_{input.dim() - 2}d_cpu_kernel_impl" not implemented for '
-                                  f"'{_dtype_name(input.dtype)}'")
-    if grid.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {_dtype_name(input.dtype)} but found {_dtype_name(grid.dtype)}")
+    # one native op (shapes, devices and dtypes checked there with torch's messages)
+    return _C.grid_sampler(input, grid, _GRID_MODES[mode], _GRID_PADDINGS[padding_mode], align_corners)
 
-    n, c = ishape[:2]
-    spatial = ishape[2:]
-    out_spatial = gshape[1:-1]
-    nd = len(spatial)
-    points = 1
-    for v in out_spatial:
-        points *= v
-    g = grid.reshape(n, points, nd)
-    lin = wt = ok = None
-    stride = 1
-    # grid's last dim lists x (W) first; walk the spatial dims from the last
-    for k in range(nd):
-        size = spatial[nd - 1 - k]
-        idx, w, valid = _grid_taps(g[..., k], size, mode, padding_mode, align_corners)
-        taps = idx.shape[-1]
-        view = [n, points] + [1] * nd
-        view[2 + nd - 1 - k] = taps
-        idx, w, valid = idx.reshape(view), w.reshape(view), valid.reshape(view)
-        lin = idx * stride if lin is None else lin + idx * stride
-        wt = w if wt is None else wt * w
-        ok = valid if ok is None else ok & valid
-        stride *= size
-    ntaps = 1
-    for v in lin.shape[2:]:
-        ntaps *= v
-    lin = lin.expand([n, points] + list(ok.shape[2:]))
-    wt = _C.where(ok, wt, 0.0).reshape(n, 1, points, ntaps)
-    lin = lin.reshape(n, 1, points * ntaps).expand(n, c, points * ntaps)
-    vals = input.reshape(n, c, stride).gather(2, lin).reshape(n, c, points, ntaps)
-    return (vals * wt).sum(-1).reshape([n, c] + out_spatial)
+
+_GRID_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+_GRID_PADDINGS = {"zeros": 0, "border": 1, "reflection": 2}
 
 
 def _base_coords(steps, align_corners, like):

@@ -177,6 +177,9 @@ class Hardsigmoid(_Inplace):
 
     _fn = staticmethod(F.hardsigmoid)
 
+    def extra_repr(self):  # torch prints no arguments, inplace or not
+        return ""
+
 
 class SiLU(_Inplace):
     """x * sigmoid(x) (swish).
@@ -212,6 +215,9 @@ class Hardswish(_Inplace):
     """
 
     _fn = staticmethod(F.hardswish)
+
+    def extra_repr(self):  # torch prints no arguments, inplace or not
+        return ""
 
 
 class ELU(Module):

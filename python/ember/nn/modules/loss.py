@@ -8,6 +8,7 @@ Example::
 """
 
 from .. import functional as F
+from .._loss import _reduction
 from .distance import PairwiseDistance
 from .module import Module
 
@@ -21,7 +22,7 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
         if size_average is not None or reduce is not None:
-            reduction = F._reduction(size_average, reduce, reduction)
+            reduction = _reduction(size_average, reduce, reduction)
         self.reduction = reduction
 
 
