@@ -4,9 +4,13 @@
 // lanes of the data's type (vectorized), then added up.
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cpu/cpu_kernels.h"
+#include "cpu/vec_reduce.h"
 
 namespace ember::cpu {
 
@@ -111,8 +115,14 @@ void channel_grad_sums_typed(const Tensor& sum_g, const Tensor& sum_gx, const Te
       const T* xr = x + (n * s.c + c) * s.l;
       const T* gr = g + (n * s.c + c) * s.l;
       // lane sums of one row (vectorized), folded into double
-      a += lane_sum<T>(s.l, [&](int64_t i) { return gr[i]; });
-      b += lane_sum<T>(s.l, [&](int64_t i) { return gr[i] * (xr[i] - mu); });
+      if constexpr (std::is_same_v<T, float>) {
+        const GradSums r = grad_sums_f32(gr, nullptr, xr, s.l, mu);
+        a += r.sum_g;
+        b += r.sum_gx;
+      } else {
+        a += lane_sum<T>(s.l, [&](int64_t i) { return gr[i]; });
+        b += lane_sum<T>(s.l, [&](int64_t i) { return gr[i] * (xr[i] - mu); });
+      }
     }
     sg[c] = static_cast<T>(a);
     sgx[c] = static_cast<T>(b);
@@ -146,6 +156,48 @@ void for_rows(int64_t rows, int64_t cols, F&& f) {
   });
 }
 
+// A row's mean (0 for rms) and 1 / sqrt(mean square deviation + eps): the deviations from the
+// rounded mean, in a second pass (accurate for data with a large mean).
+template <typename T>
+std::pair<T, T> row_stats(const T* xr, int64_t N, double eps, bool rms) {
+  if constexpr (std::is_same_v<T, float>) {  // the AVX2 folds (vec_reduce.h)
+    const float mu = rms ? 0.f : static_cast<float>(static_cast<double>(sum_f32(xr, N)) / N);
+    const float sq = deviation_sums_f32(xr, N, mu).sum_sq;
+    return {mu, static_cast<float>(1.0 / std::sqrt(static_cast<double>(sq) / N + eps))};
+  }
+  const double mu = rms ? 0.0 : static_cast<double>(lane_sum<T>(N, [&](int64_t i) { return xr[i]; })) / N;
+  const T mu_t = static_cast<T>(mu);
+  const T sq = lane_sum<T>(N, [&](int64_t i) {
+    const T d = xr[i] - mu_t;
+    return d * d;
+  });
+  return {mu_t, static_cast<T>(1.0 / std::sqrt(static_cast<double>(sq) / N + eps))};
+}
+
+template <typename T>
+void row_moments_typed(const Tensor& mean, const Tensor& rstd, const Tensor& in, double eps) {
+  const int64_t M = in.sizes()[0], N = in.sizes()[1];
+  const T* x = in.data<T>();
+  T* mp = mean.data<T>();
+  T* rp = rstd.data<T>();
+  for_rows(M, N, [&](int64_t r) { std::tie(mp[r], rp[r]) = row_stats(x + r * N, N, eps, false); });
+}
+
+template <typename T>
+void row_combine_typed(const Tensor& out, const Tensor& g, const Tensor& x, const Tensor& a, const Tensor& b,
+                       const Tensor& c) {
+  const int64_t R = out.sizes()[0], L = out.sizes()[1];
+  const T *gp = g.data<T>(), *xp = x.data<T>(), *ap = a.data<T>(), *bp = b.data<T>(), *cp = c.data<T>();
+  T* y = out.data<T>();
+  for_rows(R, L, [&](int64_t r) {
+    const T ar = ap[r], br = bp[r], cr = cp[r];
+    const T* gr = gp + r * L;
+    const T* xr = xp + r * L;
+    T* yr = y + r * L;
+    for (int64_t i = 0; i < L; ++i) yr[i] = ar * gr[i] + br * xr[i] + cr;
+  });
+}
+
 template <typename T>
 void row_norm_typed(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in, const Tensor* weight,
                     const Tensor* bias, double eps, bool rms) {
@@ -158,14 +210,7 @@ void row_norm_typed(const Tensor& out, const Tensor& mean, const Tensor& rstd, c
   const T* b = bias ? bias->data<T>() : nullptr;
   for_rows(M, N, [&](int64_t r) {
     const T* xr = x + r * N;
-    const double mu = rms ? 0.0 : static_cast<double>(lane_sum<T>(N, [&](int64_t i) { return xr[i]; })) / N;
-    // the deviations from the rounded mean (two passes: accurate for data with a large mean)
-    const T mu_t = static_cast<T>(mu);
-    const T sq = lane_sum<T>(N, [&](int64_t i) {
-      const T d = xr[i] - mu_t;
-      return d * d;
-    });
-    const T inv = static_cast<T>(1.0 / std::sqrt(static_cast<double>(sq) / N + eps));
+    const auto [mu_t, inv] = row_stats(xr, N, eps, rms);
     if (mp) mp[r] = mu_t;
     rp[r] = inv;
     T* yr = y + r * N;
@@ -197,10 +242,17 @@ void row_norm_backward_typed(const Tensor& grad_in, const Tensor* grad_weight, c
     const T* xr = x + r * N;
     const T* gr = g + r * N;
     const T mu = mp ? mp[r] : T(0), inv = rp[r];
-    const T s_gw = rms ? T(0) : (w ? lane_sum<T>(N, [&](int64_t i) { return gr[i] * w[i]; })
-                                   : lane_sum<T>(N, [&](int64_t i) { return gr[i]; }));
-    const T s_gwx = w ? lane_sum<T>(N, [&](int64_t i) { return gr[i] * w[i] * (xr[i] - mu); }) * inv
-                      : lane_sum<T>(N, [&](int64_t i) { return gr[i] * (xr[i] - mu); }) * inv;
+    T s_gw, s_gwx;
+    if constexpr (std::is_same_v<T, float>) {
+      const GradSums sums = grad_sums_f32(gr, w, xr, N, mu);
+      s_gw = rms ? T(0) : sums.sum_g;
+      s_gwx = sums.sum_gx * inv;
+    } else {
+      s_gw = rms ? T(0) : (w ? lane_sum<T>(N, [&](int64_t i) { return gr[i] * w[i]; })
+                             : lane_sum<T>(N, [&](int64_t i) { return gr[i]; }));
+      s_gwx = w ? lane_sum<T>(N, [&](int64_t i) { return gr[i] * w[i] * (xr[i] - mu); }) * inv
+                : lane_sum<T>(N, [&](int64_t i) { return gr[i] * (xr[i] - mu); }) * inv;
+    }
     const T a = rms ? T(0) : s_gw / N, b = s_gwx / N;
     T* out = gx + r * N;
     for (int64_t i = 0; i < N; ++i) {
@@ -271,6 +323,16 @@ void row_norm_backward_kernel(const Tensor& grad_in, const Tensor* grad_weight, 
   dispatch_norm(in.dtype(), rms ? "rms_norm_backward" : "layer_norm_backward", [&](auto tag) {
     row_norm_backward_typed<decltype(tag)>(grad_in, grad_weight, grad_bias, grad_out, in, mean, rstd, weight, rms);
   });
+}
+
+void row_moments_kernel(const Tensor& mean, const Tensor& rstd, const Tensor& in, double eps) {
+  dispatch_norm(in.dtype(), "group_norm", [&](auto tag) { row_moments_typed<decltype(tag)>(mean, rstd, in, eps); });
+}
+
+void row_combine_kernel(const Tensor& out, const Tensor& g, const Tensor& x, const Tensor& a, const Tensor& b,
+                        const Tensor& c) {
+  dispatch_norm(out.dtype(), "group_norm_backward",
+                [&](auto tag) { row_combine_typed<decltype(tag)>(out, g, x, a, b, c); });
 }
 
 }  // namespace ember::cpu

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
+#include <vector>
 
 #include "cpu/cpu_kernels.h"
+#include "cpu/vec_reduce.h"
 
 namespace ember::cpu {
 
@@ -42,10 +45,25 @@ void dispatch_pool(ScalarType t, const char* op, F&& f) {
   EMBER_FAIL(NotImplemented, op, ": no CPU kernel for dtype ", dtype_name(t));
 }
 
-// The window of output cell o along one dim: [start, end) of input positions stepping by `step`.
-struct Window {
-  int64_t start, end, step;
+// For each output position along one dim, the kernel taps [k0, k1) that land inside the input
+// (the rest read padding), so the loops over a window need no bounds checks.
+struct TapRange {
+  std::vector<int64_t> k0, k1, first;  // first: the input position of tap k0
 };
+
+TapRange tap_range(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad, int64_t dil) {
+  TapRange r;
+  for (int64_t o = 0; o < out; ++o) {
+    const int64_t start = o * stride - pad;
+    int64_t k0 = 0, k1 = k;
+    while (k0 < k && start + k0 * dil < 0) ++k0;
+    while (k1 > k0 && start + (k1 - 1) * dil >= in) --k1;
+    r.k0.push_back(k0);
+    r.k1.push_back(k1);
+    r.first.push_back(start + k0 * dil);
+  }
+  return r;
+}
 
 template <typename T>
 void max_pool_typed(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolParams& p) {
@@ -54,33 +72,39 @@ void max_pool_typed(const Tensor& out, const Tensor& indices, const Tensor& in, 
   T* y = out.data<T>();
   int64_t* ix = indices.data<int64_t>();
   const int64_t K = p.kernel[0] * p.kernel[1] * p.kernel[2];
+  TapRange taps[3];
+  for (int d = 0; d < 3; ++d) {
+    taps[d] = tap_range(pl.in[d], pl.out[d], p.kernel[d], p.stride[d], p.padding[d], p.dilation[d]);
+  }
+  const int64_t dd = p.dilation[0] * pl.in[1] * pl.in[2], dh = p.dilation[1] * pl.in[2], dw = p.dilation[2];
   for_planes(pl, pl.out_size() * K, [&](int64_t plane) {
     const T* xp = x + plane * pl.in_size();
     T* yp = y + plane * pl.out_size();
     int64_t* ip = ix + plane * pl.out_size();
     int64_t o = 0;
     for (int64_t od = 0; od < pl.out[0]; ++od) {
+      const int64_t nd = taps[0].k1[od] - taps[0].k0[od];
       for (int64_t oh = 0; oh < pl.out[1]; ++oh) {
+        const int64_t nh = taps[1].k1[oh] - taps[1].k0[oh];
+        const int64_t row0 = (taps[0].first[od] * pl.in[1] + taps[1].first[oh]) * pl.in[2];
         for (int64_t ow = 0; ow < pl.out[2]; ++ow, ++o) {
-          const int64_t d0 = od * p.stride[0] - p.padding[0], h0 = oh * p.stride[1] - p.padding[1],
-                        w0 = ow * p.stride[2] - p.padding[2];
+          const int64_t nw = taps[2].k1[ow] - taps[2].k0[ow];
           T best = -std::numeric_limits<T>::infinity();
           int64_t best_at = -1;
-          for (int64_t kd = 0; kd < p.kernel[0]; ++kd) {
-            const int64_t id = d0 + kd * p.dilation[0];
-            if (id < 0 || id >= pl.in[0]) continue;
-            for (int64_t kh = 0; kh < p.kernel[1]; ++kh) {
-              const int64_t ih = h0 + kh * p.dilation[1];
-              if (ih < 0 || ih >= pl.in[1]) continue;
-              const int64_t row = (id * pl.in[1] + ih) * pl.in[2];
-              for (int64_t kw = 0; kw < p.kernel[2]; ++kw) {
-                const int64_t iw = w0 + kw * p.dilation[2];
-                if (iw < 0 || iw >= pl.in[2]) continue;
-                const T v = xp[row + iw];
-                // NaN wins (torch propagates it; of several, the last)
-                if (best_at < 0 || v > best || std::isnan(v)) {
-                  best = v;
-                  best_at = row + iw;
+          if (nd > 0 && nh > 0 && nw > 0) {
+            const int64_t at0 = row0 + taps[2].first[ow];
+            best = xp[at0];
+            best_at = at0;
+            // scan order d, h, w; NaN wins (torch propagates it; of several, the last)
+            for (int64_t kd = 0; kd < nd; ++kd) {
+              for (int64_t kh = 0; kh < nh; ++kh) {
+                const int64_t at = at0 + kd * dd + kh * dh;
+                for (int64_t kw = 0; kw < nw; ++kw) {
+                  const T v = xp[at + kw * dw];
+                  if (v > best || v != v) {
+                    best = v;
+                    best_at = at + kw * dw;
+                  }
                 }
               }
             }
@@ -113,7 +137,7 @@ void index_backward_typed(const Tensor& grad_in, const Tensor& grad_out, const T
   });
 }
 
-// The windows of avg_pool along one dim, and each cell's divisor.
+// The windows of avg_pool along one dim (clipped to the input) and their lengths with padding.
 struct AvgDim {
   std::vector<int64_t> start, end, padded_len;
 };
@@ -129,69 +153,89 @@ AvgDim avg_dim(int64_t in, int64_t out, int64_t k, int64_t s, int64_t pad) {
   return a;
 }
 
-// Calls f(output offset, window [d0, d1) x [h0, h1) x [w0, w1), divisor) for each cell of a plane.
-template <typename F>
-void for_avg_cells(const Planes& pl, const PoolParams& p, F&& f) {
+// avg_pool runs output row by output row: the input rows of the row's windows (in d and h) are
+// walked once each, every output cell of the row summing its [start, end) of them.
+struct AvgRows {
   AvgDim dims[3];
-  for (int d = 0; d < 3; ++d) dims[d] = avg_dim(pl.in[d], pl.out[d], p.kernel[d], p.stride[d], p.padding[d]);
-  int64_t o = 0;
-  for (int64_t od = 0; od < pl.out[0]; ++od) {
-    for (int64_t oh = 0; oh < pl.out[1]; ++oh) {
-      for (int64_t ow = 0; ow < pl.out[2]; ++ow, ++o) {
-        const int64_t d0 = dims[0].start[od], d1 = dims[0].end[od], h0 = dims[1].start[oh], h1 = dims[1].end[oh],
-                      w0 = dims[2].start[ow], w1 = dims[2].end[ow];
-        int64_t divisor = p.divisor_override;
-        if (divisor == 0) {
-          divisor = p.count_include_pad ? dims[0].padded_len[od] * dims[1].padded_len[oh] * dims[2].padded_len[ow]
-                                        : (d1 - d0) * (h1 - h0) * (w1 - w0);
-        }
-        f(o, d0, d1, h0, h1, w0, w1, divisor);
+  const PoolParams& p;
+  AvgRows(const Planes& pl, const PoolParams& params) : p(params) {
+    for (int d = 0; d < 3; ++d) dims[d] = avg_dim(pl.in[d], pl.out[d], p.kernel[d], p.stride[d], p.padding[d]);
+  }
+  // the divisor of cells (od, oh, *) as one value per ow
+  void divisors(int64_t od, int64_t oh, std::vector<double>& out) const {
+    const AvgDim &D = dims[0], &H = dims[1], &W = dims[2];
+    for (size_t ow = 0; ow < W.start.size(); ++ow) {
+      int64_t v = p.divisor_override;
+      if (v == 0) {
+        v = p.count_include_pad ? D.padded_len[od] * H.padded_len[oh] * W.padded_len[ow]
+                                : (D.end[od] - D.start[od]) * (H.end[oh] - H.start[oh]) * (W.end[ow] - W.start[ow]);
       }
+      out[ow] = static_cast<double>(v);
     }
   }
-}
+};
 
 template <typename T>
 void avg_pool_typed(const Tensor& out, const Tensor& in, const PoolParams& p) {
   const Planes pl = planes_of(in, out);
+  const AvgRows rows(pl, p);
+  const AvgDim &D = rows.dims[0], &H = rows.dims[1], &W = rows.dims[2];
   const T* x = in.data<T>();
   T* y = out.data<T>();
   for_planes(pl, pl.out_size() * p.kernel[0] * p.kernel[1] * p.kernel[2], [&](int64_t plane) {
+    std::vector<T> acc(pl.out[2]);
+    std::vector<double> div(pl.out[2]);
     const T* xp = x + plane * pl.in_size();
     T* yp = y + plane * pl.out_size();
-    for_avg_cells(pl, p, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1,
-                             int64_t divisor) {
-      T acc = 0;
-      for (int64_t d = d0; d < d1; ++d) {
-        for (int64_t h = h0; h < h1; ++h) {
-          const T* row = xp + (d * pl.in[1] + h) * pl.in[2];
-          for (int64_t w = w0; w < w1; ++w) acc += row[w];
+    for (int64_t od = 0; od < pl.out[0]; ++od) {
+      for (int64_t oh = 0; oh < pl.out[1]; ++oh, yp += pl.out[2]) {
+        std::fill(acc.begin(), acc.end(), T(0));
+        for (int64_t d = D.start[od]; d < D.end[od]; ++d) {
+          for (int64_t h = H.start[oh]; h < H.end[oh]; ++h) {
+            const T* row = xp + (d * pl.in[1] + h) * pl.in[2];
+            for (int64_t ow = 0; ow < pl.out[2]; ++ow) {
+              T sum = 0;
+              for (int64_t w = W.start[ow]; w < W.end[ow]; ++w) sum += row[w];
+              acc[ow] += sum;
+            }
+          }
+        }
+        rows.divisors(od, oh, div);
+        for (int64_t ow = 0; ow < pl.out[2]; ++ow) {
+          yp[ow] = div[ow] == 0 ? T(NAN) : acc[ow] / static_cast<T>(div[ow]);
         }
       }
-      yp[o] = divisor == 0 ? T(NAN) : acc / static_cast<T>(divisor);
-    });
+    }
   });
 }
 
 template <typename T>
 void avg_pool_backward_typed(const Tensor& grad_in, const Tensor& grad_out, const PoolParams& p) {
   const Planes pl = planes_of(grad_in, grad_out);
+  const AvgRows rows(pl, p);
+  const AvgDim &D = rows.dims[0], &H = rows.dims[1], &W = rows.dims[2];
   const T* gy = grad_out.data<T>();
   T* gx = grad_in.data<T>();
   for_planes(pl, pl.out_size() * p.kernel[0] * p.kernel[1] * p.kernel[2], [&](int64_t plane) {
+    std::vector<T> share(pl.out[2]);
+    std::vector<double> div(pl.out[2]);
     T* gp = gx + plane * pl.in_size();
     std::fill(gp, gp + pl.in_size(), T(0));
     const T* yp = gy + plane * pl.out_size();
-    for_avg_cells(pl, p, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1,
-                             int64_t divisor) {
-      const T g = divisor == 0 ? T(NAN) : yp[o] / static_cast<T>(divisor);
-      for (int64_t d = d0; d < d1; ++d) {
-        for (int64_t h = h0; h < h1; ++h) {
-          T* row = gp + (d * pl.in[1] + h) * pl.in[2];
-          for (int64_t w = w0; w < w1; ++w) row[w] += g;
+    for (int64_t od = 0; od < pl.out[0]; ++od) {
+      for (int64_t oh = 0; oh < pl.out[1]; ++oh, yp += pl.out[2]) {
+        rows.divisors(od, oh, div);
+        for (int64_t ow = 0; ow < pl.out[2]; ++ow) share[ow] = div[ow] == 0 ? T(NAN) : yp[ow] / static_cast<T>(div[ow]);
+        for (int64_t d = D.start[od]; d < D.end[od]; ++d) {
+          for (int64_t h = H.start[oh]; h < H.end[oh]; ++h) {
+            T* row = gp + (d * pl.in[1] + h) * pl.in[2];
+            for (int64_t ow = 0; ow < pl.out[2]; ++ow) {
+              for (int64_t w = W.start[ow]; w < W.end[ow]; ++w) row[w] += share[ow];
+            }
+          }
         }
       }
-    });
+    }
   });
 }
 
@@ -218,6 +262,19 @@ void adaptive_avg_typed(const Tensor& out, const Tensor& in) {
   const Planes pl = planes_of(in, out);
   const T* x = in.data<T>();
   T* y = out.data<T>();
+  if (pl.out_size() == 1) {  // global average pooling (a classifier's head): one vectorized sum a plane
+    for_planes(pl, pl.in_size(), [&](int64_t plane) {
+      const T* xp = x + plane * pl.in_size();
+      if constexpr (std::is_same_v<T, float>) {
+        y[plane] = sum_f32(xp, pl.in_size()) / static_cast<T>(pl.in_size());
+      } else {
+        T acc = 0;
+        for (int64_t i = 0; i < pl.in_size(); ++i) acc += xp[i];
+        y[plane] = acc / static_cast<T>(pl.in_size());
+      }
+    });
+    return;
+  }
   for_planes(pl, pl.in_size() + pl.out_size(), [&](int64_t plane) {
     const T* xp = x + plane * pl.in_size();
     T* yp = y + plane * pl.out_size();
@@ -239,6 +296,13 @@ void adaptive_avg_backward_typed(const Tensor& grad_in, const Tensor& grad_out) 
   const Planes pl = planes_of(grad_in, grad_out);
   const T* gy = grad_out.data<T>();
   T* gx = grad_in.data<T>();
+  if (pl.out_size() == 1) {  // global: every input cell gets its plane's share
+    for_planes(pl, pl.in_size(), [&](int64_t plane) {
+      T* gp = gx + plane * pl.in_size();
+      std::fill(gp, gp + pl.in_size(), gy[plane] / static_cast<T>(pl.in_size()));
+    });
+    return;
+  }
   for_planes(pl, pl.in_size() + pl.out_size(), [&](int64_t plane) {
     T* gp = gx + plane * pl.in_size();
     std::fill(gp, gp + pl.in_size(), T(0));

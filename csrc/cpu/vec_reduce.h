@@ -100,6 +100,37 @@ inline DeviationSums deviation_sums_f32(const float* p, int64_t n, float center)
   return r;
 }
 
+// A norm's backward sums over one row: sum(gw) and sum(gw (x - center)) with gw = g w (w may be
+// null: gw = g), in 16 float lanes, one pass.
+struct GradSums {
+  float sum_g = 0.f, sum_gx = 0.f;
+};
+inline GradSums grad_sums_f32(const float* g, const float* w, const float* x, int64_t n, float center) {
+  int64_t i = 0;
+  GradSums r;
+#if defined(__AVX2__)
+  const __m256 c = _mm256_set1_ps(center);
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0, q0 = s0, q1 = s0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 g0 = _mm256_loadu_ps(g + i), g1 = _mm256_loadu_ps(g + i + 8);
+    if (w) g0 = _mm256_mul_ps(g0, _mm256_loadu_ps(w + i)), g1 = _mm256_mul_ps(g1, _mm256_loadu_ps(w + i + 8));
+    const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), c), d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), c);
+    s0 = _mm256_add_ps(s0, g0), s1 = _mm256_add_ps(s1, g1);
+    q0 = _mm256_fmadd_ps(g0, d0, q0), q1 = _mm256_fmadd_ps(g1, d1, q1);
+  }
+  alignas(32) float ls[8], lq[8];
+  _mm256_store_ps(ls, _mm256_add_ps(s0, s1));
+  _mm256_store_ps(lq, _mm256_add_ps(q0, q1));
+  for (int k = 0; k < 8; ++k) r.sum_g += ls[k], r.sum_gx += lq[k];
+#endif
+  for (; i < n; ++i) {
+    const float gw = w ? g[i] * w[i] : g[i];
+    r.sum_g += gw;
+    r.sum_gx += gw * (x[i] - center);
+  }
+  return r;
+}
+
 // p[i] = (p[i] - shift) and returns nothing; vectorized by the compiler.
 inline void subtract_f32(float* out, const float* in, int64_t n, float shift) {
   for (int64_t i = 0; i < n; ++i) out[i] = in[i] - shift;

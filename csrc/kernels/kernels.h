@@ -215,6 +215,13 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
     (const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in, const Tensor* weight,              \
      const Tensor* bias, double eps, bool rms),                                                                      \
     (out, mean, rstd, in, weight, bias, eps, rms), in)                                                               \
+  /* rows (M, N) contiguous: each row's mean and 1 / sqrt(biased variance + eps) (group norm's statistics) */        \
+  X(row_moments, void, (const Tensor& mean, const Tensor& rstd, const Tensor& in, double eps),                      \
+    (mean, rstd, in, eps), in)                                                                                       \
+  /* rows (R, L) contiguous: out = a[r] * g + b[r] * x + c[r] (group norm's input gradient) */                        \
+  X(row_combine, void,                                                                                               \
+    (const Tensor& out, const Tensor& g, const Tensor& x, const Tensor& a, const Tensor& b, const Tensor& c),         \
+    (out, g, x, a, b, c), out)                                                                                       \
   /* grad_in of row_norm; grad_weight / grad_bias (N) when given */                                                  \
   X(row_norm_backward, void,                                                                                         \
     (const Tensor& grad_in, const Tensor* grad_weight, const Tensor* grad_bias, const Tensor& grad_out,              \

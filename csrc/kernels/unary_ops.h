@@ -44,8 +44,7 @@ enum class UnarySaves { Nothing, Input, Result };
   X(Sigmoid, "sigmoid", Float, (A(1) / (A(1) + std::exp(-x))), "SigmoidBackward0", Result,                           \
     mul(g, mul(s, sub(num(1.0), s))))                                                                                \
   /* NaN propagates: x < 0 is false for NaN; the gradient is zero where the result is <= 0 */                        \
-  X(Relu, "relu", Special, (x < A(0) ? A(0) : x), "ReluBackward0", Result,                                           \
-    where(binary(BinaryOp::Le, s, num(0.0)), num(0.0), g))                                                           \
+  X(Relu, "relu", Special, (x < A(0) ? A(0) : x), "ReluBackward0", Result, relu_grad(g, s))                          \
   X(LogicalNot, "logical_not", Predicate, (x == A(0)), "", Nothing, Tensor())                                        \
   X(BitwiseNot, "bitwise_not", SameDtype, ~x, "", Nothing, Tensor())                                                 \
   /* NaN and -0.0 give 0, as in torch; piecewise constant: zero gradient */                                          \

@@ -96,8 +96,6 @@ Tensor rms_norm(const Tensor& input, const std::vector<int64_t>& normalized_shap
                 std::optional<double> eps);
 Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<Tensor>& weight,
                   const std::optional<Tensor>& bias, double eps);
-// input (N, C, *) * weight[c] + bias[c] in one pass (group norm's affine step).
-Tensor channel_affine(const Tensor& input, const std::optional<Tensor>& weight, const std::optional<Tensor>& bias);
 
 // ---- losses ----
 enum class Reduction { None = 0, Mean = 1, Sum = 2 };

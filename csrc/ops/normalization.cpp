@@ -18,6 +18,7 @@ namespace ember {
 using autograd::formulas::add;
 using autograd::formulas::div;
 using autograd::formulas::mul;
+using autograd::formulas::neg;
 using autograd::formulas::num;
 using autograd::formulas::sub;
 
@@ -188,29 +189,31 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const std::optional<T
   }
   EMBER_CHECK(is_floating(input.dtype()), NotImplemented, "group_norm: not implemented for dtype ",
               dtype_name(input.dtype()));
-  const int64_t per_group = N * num_groups > 0 ? input.numel() / (N * num_groups) : 0;
-  Tensor rows = reshape(input, Shape{N * num_groups, per_group});
-  Tensor out = reshape(std::get<0>(row_norm(rows, std::nullopt, std::nullopt, eps, false)), input.sizes());
-  if (!weight && !bias) return out;
-  return channel_affine(out, weight, bias);
-}
-
-Tensor channel_affine(const Tensor& input, const std::optional<Tensor>& weight, const std::optional<Tensor>& bias) {
-  const int64_t N = input.size(0), C = input.size(1), L = N * C > 0 ? input.numel() / (N * C) : 0;
+  const int64_t G = num_groups, L = N * C > 0 ? input.numel() / (N * C) : 0, D = C / G * L;
   const ScalarType dtype = compute_dtype(input);
-  Tensor out;
+  Tensor out, mean, rstd;
   {
     autograd::GradModeGuard no_grad(false);
-    Tensor x = view(contiguous(in_dtype(input, dtype)), Shape{N, C, L});
-    Tensor scale = weight ? contiguous(in_dtype(*weight, dtype)) : ones(Shape{C}, dtype, input.device());
-    Tensor shift = bias ? contiguous(in_dtype(*bias, dtype)) : zeros(Shape{C}, dtype, input.device());
-    Tensor y = empty(x.sizes(), dtype, input.device());
-    if (y.numel() > 0) kernels::channel_affine(y, x, scale, shift);
+    Tensor x = contiguous(in_dtype(input, dtype));
+    mean = zeros(Shape{N, G}, dtype, input.device());
+    rstd = zeros(Shape{N, G}, dtype, input.device());
+    if (N * G > 0 && D > 0) kernels::row_moments(mean, rstd, view(x, Shape{N * G, D}), eps);
+    // one pass: out = x * scale[n, c] + shift[n, c], scale = rstd w[c], shift = b[c] - mean scale
+    auto per_channel = [&](const Tensor& t) { return reshape(expand(view(t, Shape{N, G, 1}), Shape{N, G, C / G}), Shape{N, C}); };
+    Tensor scale = per_channel(rstd);
+    if (weight) scale = mul(scale, view(in_dtype(*weight, dtype), Shape{1, C}));
+    Tensor shift = neg(mul(per_channel(mean), scale));
+    if (bias) shift = add(shift, view(in_dtype(*bias, dtype), Shape{1, C}));
+    Tensor y = empty(Shape{1, N * C, L}, dtype, input.device());
+    if (y.numel() > 0) {
+      kernels::channel_affine(y, view(x, Shape{1, N * C, L}), contiguous(reshape(scale, Shape{N * C})),
+                              contiguous(reshape(shift, Shape{N * C})));
+    }
     out = plain_result(in_dtype(view(y, input.sizes()), input.dtype()));
   }
   const Tensor* w = weight ? &*weight : nullptr;
   const Tensor* b = bias ? &*bias : nullptr;
-  if (autograd::should_record({&input, w, b})) autograd::record_channel_affine(input, w, b, out);
+  if (autograd::should_record({&input, w, b})) autograd::record_group_norm(input, w, b, mean, rstd, out, G, eps);
   return out;
 }
 

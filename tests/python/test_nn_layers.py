@@ -319,3 +319,23 @@ def test_embedding_from_pretrained_and_errors():
         nn.Embedding(3, 2)(ember.tensor([0.0]))
     with pytest.raises(NotImplementedError, match="sparse"):
         nn.Embedding(3, 2, sparse=True)(ember.tensor([0]))
+
+
+def test_linear_reads_weights_however_they_are_held():
+    """Linear.forward takes its parameters from _parameters directly, and anything else (a plain
+    tensor attribute, a parametrization's property, no bias) through the attribute."""
+    nn = ember.nn
+    m = nn.Linear(3, 2)
+    x = ember.ones(1, 3)
+    del m.weight
+    m.weight = ember.full((2, 3), 2.0)  # a plain tensor attribute
+    np.testing.assert_allclose(m(x).detach().numpy(), (6.0 + m.bias.detach()).numpy()[None])
+    m = nn.Linear(3, 2, bias=False)
+    nn.utils.parametrize.register_parametrization(m, "weight", _Doubled())
+    np.testing.assert_allclose(m(x).detach().numpy(), (2 * m.parametrizations.weight.original.detach()).sum(1)[None],
+                               rtol=1e-6)
+
+
+class _Doubled(ember.nn.Module):
+    def forward(self, w):
+        return w * 2

@@ -31,7 +31,9 @@ void record_batch_norm(const Tensor& input, const Tensor* weight, const Tensor* 
                        const Tensor& invstd, const Tensor& out, bool training, double eps);
 void record_row_norm(const Tensor& rows, const Tensor* weight, const Tensor* bias, const Tensor& mean,
                      const Tensor& rstd, const Tensor& out, double eps, bool rms);
-void record_channel_affine(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& out);
+// group norm: mean and rstd (N, G) in the compute dtype.
+void record_group_norm(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& mean,
+                       const Tensor& rstd, const Tensor& out, int64_t groups, double eps);
 
 // Cross entropy over class indices (ops/loss.cpp): logits (N, C, L) in the compute dtype, target
 // (N, L), weight (C) or undefined; the loss was reduced as `reduction` with `denominator` (mean).

@@ -158,41 +158,77 @@ struct RowNormBackward : Node {
 };
 
 // out = x * w[c] + b[c]: d x = g * w[c], d w = sum(g x), d b = sum(g) over all but the channels.
-struct ChannelAffineBackward : Node {
-  SavedTensor input, weight;
+// Group norm, with x^ = (x - mean) rstd over each (n, group) and per-group sums over its
+// channels c and positions: ds[n, c] = sum g x, db[n, c] = sum g,
+//   dx = rstd w[c] g + B x + C,  B = (sum_c db w mean - sum_c ds w) rstd^3 / D,  C = -B mean - sum_c db w rstd / D
+//   dw[c] = sum_n (ds - db mean) rstd,  db[c] = sum_n db
+// (D elements a group): one pass for the sums, one for dx. Under create_graph, ember ops.
+struct GroupNormBackward : Node {
+  SavedTensor input, weight, mean, rstd;
   bool has_weight = false;
-  std::string name() const override { return "ChannelAffineBackward0"; }
+  int64_t groups = 1;
+  double eps = 0;
+  std::string name() const override { return "NativeGroupNormBackward0"; }
   bool release_saved() override {
     bool any = input.reset();
-    return weight.reset() || any;
+    any = weight.reset() || any;
+    any = mean.reset() || any;
+    return rstd.reset() || any;
   }
+
+  // (N, G, C / G, L) views, the statistics recomputed, every result an ember op
+  std::vector<Tensor> composite(const Tensor& g, const Tensor& x, const Tensor& w, int64_t N, int64_t C, int64_t L) {
+    const int64_t G = groups;
+    const Shape grouped{N, G, C / G, L};
+    Tensor x4 = reshape(x, grouped), g4 = reshape(g, grouped);
+    const std::vector<int64_t> within{2, 3};
+    auto group_mean = [&](const Tensor& t) { return ember::mean(t, within, true, std::nullopt); };
+    Tensor centered = sub(x4, group_mean(x4));
+    Tensor inv = unary(UnaryOp::Rsqrt, add(group_mean(mul(centered, centered)), num(eps)));
+    Tensor xhat = mul(centered, inv);
+    Tensor gw = has_weight ? mul(g4, view(w, Shape{1, G, C / G, 1})) : g4;
+    Tensor gx = mul(inv, sub(sub(gw, group_mean(gw)), mul(xhat, group_mean(mul(gw, xhat)))));
+    return {reshape(gx, x.sizes()), reshape(sum(mul(g4, xhat), {0, 3}, false, std::nullopt), Shape{C}),
+            reshape(sum(g4, {0, 3}, false, std::nullopt), Shape{C})};
+  }
+
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     auto self = shared_from_this();
     Tensor x = input.unpack(self), w = has_weight ? weight.unpack(self) : Tensor();
-    const int64_t N = x.size(0), C = x.size(1), L = N * C > 0 ? x.numel() / (N * C) : 0;
-    const std::vector<int64_t> dims = non_channel_dims(x.dim());
-    Tensor gx, gw, gb;
+    const int64_t N = x.size(0), C = x.size(1), G = groups, L = N * C > 0 ? x.numel() / (N * C) : 0;
+    const ScalarType dtype = compute_dtype(x);
+    Tensor wc = has_weight ? in_dtype(w, dtype) : Tensor();
+    std::vector<Tensor> r;
     if (grad_enabled()) {
-      const Shape cs = channel_shape(C, x.dim());
-      if (next_edges[0].valid()) gx = has_weight ? mul(grads[0], view(w, cs)) : grads[0];
-      if (has_weight && next_edges[1].valid()) gw = sum(mul(grads[0], x), dims, false, std::nullopt);
-      if (next_edges.size() > 2 && next_edges[2].valid()) gb = sum(grads[0], dims, false, std::nullopt);
+      r = composite(in_dtype(grads[0], dtype), in_dtype(x, dtype), wc, N, C, L);
     } else {
-      const ScalarType dtype = compute_dtype(x);
-      Tensor g3 = view(contiguous(in_dtype(grads[0], dtype)), Shape{N, C, L});
-      Tensor x3 = view(contiguous(in_dtype(x, dtype)), Shape{N, C, L});
-      if (next_edges[0].valid()) {
-        Tensor out = empty(g3.sizes(), dtype, x.device());
-        Tensor scale = has_weight ? contiguous(in_dtype(w, dtype)) : ones(Shape{C}, dtype, x.device());
-        if (out.numel() > 0) kernels::channel_affine(out, g3, scale, zeros(Shape{C}, dtype, x.device()));
-        gx = in_dtype(view(out, x.sizes()), x.dtype());
+      Tensor g3 = view(contiguous(in_dtype(grads[0], dtype)), Shape{1, N * C, L});
+      Tensor x3 = view(contiguous(in_dtype(x, dtype)), Shape{1, N * C, L});
+      Tensor sum_g = zeros(Shape{N * C}, dtype, x.device()), sum_gx = zeros(Shape{N * C}, dtype, x.device());
+      if (x3.numel() > 0) kernels::channel_grad_sums(sum_g, sum_gx, g3, x3, zeros(Shape{N * C}, dtype, x.device()));
+      Tensor ds = view(sum_gx, Shape{N, C}), db = view(sum_g, Shape{N, C});
+      Tensor m = mean.unpack(self), rs = rstd.unpack(self);  // (N, G)
+      auto per_channel = [&](const Tensor& t) {
+        return reshape(expand(view(t, Shape{N, G, 1}), Shape{N, G, C / G}), Shape{N, C});
+      };
+      auto per_group = [&](const Tensor& t) { return sum(reshape(t, Shape{N, G, C / G}), {2}, false, std::nullopt); };
+      Tensor wrow = has_weight ? view(wc, Shape{1, C}) : Tensor();
+      Tensor dsw = per_group(has_weight ? mul(ds, wrow) : ds), dbw = per_group(has_weight ? mul(db, wrow) : db);
+      const double inv_d = 1.0 / static_cast<double>(std::max<int64_t>(C / G * L, 1));
+      Tensor b_coef = mul(mul(sub(mul(dbw, m), dsw), mul(rs, mul(rs, rs))), num(inv_d));
+      Tensor c_coef = sub(neg(mul(b_coef, m)), mul(mul(dbw, rs), num(inv_d)));
+      Tensor a_nc = has_weight ? mul(per_channel(rs), wrow) : per_channel(rs);
+      Tensor gx = empty(Shape{N * C, L}, dtype, x.device());
+      if (gx.numel() > 0) {
+        kernels::row_combine(gx, view(g3, Shape{N * C, L}), view(x3, Shape{N * C, L}),
+                             contiguous(reshape(a_nc, Shape{N * C})), contiguous(reshape(per_channel(b_coef), Shape{N * C})),
+                             contiguous(reshape(per_channel(c_coef), Shape{N * C})));
       }
-      Tensor sum_g = zeros(Shape{C}, dtype, x.device()), sum_gx = zeros(Shape{C}, dtype, x.device());
-      if (x3.numel() > 0) kernels::channel_grad_sums(sum_g, sum_gx, g3, x3, zeros(Shape{C}, dtype, x.device()));
-      gw = sum_gx;
-      gb = sum_g;
+      Tensor dw = sum(mul(sub(ds, mul(db, per_channel(m))), per_channel(rs)), {0}, false, std::nullopt);
+      r = {view(gx, x.sizes()), dw, sum(db, {0}, false, std::nullopt)};
     }
-    std::vector<Tensor> r{gx, gw, gb};
+    r[0] = in_dtype(r[0], x.dtype());
+    if (has_weight) r[1] = in_dtype(r[1], w.dtype());
     r.resize(next_edges.size());
     return r;
   }
@@ -214,9 +250,14 @@ std::shared_ptr<N> affine_node(const Tensor& input, const Tensor* weight, const 
 }
 }  // namespace
 
-void record_channel_affine(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& out) {
-  auto node = affine_node<ChannelAffineBackward>(input, weight, bias);
+void record_group_norm(const Tensor& input, const Tensor* weight, const Tensor* bias, const Tensor& mean,
+                       const Tensor& rstd, const Tensor& out, int64_t groups, double eps) {
+  auto node = affine_node<GroupNormBackward>(input, weight, bias);
   node->input = SavedTensor(input, false);
+  node->mean = SavedTensor(mean, false);
+  node->rstd = SavedTensor(rstd, false);
+  node->groups = groups;
+  node->eps = eps;
   set_history(out, node);
 }
 

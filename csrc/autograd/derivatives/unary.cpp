@@ -1,5 +1,6 @@
 // Backward formulas of the unary elementwise ops and clamp.
 #include "autograd/derivatives/common.h"
+#include "ops/activation.h"
 
 namespace ember::autograd {
 
@@ -59,6 +60,12 @@ Tensor log_ndtr_grad(const Tensor& g, const Tensor& x) {
 // d erfcx / dx = 2 x erfcx(x) - 2 / sqrt(pi)
 Tensor erfcx_grad(const Tensor& g, const Tensor& x) {
   return mul(g, sub(mul(mul(x, num(2.0)), unary(UnaryOp::Erfcx, x)), num(kTwoOverSqrtPi)));
+}
+
+// g where the result is > 0, else 0: threshold's fused backward kernel at 0, one pass (itself
+// differentiable in g, for double backward)
+Tensor relu_grad(const Tensor& g, const Tensor& s) {
+  return activation_backward(ActivationOp::Threshold, g, s, ActivationParams{0.0, 0.0, 0.0});
 }
 
 struct UnaryBackward : Node {

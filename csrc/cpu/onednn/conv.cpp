@@ -164,6 +164,7 @@ Key key_of(ConvKind kind, const Tensor& out, const Tensor& a, const Tensor& b, b
   Key k;
   k.v.reserve(64);
   k.v.push_back(static_cast<int64_t>(kind));
+  k.v.push_back(get_num_threads());  // a primitive keeps the thread count it was made for
   k.v.push_back(has_bias);
   k.v.push_back(p.groups);
   for (int d = 0; d < 3; ++d) k.v.insert(k.v.end(), {p.stride[d], p.padding[d], p.dilation[d]});

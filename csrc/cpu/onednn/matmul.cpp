@@ -64,6 +64,7 @@ Key key_of(const Tensor& a, const Tensor& w, const Tensor& c, const GemmEpilogue
   k.v[i++] = float_bits(ep.beta);
   k.v[i++] = ep.bias ? 1 : 0;
   k.v[i++] = ep.bias ? ep.bias->strides()[2] : 0;
+  k.v[i++] = get_num_threads();  // a primitive keeps the thread count it was made for
   return k;
 }
 

@@ -26,7 +26,9 @@ inline void sync_onednn_threads() {
   if (omp_get_max_threads() != get_num_threads()) omp_set_num_threads(get_num_threads());
 }
 
-// An LRU of compiled primitives: creating one costs far more than running a small one.
+// An LRU of compiled primitives: creating one costs far more than running a small one. A
+// primitive splits its work for the thread count it was created with and keeps that split, so
+// the thread count is part of every key.
 template <typename Key, typename Value, typename Hash>
 class PrimitiveCache {
  public:

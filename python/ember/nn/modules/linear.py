@@ -35,6 +35,9 @@ class Identity(Module):
         return input
 
 
+_MISSING = object()
+
+
 class Linear(Module):
     """``y = x @ weight.T + bias`` with weight (out_features, in_features) and bias
     (out_features), both from U(-1/sqrt(in_features), 1/sqrt(in_features)) as torch's.
@@ -65,7 +68,13 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        return F.linear(input, self.weight, self.bias)
+        # the registered parameters straight from their dict (the common case: Module.__getattr__
+        # costs a failed attribute lookup each); anything else (a parametrization's property, a
+        # plain tensor attribute) through the attribute
+        params = self._parameters
+        weight = params.get("weight", _MISSING)
+        bias = params.get("bias", _MISSING)
+        return _C._linear(input, self.weight if weight is _MISSING else weight, self.bias if bias is _MISSING else bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
