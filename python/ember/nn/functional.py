@@ -1038,3 +1038,5 @@ from ._loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cosi
                     margin_ranking_loss, mse_loss, multi_margin_loss, multilabel_margin_loss,
                     multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
                     triplet_margin_loss, triplet_margin_with_distance_loss)
+from ._attention import (_canonical_mask, _in_projection, _in_projection_packed, _mha_shape_check,  # noqa: E402,F401
+                         _none_or_dtype, multi_head_attention_forward, scaled_dot_product_attention)

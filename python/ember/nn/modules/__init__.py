@@ -3,6 +3,7 @@
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
                          LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softmax2d,
                          Softmin, Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold)
+from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, LazyConv1d, LazyConv2d,
                    LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
@@ -28,6 +29,8 @@ from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, A
                       LPPool1d, LPPool2d, LPPool3d, MaxPool1d, MaxPool2d, MaxPool3d, MaxUnpool1d, MaxUnpool2d,
                       MaxUnpool3d)
 from .sparse import Embedding, EmbeddingBag
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .module import (Module, register_module_forward_hook, register_module_forward_pre_hook,
                      register_module_full_backward_hook, register_module_full_backward_pre_hook)
@@ -39,6 +42,7 @@ from . import fold as _fold, upsampling as _upsampling
 from . import conv as _conv
 from . import pooling as _pooling, batchnorm as _batchnorm, instancenorm as _instancenorm
 from . import normalization as _normalization
+from . import attention as _attention, transformer as _transformer
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
            "register_module_forward_pre_hook", "register_module_forward_hook",
@@ -47,4 +51,4 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            *_loss.__all__, *_distance.__all__, *_padding.__all__,
            *_sparse.__all__, *_pixelshuffle.__all__, *_fold.__all__, *_upsampling.__all__,
            *_conv.__all__, *_pooling.__all__, *_batchnorm.__all__, *_instancenorm.__all__,
-           *_normalization.__all__]
+           *_normalization.__all__, *_attention.__all__, *_transformer.__all__]
