@@ -11,6 +11,9 @@ namespace ember::cpu::avx512 {
 enum class Fn {
   Exp, Log, Sin, Cos, Tanh, Sigmoid, Erf, Erfc, Expm1, Log1p, Log2, Log10, Exp2, Tan,
   Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, GeluErf, GeluTanh, Silu,
+  // exp, with 0 for inputs whose result is below float's normal range (-inf included), without
+  // libmvec's slow path for such lanes: softmax tiles where masked scores are -inf
+  ExpFlush,
 };
 
 // True when the kernels may use AVX-512F/DQ: the CPU has them and the capability
@@ -19,5 +22,9 @@ bool available();
 
 // y[i] = fn(x[i]) for i in [0, n), x and y dense (y may equal x). Call only when available().
 void map_f32(Fn fn, const float* x, float* y, int64_t n);
+
+// small_gemm's float32 loop (cpu/small_gemm.h has the contract). Call only when available().
+void gemm_f32(int64_t m, int64_t n, int64_t k, const float* a, int64_t ars, int64_t acs, const float* b, int64_t ldb,
+              float* c, int64_t ldc, bool accumulate);
 
 }  // namespace ember::cpu::avx512

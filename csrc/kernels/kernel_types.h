@@ -70,6 +70,25 @@ struct GridSampleParams {
   bool align_corners = false;
 };
 
+// ---- attention ----
+// F.scaled_dot_product_attention's options: scores are scale * q k^T (+ mask); causal keeps key j
+// for query i when j <= i (torch's top-left aligned tril).
+struct AttentionParams {
+  double scale = 1.0;
+  bool causal = false;
+};
+
+// ---- recurrent layers ----
+// The cell of a recurrence (torch's modes): gate order i, f, g, o (LSTM) and r, z, n (GRU).
+enum class RecurrenceMode { RnnTanh = 0, RnnRelu = 1, Lstm = 2, Gru = 3 };
+// One layer and direction over a time-major packed sequence: step t holds rows [0, batch_sizes[t])
+// of its block of the (N, *) data (a padded (T, B) sequence has batch_sizes = [B] * T).
+struct RecurrenceParams {
+  RecurrenceMode mode = RecurrenceMode::Lstm;
+  bool reverse = false;  // steps from the last to the first
+  std::vector<int64_t> batch_sizes;
+};
+
 // ---- losses ----
 // Class-index losses over logits (N, C, L) and targets (N, L): one row per (n, l).
 struct ClassLossParams {

@@ -263,6 +263,42 @@ using UniqueResult = std::tuple<Tensor, Tensor, Tensor>;  // values, inverse, co
     (const Tensor* grad_in, const Tensor& grad_grid, const Tensor& grad_out, const Tensor& in, const Tensor& grid,   \
      const GridSampleParams& p),                                                                                     \
     (grad_in, grad_grid, grad_out, in, grid, p), grad_grid)                                                          \
+  /* ---- attention ---- */                                                                                          \
+  /* q (B, H, Lq, D), k (B, Hk, Lk, D), v (B, Hk, Lk, Dv) of one float dtype, unit stride in the last dim, */        \
+  /* H a multiple of Hk (query head h reads key head h / (H / Hk)); mask null or bool or q's dtype, */               \
+  /* broadcast to (B, H, Lq, Lk) by its strides. out (B, H, Lq, Dv) = softmax(scale q k^T + mask) v and */           \
+  /* lse (B, H, Lq) = the rows' logsumexp, contiguous; a row with no key left: out 0, lse +inf */                    \
+  X(attention, void,                                                                                                 \
+    (const Tensor& out, const Tensor& lse, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor* mask,    \
+     const AttentionParams& p),                                                                                      \
+    (out, lse, q, k, v, mask, p), out)                                                                               \
+  /* the gradients (contiguous, shaped as q, k, v) from grad_out (out's shape, unit last stride) */                  \
+  X(attention_backward, void,                                                                                        \
+    (const Tensor& grad_q, const Tensor& grad_k, const Tensor& grad_v, const Tensor& grad_out, const Tensor& q,      \
+     const Tensor& k, const Tensor& v, const Tensor& out, const Tensor& lse, const Tensor* mask,                     \
+     const AttentionParams& p),                                                                                      \
+    (grad_q, grad_k, grad_v, grad_out, q, k, v, out, lse, mask, p), grad_q)                                          \
+  /* ---- recurrent layers ---- */                                                                                   \
+  /* One layer and direction, all contiguous, one float dtype: gates_x (N, G) the input's share of the gates, */     \
+  /* h0 (B, P), c0 (B, H) (LSTM), w_hh (G, P), b_hh (G), w_hr (P, H) (LSTM with projections). Writes out (N, P), */  \
+  /* h_n (B, P), c_n (B, H) and what the backward reads: h_prev (N, P) each step's incoming state, and work */       \
+  /* (N, W): LSTM [i f g o | c | c_prev | o * tanh(c) with w_hr], GRU [r z n | W_hn h + b_hn], RNN nothing */        \
+  X(recurrence, void,                                                                                                \
+    (const Tensor& out, const Tensor& h_n, const Tensor* c_n, const Tensor& h_prev, const Tensor& work,              \
+     const Tensor& gates_x, const Tensor& h0, const Tensor* c0, const Tensor& w_hh, const Tensor* b_hh,              \
+     const Tensor* w_hr, const RecurrenceParams& p),                                                                 \
+    (out, h_n, c_n, h_prev, work, gates_x, h0, c0, w_hh, b_hh, w_hr, p), out)                                        \
+  /* From the gradients of out, h_n and c_n (each null for none): grad_gates (N, G) of gates_x; for a GRU */         \
+  /* grad_hidden (N, G) of h_prev w_hh^T + b_hh; with w_hr grad_proj (N, P) of the projected states; and the */      \
+  /* gradients of h0 and c0 */                                                                                       \
+  X(recurrence_backward, void,                                                                                       \
+    (const Tensor& grad_gates, const Tensor* grad_hidden, const Tensor* grad_proj, const Tensor& grad_h0,            \
+     const Tensor* grad_c0, const Tensor* grad_out, const Tensor* grad_h_n, const Tensor* grad_c_n,                  \
+     const Tensor& out, const Tensor& h_prev, const Tensor& work, const Tensor& w_hh, const Tensor* w_hr,            \
+     const RecurrenceParams& p),                                                                                     \
+    (grad_gates, grad_hidden, grad_proj, grad_h0, grad_c0, grad_out, grad_h_n, grad_c_n, out, h_prev, work, w_hh,    \
+     w_hr, p),                                                                                                       \
+    grad_gates)                                                                                                      \
   /* ---- random ---- */                                                                                             \
   /* contiguous t; element i draws counter gen.base + i */                                                           \
   X(random_fill, void, (const Tensor& t, RandomDist dist, const RandomParams& p, const PhiloxDraw& gen),             \

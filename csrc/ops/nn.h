@@ -117,4 +117,27 @@ Tensor resample_adjoint(const Tensor& grad_out, int64_t dim, int64_t input_size,
 // (N, Do, Ho, Wo, 3); differentiable in both (first order, as in torch).
 Tensor grid_sampler(const Tensor& input, const Tensor& grid, int64_t mode, int64_t padding_mode, bool align_corners);
 
+
+// ---- sequences (attention.cpp, recurrence.cpp) ----
+// F.scaled_dot_product_attention as one tiled op: query (..., H, Lq, D), key (..., Hk, Lk, D) and
+// value (..., Hk, Lk, Dv) with H a multiple of Hk (grouped-query attention), or 3-D (N, L, E)
+// operands; attn_mask bool (true: attend) or float (added), broadcast to (..., H, Lq, Lk).
+// Returns (out, logsumexp of each query's scores); a query with every key masked gives zeros.
+std::tuple<Tensor, Tensor> scaled_dot_product_attention_fused(const Tensor& query, const Tensor& key,
+                                                              const Tensor& value,
+                                                              const std::optional<Tensor>& attn_mask,
+                                                              bool is_causal, std::optional<double> scale);
+// An attention operand as the kernels take it: 4-D (batch, heads, L, E), `dtype`, unit last stride.
+Tensor attention_operand(const Tensor& t, ScalarType dtype);
+// One layer and direction of a recurrent layer over a time-major packed sequence (a padded one has
+// batch_sizes [B] * T): gates_x (N, G) is the input's share of the gates (x w_ih^T + b_ih) for all
+// steps, h0 (B, P), c0 (B, H) (LSTM only), w_hh (G, P), b_hh (G), w_hr (P, H) (LSTM projections).
+// mode: 0 RNN_TANH, 1 RNN_RELU, 2 LSTM, 3 GRU. Returns (out (N, P), h_n (B, P), c_n (B, H) or undefined).
+std::tuple<Tensor, Tensor, Tensor> recurrence(int64_t mode, const Tensor& gates_x, const std::vector<int64_t>& batch_sizes,
+                                              const Tensor& h0, const std::optional<Tensor>& c0, const Tensor& w_hh,
+                                              const std::optional<Tensor>& b_hh, const std::optional<Tensor>& w_hr,
+                                              bool reverse);
+// Columns of the per-step record the recurrence kernel keeps for its backward.
+int64_t recurrence_work_width(RecurrenceMode mode, int64_t hidden, bool proj);
+
 }  // namespace ember

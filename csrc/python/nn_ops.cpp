@@ -189,6 +189,28 @@ Example::
     return resample(input, dim, index, weight);
   }, py::arg("input"), py::arg("dim"), py::arg("index"), py::arg("weight"));
 
+  // F.scaled_dot_product_attention's fused op: (out, logsumexp); the Python function checks first
+  nn.def("scaled_dot_product_attention", [](const Tensor& query, const Tensor& key, const Tensor& value,
+                                            std::optional<Tensor> attn_mask, bool is_causal,
+                                            std::optional<double> scale) {
+    py::gil_scoped_release nogil;
+    return scaled_dot_product_attention_fused(query, key, value, attn_mask, is_causal, scale);
+  }, py::arg("query"), py::arg("key"), py::arg("value"), py::arg("attn_mask").none(true) = py::none(),
+     py::arg("is_causal") = false, py::arg("scale").none(true) = py::none());
+  // One layer and direction of nn.RNN / LSTM / GRU (ops/nn.h): (out, h_n, c_n or None)
+  nn.def("recurrence", [](int64_t mode, const Tensor& gates_x, std::vector<int64_t> batch_sizes, const Tensor& h0,
+                          std::optional<Tensor> c0, const Tensor& w_hh, std::optional<Tensor> b_hh,
+                          std::optional<Tensor> w_hr, bool reverse) {
+    std::tuple<Tensor, Tensor, Tensor> r;
+    {
+      py::gil_scoped_release nogil;
+      r = recurrence(mode, gates_x, batch_sizes, h0, c0, w_hh, b_hh, w_hr, reverse);
+    }
+    const Tensor& c_n = std::get<2>(r);
+    return py::make_tuple(std::get<0>(r), std::get<1>(r), c_n.defined() ? py::cast(c_n) : py::none());
+  }, py::arg("mode"), py::arg("gates_x"), py::arg("batch_sizes"), py::arg("h0"), py::arg("c0").none(true),
+     py::arg("w_hh"), py::arg("b_hh").none(true), py::arg("w_hr").none(true), py::arg("reverse"));
+
   // torch.grid_sampler (F.grid_sample's op): its messages are torch's own, without an op prefix
   m.def("grid_sampler", [](const Tensor& input, const Tensor& grid, int64_t interpolation_mode,
                                   int64_t padding_mode, bool align_corners) {

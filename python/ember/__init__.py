@@ -51,6 +51,8 @@ from .nn._pooling import (_adaptive_avg_pool1d_op as adaptive_avg_pool1d,  # noq
                           _max_pool1d_op as max_pool1d, _max_pool1d_with_indices_op as max_pool1d_with_indices,
                           _max_pool2d_op as max_pool2d, _max_pool3d_op as max_pool3d)
 from .nn._normalization import _instance_norm_op as instance_norm  # noqa: E402
+# torch.lstm_cell, torch.gru_cell, torch.rnn_tanh_cell, torch.rnn_relu_cell
+from .nn._rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
 
 
 __version__ = "0.1.0"

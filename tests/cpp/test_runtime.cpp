@@ -2,7 +2,9 @@
 // and the AVX-512 loops against libm.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "core/allocator.h"
@@ -86,6 +88,7 @@ float reference(cpu::avx512::Fn fn, float x) {
     case Fn::GeluTanh:
       return float(0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v))));
     case Fn::Silu: return float(v / (1 + std::exp(-v)));
+    case Fn::ExpFlush: return v < -87.3 ? 0.0f : float(std::exp(v));
   }
   return 0;
 }
@@ -94,7 +97,7 @@ float reference(cpu::avx512::Fn fn, float x) {
 TEST(Avx512, MatchesLibmWithinAFewUlpIncludingTails) {
   if (!cpu::avx512::available()) GTEST_SKIP() << "no AVX-512 on this CPU";
   using cpu::avx512::Fn;
-  for (int f = 0; f <= int(Fn::Silu); ++f) {
+  for (int f = 0; f <= int(Fn::ExpFlush); ++f) {
     Fn fn = Fn(f);
     // inside every function's domain: (0.05, 0.95) for asin/acos/atanh, >= 1 for acosh
     const bool unit = fn == Fn::Asin || fn == Fn::Acos || fn == Fn::Atanh;
@@ -112,5 +115,17 @@ TEST(Avx512, MatchesLibmWithinAFewUlpIncludingTails) {
         EXPECT_NEAR(y[i], r, 4e-6f * std::max(1.0f, std::fabs(r))) << "fn " << f << " x=" << x[i];
       }
     }
+  }
+}
+
+TEST(Avx512, ExpFlushGivesZeroForMaskedScores) {
+  if (!cpu::avx512::available()) GTEST_SKIP() << "no AVX-512 on this CPU";
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> x{-inf, -1000.0f, -88.0f, -87.0f, 0.0f, 1.0f, -inf, 2.0f, -inf, -inf, 0.5f, -3.0f, -inf, 4.0f, -inf, -inf, -inf};
+  std::vector<float> y(x.size());
+  cpu::avx512::map_f32(cpu::avx512::Fn::ExpFlush, x.data(), y.data(), int64_t(x.size()));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const float want = x[i] < -87.3f ? 0.0f : std::exp(x[i]);
+    EXPECT_NEAR(y[i], want, 4e-7f * std::max(1.0f, want)) << "x = " << x[i];
   }
 }

@@ -1,6 +1,7 @@
 """Op-table rows of the native layers: convolution (plain, strided, dilated, grouped, transposed,
 1-d/2-d/3-d), the pools, batch/layer/group/RMS norm, the fused cross entropy and nll_loss,
-interpolate (every mode) and grid_sampler.
+interpolate (every mode), grid_sampler, fused scaled_dot_product_attention and the recurrent
+layers' time loop (recurrence).
 
 Concatenated into op_db.OP_DB, so test_ops compares each with torch over its samples, dtypes and
 layouts, test_autograd gradchecks them in float64, and test_meta runs them on the meta device.
@@ -246,3 +247,102 @@ for dims in (1, 2, 3):
         _row(f"adaptive_avg_pool{dims}d", f"nn.functional.adaptive_avg_pool{dims}d", F16, _adaptive_samples(dims)),
         _row(f"adaptive_max_pool{dims}d", f"nn.functional.adaptive_max_pool{dims}d", F16, _adaptive_samples(dims)),
     ]
+
+
+# ---- sequences: fused attention and the recurrent layers' time loop ----
+
+
+def _sdpa(lib, q, k, v, mask=None, float_mask=False, **kwargs):
+    """F.scaled_dot_product_attention; a float mask is made from a bool one here, so that it is a
+    constant (a mask that requires grad takes the math path, not the fused op under test)."""
+    if mask is not None and float_mask:
+        mask = lib.zeros(mask.shape, dtype=q.dtype).masked_fill(mask.logical_not(), float("-inf"))
+    return lib.nn.functional.scaled_dot_product_attention(q, k, v, mask, **kwargs)
+
+
+_sdpa.path = "nn.functional.scaled_dot_product_attention"
+
+
+def _sdpa_samples(op, make):
+    yield SampleInput((make((2, 3, 5, 4)), make((2, 3, 7, 4)), make((2, 3, 7, 6))), {}, "4-d")
+    yield SampleInput((make((1, 1, 3, 2)), make((1, 1, 4, 2)), make((1, 1, 4, 2))), {"is_causal": True}, "tiny causal")
+    yield SampleInput((make((1, 1, 70, 2)), make((1, 1, 66, 2)), make((1, 1, 66, 1))), {"is_causal": True},
+                      "causal over two blocks")
+    yield SampleInput((make((1, 2, 3, 4)), make((1, 2, 67, 4)), make((1, 2, 67, 3))), {"scale": 0.3},
+                      "keys over two blocks, scale")
+    mask = make.mask((2, 1, 5, 7))
+    mask.value[0, 0, 2] = False  # a query with no key: zeros
+    yield SampleInput((make((2, 3, 5, 4)), make((2, 3, 7, 4)), make((2, 3, 7, 4)), mask), {}, "bool mask broadcast")
+    yield SampleInput((make((2, 3, 5, 4)), make((2, 3, 7, 4)), make((2, 3, 7, 4)), mask), {"float_mask": True},
+                      "float mask with -inf")
+    yield SampleInput((make((1, 4, 3, 2)), make((1, 2, 5, 2)), make((1, 2, 5, 2))), {"enable_gqa": True}, "gqa")
+    yield SampleInput((make((2, 3, 2)), make((2, 4, 2)), make((2, 4, 3))), {}, "3-d")
+    yield SampleInput((make((2, 1, 2, 3, 2)), make((2, 1, 2, 4, 2)), make((2, 1, 2, 4, 2))), {"is_causal": True},
+                      "5-d causal")
+    yield SampleInput((make((2, 3, 0, 4)), make((2, 3, 5, 4)), make((2, 3, 5, 4))), {}, "no queries")
+
+
+_GATES = {0: 1, 1: 1, 2: 4, 3: 3}
+
+
+def _recurrence(lib, mode, gates_x, h0, c0, w_hh, b_hh, w_hr, batch_sizes=(), reverse=False):
+    """One layer and direction of a recurrent layer: ember's native op; for torch the same steps
+    written with torch's ops (torch has no public op for one packed direction)."""
+    batch_sizes = list(batch_sizes)
+    if lib.__name__ == "ember":
+        out = lib._C._nn.recurrence(mode, gates_x, batch_sizes, h0, c0, w_hh, b_hh, w_hr, reverse)
+        return tuple(t for t in out if t is not None)
+    starts = np.concatenate([[0], np.cumsum(batch_sizes)]).astype(int)
+    h, c, outs = h0, c0, [None] * len(batch_sizes)
+    steps = range(len(batch_sizes))
+    for t in reversed(steps) if reverse else steps:
+        n = batch_sizes[t]
+        x, h_prev = gates_x[starts[t]:starts[t] + n], h[:n]
+        hidden = h_prev @ w_hh.T + (0 if b_hh is None else b_hh)
+        if mode == 2:
+            i, f, g, o = (x + hidden).chunk(4, 1)
+            c_new = f.sigmoid() * c[:n] + i.sigmoid() * g.tanh()
+            h_new = o.sigmoid() * c_new.tanh()
+            h_new = h_new if w_hr is None else h_new @ w_hr.T
+            c = lib.cat([c_new, c[n:]])
+        elif mode == 3:
+            (xr, xz, xn), (hr, hz, hn) = x.chunk(3, 1), hidden.chunk(3, 1)
+            r, z = (xr + hr).sigmoid(), (xz + hz).sigmoid()
+            h_new = (1 - z) * (xn + r * hn).tanh() + z * h_prev
+        else:
+            h_new = (x + hidden).tanh() if mode == 0 else (x + hidden).relu()
+        h = lib.cat([h_new, h[n:]])
+        outs[t] = h_new
+    out = lib.cat(outs) if outs else gates_x[:, :h0.shape[1]] * 0
+    return (out, h) if c is None else (out, h, c)
+
+
+_recurrence.path = "_C._nn.recurrence"
+
+
+def _recurrence_samples(op, make):
+    hidden, batch = 3, 3
+    for mode in (0, 1, 2, 3):
+        g = _GATES[mode] * hidden
+        for batch_sizes, reverse in (([3, 3, 3], False), ([3, 2, 2, 1], False), ([3, 2, 2, 1], True)):
+            c0 = make((batch, hidden)) if mode == 2 else None
+            args = (mode, make((sum(batch_sizes), g)), make((batch, hidden)), c0, make((g, hidden)), make((g,)), None)
+            yield SampleInput(args, {"batch_sizes": batch_sizes, "reverse": reverse},
+                              f"mode {mode} {batch_sizes}{' reverse' if reverse else ''}")
+    # LSTM with projections (P = 2 < H = 3), no hidden bias; rows past the first step's batch keep h0
+    yield SampleInput((2, make((5, 12)), make((4, 2)), make((4, 3)), make((12, 2)), None, make((2, 3))),
+                      {"batch_sizes": [3, 2], "reverse": True}, "lstm projections")
+    yield SampleInput((3, make((0, 9)), make((2, 3)), None, make((9, 3)), make((9,)), None), {"batch_sizes": []},
+                      "no steps")
+    yield SampleInput((0, make((2, 2)), make((1, 2)), None, make((2, 2)), make((2,)), None), {"batch_sizes": [1, 1]},
+                      "tiny")
+
+
+NN_ROWS += [
+    # like torch's fused attention, the fused op's backward has no derivative of its own
+    _row("scaled_dot_product_attention", "nn.functional.scaled_dot_product_attention", F16, _sdpa_samples,
+         gradgrad=False),
+    _row("recurrence", "_C._nn.recurrence", F, _recurrence_samples, gradgrad=False),
+]
+NN_ROWS[-2].op = _sdpa
+NN_ROWS[-1].op = _recurrence

@@ -51,4 +51,13 @@ void record_resample_adjoint(const Tensor& grad_out, const Tensor& grad_in, int6
                              const Tensor& weight);
 void record_grid_sampler(const Tensor& input, const Tensor& grid, const Tensor& out, const GridSampleParams& p);
 
+// Sequences (ops/attention.cpp, ops/recurrence.cpp): one native backward kernel each; like torch's
+// fused attention, their backward is not differentiable again. mask: the kernel's 4-D view or
+// undefined; gates_x ... w_hr: the op's inputs (undefined where not given).
+void record_attention(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& out,
+                      const Tensor& lse, const Tensor& mask, const AttentionParams& p);
+void record_recurrence(const Tensor& gates_x, const Tensor& h0, const Tensor& c0, const Tensor& w_hh,
+                       const Tensor& b_hh, const Tensor& w_hr, const Tensor& out, const Tensor& h_n,
+                       const Tensor& c_n, const Tensor& h_prev, const Tensor& work, const RecurrenceParams& p);
+
 }  // namespace ember::autograd

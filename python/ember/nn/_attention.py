@@ -176,7 +176,27 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                  [2.]]])
     """
     _check_sdpa_args(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+    if _fused_applies(query, key, value, attn_mask, dropout_p):
+        return _C._nn.scaled_dot_product_attention(query, key, value, attn_mask, is_causal, scale)[0]
     return _sdpa_math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+
+def _fused_applies(query, key, value, attn_mask, dropout_p):
+    """Whether the fused native op computes this call: no dropout (its mask would have to be drawn
+    again in the backward), no gradient wanted for the mask, and equal batch dims, with key/value
+    heads that divide the query heads (grouped-query attention; one key head broadcasts)."""
+    if dropout_p > 0.0 or query.dim() < 3 or key.dim() != query.dim() or value.dim() != query.dim():
+        return False
+    if attn_mask is not None and attn_mask.requires_grad and _C.is_grad_enabled():
+        return False
+    batch = -3 if query.dim() > 3 else -2
+    if query.shape[:batch] != key.shape[:batch] or query.shape[:batch] != value.shape[:batch]:
+        return False
+    if query.dim() > 3:
+        hq, hk = query.size(-3), key.size(-3)
+        if value.size(-3) != hk or hq % hk != 0:
+            return False
+    return True
 
 
 # ---- multi-head attention ----

@@ -24,6 +24,7 @@ from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d
                       ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
 from .pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
                       AdaptiveMaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, FractionalMaxPool2d, FractionalMaxPool3d,
                       LPPool1d, LPPool2d, LPPool3d, MaxPool1d, MaxPool2d, MaxPool3d, MaxUnpool1d, MaxUnpool2d,
@@ -43,6 +44,7 @@ from . import conv as _conv
 from . import pooling as _pooling, batchnorm as _batchnorm, instancenorm as _instancenorm
 from . import normalization as _normalization
 from . import attention as _attention, transformer as _transformer
+from . import rnn as _rnn
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
            "register_module_forward_pre_hook", "register_module_forward_hook",
@@ -51,4 +53,4 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            *_loss.__all__, *_distance.__all__, *_padding.__all__,
            *_sparse.__all__, *_pixelshuffle.__all__, *_fold.__all__, *_upsampling.__all__,
            *_conv.__all__, *_pooling.__all__, *_batchnorm.__all__, *_instancenorm.__all__,
-           *_normalization.__all__, *_attention.__all__, *_transformer.__all__]
+           *_normalization.__all__, *_attention.__all__, *_transformer.__all__, *_rnn.__all__]
