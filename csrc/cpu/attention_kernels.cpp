@@ -1,4 +1,4 @@
-// Scaled dot-product attention on the CPU, tiled as flash attention: each task takes a block of
+// Scaled dot-product attention on the CPU, tiled as flash attention: each task takes blocks of
 // queries of one (batch, head) and walks the keys block by block with an online softmax (a running
 // maximum and sum per query), so the scores never exist beyond one (query block x key block) tile.
 // The forward keeps each query's logsumexp; the backward recomputes the tiles' probabilities from
@@ -119,12 +119,12 @@ inline int64_t key_end(const AttentionParams& p, int64_t lk, int64_t i0, int64_t
   return p.causal ? std::min(lk, i0 + rows) : lk;
 }
 
-// dst (d x cols, row stride kKeyBlock) = the transpose of `cols` rows of src (row stride ld).
+// dst (d x cols, row stride ldd) = the transpose of `cols` rows of src (row stride ld).
 template <typename T>
-void pack_transposed(T* dst, const T* src, int64_t ld, int64_t cols, int64_t d) {
+void pack_transposed(T* dst, int64_t ldd, const T* src, int64_t ld, int64_t cols, int64_t d) {
   for (int64_t c = 0; c < cols; ++c) {
     const T* srow = src + c * ld;
-    for (int64_t e = 0; e < d; ++e) dst[e * kKeyBlock + c] = srow[e];
+    for (int64_t e = 0; e < d; ++e) dst[e * ldd + c] = srow[e];
   }
 }
 
@@ -163,54 +163,64 @@ void attention_forward(const Tensor& out, const Tensor& lse, const Tensor& q, co
   const T scale = static_cast<T>(p.scale);
   const int64_t q_blocks = (Lq + kQueryBlock - 1) / kQueryBlock;
   const T inf = std::numeric_limits<T>::infinity();
-  parallel_for(0, B * H * q_blocks, 1, [&](int64_t begin, int64_t end) {
-    std::vector<T> kt(D * kKeyBlock), s(kQueryBlock * kKeyBlock), acc(kQueryBlock * Dv), qs(kQueryBlock * D);
+  // Tasks of (batch, head, a run of query blocks): each packs its head's keys transposed once for
+  // all its blocks; runs are as long as still gives every thread a few tasks.
+  const int64_t heads = B * H;
+  const int64_t runs = std::min(q_blocks, std::max<int64_t>(1, (4 * get_num_threads() + heads - 1) / heads));
+  const int64_t run_length = (q_blocks + runs - 1) / std::max<int64_t>(1, runs);
+  parallel_for(0, heads * runs, 1, [&](int64_t begin, int64_t end) {
+    std::vector<T> kt(D * Lk), s(kQueryBlock * kKeyBlock), acc(kQueryBlock * Dv), qs(kQueryBlock * D);
     std::vector<T> m(kQueryBlock), l(kQueryBlock), m_old(kQueryBlock);
     for (int64_t task = begin; task < end; ++task) {
-      const int64_t b = task / (H * q_blocks), h = task / q_blocks % H, i0 = task % q_blocks * kQueryBlock;
-      const int64_t hk = h / group, rows = std::min(kQueryBlock, Lq - i0);
-      std::fill(m.begin(), m.end(), -inf);
-      std::fill(l.begin(), l.end(), T(0));
-      std::fill(acc.begin(), acc.end(), T(0));
-      scaled_rows(qs.data(), Q.row(b, h, i0), Q.sl, rows, D, scale);
-      const int64_t kend = key_end(p, Lk, i0, rows);
-      for (int64_t j0 = 0; j0 < kend; j0 += kKeyBlock) {
-        const int64_t cols = std::min(kKeyBlock, kend - j0);
-        pack_transposed(kt.data(), K.row(b, hk, j0), K.sl, cols, D);
-        small_gemm<T>(rows, cols, D, qs.data(), D, 1, kt.data(), kKeyBlock, s.data(), kKeyBlock, false);
-        rules.apply(s.data(), kKeyBlock, rows, cols, b, h, i0, j0);
-        for (int64_t r = 0; r < rows; ++r) {  // the running maximum; the tile's scores minus it
-          T* srow = s.data() + r * kKeyBlock;
-          m_old[r] = m[r];
-          m[r] = std::max(m[r], row_max(srow, cols));
-          const T mr = m[r];
-          if (mr == -inf) continue;  // no key of this row so far: the row stays -inf, exp gives 0
-          for (int64_t c = 0; c < cols; ++c) srow[c] -= mr;
-        }
-        exp_tile(s.data(), rows, cols);
-        for (int64_t r = 0; r < rows; ++r) {
-          const T sum = row_sum(s.data() + r * kKeyBlock, cols);
-          const T rescale = m[r] == -inf ? T(1) : std::exp(m_old[r] - m[r]);  // 0 while m_old is -inf
-          if (rescale != T(1)) {
-            T* arow = acc.data() + r * Dv;
-            for (int64_t e = 0; e < Dv; ++e) arow[e] *= rescale;
+      const int64_t b = task / (H * runs), h = task / runs % H, first = task % runs * run_length;
+      const int64_t last = std::min(q_blocks, first + run_length), hk = h / group;
+      if (first >= last) continue;
+      const int64_t last_i0 = (last - 1) * kQueryBlock;
+      pack_transposed(kt.data(), Lk, K.row(b, hk, 0), K.sl, key_end(p, Lk, last_i0, Lq - last_i0), D);
+      for (int64_t block = first; block < last; ++block) {
+        const int64_t i0 = block * kQueryBlock, rows = std::min(kQueryBlock, Lq - i0);
+        std::fill(m.begin(), m.end(), -inf);
+        std::fill(l.begin(), l.end(), T(0));
+        std::fill(acc.begin(), acc.end(), T(0));
+        scaled_rows(qs.data(), Q.row(b, h, i0), Q.sl, rows, D, scale);
+        const int64_t kend = key_end(p, Lk, i0, rows);
+        for (int64_t j0 = 0; j0 < kend; j0 += kKeyBlock) {
+          const int64_t cols = std::min(kKeyBlock, kend - j0);
+          small_gemm<T>(rows, cols, D, qs.data(), D, 1, kt.data() + j0, Lk, s.data(), kKeyBlock, false);
+          rules.apply(s.data(), kKeyBlock, rows, cols, b, h, i0, j0);
+          for (int64_t r = 0; r < rows; ++r) {  // the running maximum; the tile's scores minus it
+            T* srow = s.data() + r * kKeyBlock;
+            m_old[r] = m[r];
+            m[r] = std::max(m[r], row_max(srow, cols));
+            const T mr = m[r];
+            if (mr == -inf) continue;  // no key of this row so far: the row stays -inf, exp gives 0
+            for (int64_t c = 0; c < cols; ++c) srow[c] -= mr;
           }
-          l[r] = l[r] * rescale + sum;
+          exp_tile(s.data(), rows, cols);
+          for (int64_t r = 0; r < rows; ++r) {
+            const T sum = row_sum(s.data() + r * kKeyBlock, cols);
+            const T rescale = m[r] == -inf ? T(1) : std::exp(m_old[r] - m[r]);  // 0 while m_old is -inf
+            if (rescale != T(1)) {
+              T* arow = acc.data() + r * Dv;
+              for (int64_t e = 0; e < Dv; ++e) arow[e] *= rescale;
+            }
+            l[r] = l[r] * rescale + sum;
+          }
+          small_gemm<T>(rows, Dv, cols, s.data(), kKeyBlock, 1, V.row(b, hk, j0), V.sl, acc.data(), Dv, true);
         }
-        small_gemm<T>(rows, Dv, cols, s.data(), kKeyBlock, 1, V.row(b, hk, j0), V.sl, acc.data(), Dv, true);
-      }
-      for (int64_t r = 0; r < rows; ++r) {
-        T* orow = O.row(b, h, i0 + r);
-        const T* arow = acc.data() + r * Dv;
-        T* lse_row = lse_data + (b * H + h) * Lq + i0 + r;
-        if (l[r] == T(0)) {  // every key masked: zero output, as torch's safe softmax gives
-          std::fill(orow, orow + Dv, T(0));
-          *lse_row = inf;
-          continue;
+        for (int64_t r = 0; r < rows; ++r) {
+          T* orow = O.row(b, h, i0 + r);
+          const T* arow = acc.data() + r * Dv;
+          T* lse_row = lse_data + (b * H + h) * Lq + i0 + r;
+          if (l[r] == T(0)) {  // every key masked: zero output, as torch's safe softmax gives
+            std::fill(orow, orow + Dv, T(0));
+            *lse_row = inf;
+            continue;
+          }
+          const T inv = T(1) / l[r];
+          for (int64_t e = 0; e < Dv; ++e) orow[e] = arow[e] * inv;
+          *lse_row = m[r] + std::log(l[r]);
         }
-        const T inv = T(1) / l[r];
-        for (int64_t e = 0; e < Dv; ++e) orow[e] = arow[e] * inv;
-        *lse_row = m[r] + std::log(l[r]);
       }
     }
   });
@@ -250,8 +260,8 @@ void attention_backward_impl(const Tensor& grad_q, const Tensor& grad_k, const T
         scaled_rows(qs.data(), Q.row(b, h, 0), Q.sl, Lq, D, scale);
         for (int64_t j0 = 0; j0 < Lk; j0 += kKeyBlock) {
           const int64_t cols = std::min(kKeyBlock, Lk - j0);
-          pack_transposed(kt.data(), K.row(b, hk, j0), K.sl, cols, D);
-          pack_transposed(vt.data(), V.row(b, hk, j0), V.sl, cols, Dv);
+          pack_transposed(kt.data(), kKeyBlock, K.row(b, hk, j0), K.sl, cols, D);
+          pack_transposed(vt.data(), kKeyBlock, V.row(b, hk, j0), V.sl, cols, Dv);
           // causal: queries before j0 see no key of this block
           const int64_t first = p.causal ? j0 / kQueryBlock * kQueryBlock : 0;
           for (int64_t i0 = first; i0 < Lq; i0 += kQueryBlock) {
