@@ -642,3 +642,36 @@ def test_docstring_examples():
         result = doctest.testmod(mod, extraglobs={"ember": ember, "F": F},
                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert result.attempted > 0 and result.failed == 0, mod.__name__
+
+
+# ---- the fused op itself: float64 gradients, meta shapes, and its backward refusing a derivative ----
+
+_FUSED_CASES = [
+    ((2, 3, 5, 4), (2, 3, 7, 4), (2, 3, 7, 6), {}),
+    ((1, 1, 70, 2), (1, 1, 66, 2), (1, 1, 66, 1), {"is_causal": True}),  # two blocks, causal
+    ((1, 4, 3, 2), (1, 2, 5, 2), (1, 2, 5, 2), {"enable_gqa": True}),
+    ((2, 3, 2), (2, 4, 2), (2, 4, 3), {"scale": 0.3}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(_FUSED_CASES)))
+def test_fused_sdpa_gradcheck(case):
+    qs, ks, vs, kwargs = _FUSED_CASES[case]
+    gen = np.random.default_rng(case)
+    q, k, v = (ember.tensor(gen.standard_normal(s), requires_grad=True) for s in (qs, ks, vs))
+    out = F.scaled_dot_product_attention(q, k, v, **kwargs)
+    assert "FlashAttention" in type(out.grad_fn).__name__ or "FlashAttention" in out.grad_fn.name()
+    assert ember.autograd.gradcheck(lambda *a: F.scaled_dot_product_attention(*a, **kwargs), (q, k, v))
+    with pytest.raises(NotImplementedError, match="derivative for .* is not implemented"):
+        ember.autograd.gradgradcheck(lambda *a: F.scaled_dot_product_attention(*a, **kwargs), (q, k, v))
+
+
+def test_fused_sdpa_masked_gradcheck_and_meta():
+    gen = np.random.default_rng(7)
+    q, k, v = (ember.tensor(gen.standard_normal(s), requires_grad=True) for s in ((2, 3, 5, 4), (2, 3, 7, 4), (2, 3, 7, 4)))
+    mask = ember.tensor(gen.random((2, 1, 5, 7)) < 0.5)
+    mask[0, 0, 2] = False  # a query with no key
+    assert ember.autograd.gradcheck(lambda *a: F.scaled_dot_product_attention(*a, mask), (q, k, v))
+    mq, mk, mv = (t.detach().to("meta") for t in (q, k, v))
+    out = ember._C._nn.scaled_dot_product_attention(mq, mk, mv, None, True, None)[0]
+    assert out.device.type == "meta" and tuple(out.shape) == (2, 3, 5, 4)

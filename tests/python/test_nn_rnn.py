@@ -612,3 +612,32 @@ def test_docstring_examples():
                                                   "_recurrence_reference": _rnn._recurrence_reference},
                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert result.attempted > 0 and result.failed == 0, mod.__name__
+
+
+# ---- the native recurrence op itself: float64 gradcheck of every mode, packed and reversed ----
+
+@pytest.mark.parametrize("mode", ["RNN_TANH", "RNN_RELU", "LSTM", "LSTM_PROJ", "GRU"])
+@pytest.mark.parametrize("batch_sizes,reverse", [([3, 3, 3], False), ([3, 2, 1], False), ([3, 2, 1], True)])
+def test_native_recurrence_gradcheck(mode, batch_sizes, reverse):
+    proj = mode == "LSTM_PROJ"
+    mode = "LSTM" if proj else mode
+    hidden, batch = 4, 3
+    gates = {"LSTM": 4, "GRU": 3}.get(mode, 1) * hidden
+    size = 3 if proj else hidden
+    gen = np.random.default_rng(len(batch_sizes) + reverse)
+
+    def leaf(*shape):
+        return ember.tensor(gen.standard_normal(shape), requires_grad=True)
+
+    args = [leaf(sum(batch_sizes), gates), leaf(batch, size), leaf(batch, hidden) if mode == "LSTM" else None,
+            leaf(gates, size), leaf(gates), leaf(size, hidden) if proj else None]
+    present = [i for i, a in enumerate(args) if a is not None]
+
+    def run(*tensors):
+        full = list(args)
+        for i, t in zip(present, tensors):
+            full[i] = t
+        out = ember._C._nn.recurrence(_rnn._MODES[mode], full[0], batch_sizes, *full[1:], reverse)
+        return tuple(t for t in out if t is not None)
+
+    assert ember.autograd.gradcheck(run, tuple(args[i] for i in present))

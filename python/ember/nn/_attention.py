@@ -194,7 +194,7 @@ def _fused_applies(query, key, value, attn_mask, dropout_p):
         return False
     if query.dim() > 3:
         hq, hk = query.size(-3), key.size(-3)
-        if value.size(-3) != hk or hq % hk != 0:
+        if hk == 0 or value.size(-3) != hk or hq % hk != 0:
             return False
     return True
 
