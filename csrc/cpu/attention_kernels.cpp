@@ -14,6 +14,7 @@
 #include "cpu/cpu_kernels.h"
 #include "cpu/small_gemm.h"
 #include "cpu/vec_math.h"
+#include "cpu/vec_reduce.h"
 
 namespace ember::cpu {
 
@@ -83,35 +84,27 @@ void scaled_rows(T* dst, const T* src, int64_t ld, int64_t rows, int64_t d, T sc
 template <typename T>
 void exp_tile(T* s, int64_t rows, int64_t cols);
 
-// The softmax's row maximum and sum, vectorized (a scalar float reduction does not vectorize).
+// The softmax's row maximum and sum: float32 through the AVX2 folds of vec_reduce.h.
 template <typename T>
 T row_max(const T* x, int64_t n) {
-  T m = -std::numeric_limits<T>::infinity();
-  int64_t i = 0;
   if constexpr (std::is_same_v<T, float>) {
-    __m256 v = _mm256_set1_ps(m);
-    for (; i + 8 <= n; i += 8) v = _mm256_max_ps(v, _mm256_loadu_ps(x + i));
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, v);
-    for (float l : lanes) m = std::max(m, l);
+    return extremum_f32<true>(x, n, -std::numeric_limits<float>::infinity());
+  } else {
+    T m = -std::numeric_limits<T>::infinity();
+    for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
+    return m;
   }
-  for (; i < n; ++i) m = std::max(m, x[i]);
-  return m;
 }
 
 template <typename T>
 T row_sum(const T* x, int64_t n) {
-  T s = 0;
-  int64_t i = 0;
   if constexpr (std::is_same_v<T, float>) {
-    __m256 v = _mm256_setzero_ps();
-    for (; i + 8 <= n; i += 8) v = _mm256_add_ps(v, _mm256_loadu_ps(x + i));
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, v);
-    for (float l : lanes) s += l;
+    return sum_f32(x, n);
+  } else {
+    T s = 0;
+    for (int64_t i = 0; i < n; ++i) s += x[i];
+    return s;
   }
-  for (; i < n; ++i) s += x[i];
-  return s;
 }
 
 // Keys [0, end) that any of the queries [i0, i0 + rows) may see.
@@ -293,18 +286,11 @@ void attention_backward_impl(const Tensor& grad_q, const Tensor& grad_k, const T
   });
 }
 
-template <typename F>
-void dispatch_attention(ScalarType t, F&& f) {
-  if (t == ScalarType::Float32) return f(float{});
-  if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, "scaled_dot_product_attention: no CPU kernel for dtype ", dtype_name(t));
-}
-
 }  // namespace
 
 void attention_kernel(const Tensor& out, const Tensor& lse, const Tensor& q, const Tensor& k, const Tensor& v,
                       const Tensor* mask, const AttentionParams& p) {
-  dispatch_attention(q.dtype(), [&](auto tag) {
+  dispatch_float32_64(q.dtype(), "scaled_dot_product_attention", [&](auto tag) {
     using T = decltype(tag);
     attention_forward<T>(out, lse, q, k, v, mask, p);
   });
@@ -313,7 +299,7 @@ void attention_kernel(const Tensor& out, const Tensor& lse, const Tensor& q, con
 void attention_backward_kernel(const Tensor& grad_q, const Tensor& grad_k, const Tensor& grad_v,
                                const Tensor& grad_out, const Tensor& q, const Tensor& k, const Tensor& v,
                                const Tensor& out, const Tensor& lse, const Tensor* mask, const AttentionParams& p) {
-  dispatch_attention(q.dtype(), [&](auto tag) {
+  dispatch_float32_64(q.dtype(), "scaled_dot_product_attention", [&](auto tag) {
     using T = decltype(tag);
     attention_backward_impl<T>(grad_q, grad_k, grad_v, grad_out, q, k, v, out, lse, mask, p);
   });

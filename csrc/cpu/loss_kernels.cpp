@@ -174,36 +174,29 @@ void nll_loss_backward_typed(const Tensor& grad_logp, const Tensor& grad_nll, co
   });
 }
 
-template <typename F>
-void dispatch_loss(ScalarType t, const char* op, F&& f) {
-  if (t == ScalarType::Float32) return f(float{});
-  if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, op, ": no CPU kernel for dtype ", dtype_name(t));
-}
-
 }  // namespace
 
 void cross_entropy_kernel(const Tensor& nll, const Tensor& smooth, const Tensor& lse, const Tensor& logits,
                           const Tensor& target, const ClassLossParams& p) {
-  dispatch_loss(logits.dtype(), "cross_entropy",
+  dispatch_float32_64(logits.dtype(), "cross_entropy",
                 [&](auto tag) { cross_entropy_typed<decltype(tag)>(nll, smooth, lse, logits, target, p); });
 }
 
 void cross_entropy_backward_kernel(const Tensor& grad_logits, const Tensor& grad_nll, const Tensor* grad_smooth,
                                    const Tensor& logits, const Tensor& lse, const Tensor& target,
                                    const ClassLossParams& p) {
-  dispatch_loss(logits.dtype(), "cross_entropy", [&](auto tag) {
+  dispatch_float32_64(logits.dtype(), "cross_entropy", [&](auto tag) {
     cross_entropy_backward_typed<decltype(tag)>(grad_logits, grad_nll, grad_smooth, logits, lse, target, p);
   });
 }
 
 void nll_loss_kernel(const Tensor& nll, const Tensor& logp, const Tensor& target, const ClassLossParams& p) {
-  dispatch_loss(logp.dtype(), "nll_loss", [&](auto tag) { nll_loss_typed<decltype(tag)>(nll, logp, target, p); });
+  dispatch_float32_64(logp.dtype(), "nll_loss", [&](auto tag) { nll_loss_typed<decltype(tag)>(nll, logp, target, p); });
 }
 
 void nll_loss_backward_kernel(const Tensor& grad_logp, const Tensor& grad_nll, const Tensor& target,
                               const ClassLossParams& p) {
-  dispatch_loss(grad_logp.dtype(), "nll_loss",
+  dispatch_float32_64(grad_logp.dtype(), "nll_loss",
                 [&](auto tag) { nll_loss_backward_typed<decltype(tag)>(grad_logp, grad_nll, target, p); });
 }
 

@@ -16,13 +16,6 @@ namespace ember::cpu {
 
 namespace {
 
-template <typename F>
-void dispatch_norm(ScalarType t, const char* op, F&& f) {
-  if (t == ScalarType::Float32) return f(float{});
-  if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, op, ": no CPU kernel for dtype ", dtype_name(t));
-}
-
 // Sums of f(i) over [0, n) in kLanes independent accumulators, so the compiler vectorizes the
 // reduction (a single running sum is a dependency chain it may not reorder).
 constexpr int kLanes = 16;
@@ -290,48 +283,48 @@ void row_norm_backward_typed(const Tensor& grad_in, const Tensor* grad_weight, c
 }  // namespace
 
 void channel_moments_kernel(const Tensor& mean, const Tensor& var, const Tensor& in) {
-  dispatch_norm(in.dtype(), "batch_norm", [&](auto tag) { channel_moments_typed<decltype(tag)>(mean, var, in); });
+  dispatch_float32_64(in.dtype(), "batch_norm", [&](auto tag) { channel_moments_typed<decltype(tag)>(mean, var, in); });
 }
 
 void channel_affine_kernel(const Tensor& out, const Tensor& in, const Tensor& scale, const Tensor& shift) {
-  dispatch_norm(in.dtype(), "batch_norm",
+  dispatch_float32_64(in.dtype(), "batch_norm",
                 [&](auto tag) { channel_affine_typed<decltype(tag)>(out, in, scale, shift); });
 }
 
 void channel_grad_sums_kernel(const Tensor& sum_g, const Tensor& sum_gx, const Tensor& grad_out, const Tensor& in,
                               const Tensor& mean) {
-  dispatch_norm(in.dtype(), "batch_norm_backward",
+  dispatch_float32_64(in.dtype(), "batch_norm_backward",
                 [&](auto tag) { channel_grad_sums_typed<decltype(tag)>(sum_g, sum_gx, grad_out, in, mean); });
 }
 
 void channel_norm_backward_kernel(const Tensor& grad_in, const Tensor& grad_out, const Tensor& in, const Tensor& mean,
                                   const Tensor& a, const Tensor& b, const Tensor& k) {
-  dispatch_norm(in.dtype(), "batch_norm_backward", [&](auto tag) {
+  dispatch_float32_64(in.dtype(), "batch_norm_backward", [&](auto tag) {
     channel_norm_backward_typed<decltype(tag)>(grad_in, grad_out, in, mean, a, b, k);
   });
 }
 
 void row_norm_kernel(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& in, const Tensor* weight,
                      const Tensor* bias, double eps, bool rms) {
-  dispatch_norm(in.dtype(), rms ? "rms_norm" : "layer_norm",
+  dispatch_float32_64(in.dtype(), rms ? "rms_norm" : "layer_norm",
                 [&](auto tag) { row_norm_typed<decltype(tag)>(out, mean, rstd, in, weight, bias, eps, rms); });
 }
 
 void row_norm_backward_kernel(const Tensor& grad_in, const Tensor* grad_weight, const Tensor* grad_bias,
                               const Tensor& grad_out, const Tensor& in, const Tensor& mean, const Tensor& rstd,
                               const Tensor* weight, bool rms) {
-  dispatch_norm(in.dtype(), rms ? "rms_norm_backward" : "layer_norm_backward", [&](auto tag) {
+  dispatch_float32_64(in.dtype(), rms ? "rms_norm_backward" : "layer_norm_backward", [&](auto tag) {
     row_norm_backward_typed<decltype(tag)>(grad_in, grad_weight, grad_bias, grad_out, in, mean, rstd, weight, rms);
   });
 }
 
 void row_moments_kernel(const Tensor& mean, const Tensor& rstd, const Tensor& in, double eps) {
-  dispatch_norm(in.dtype(), "group_norm", [&](auto tag) { row_moments_typed<decltype(tag)>(mean, rstd, in, eps); });
+  dispatch_float32_64(in.dtype(), "group_norm", [&](auto tag) { row_moments_typed<decltype(tag)>(mean, rstd, in, eps); });
 }
 
 void row_combine_kernel(const Tensor& out, const Tensor& g, const Tensor& x, const Tensor& a, const Tensor& b,
                         const Tensor& c) {
-  dispatch_norm(out.dtype(), "group_norm_backward",
+  dispatch_float32_64(out.dtype(), "group_norm_backward",
                 [&](auto tag) { row_combine_typed<decltype(tag)>(out, g, x, a, b, c); });
 }
 

@@ -38,13 +38,6 @@ void for_planes(const Planes& pl, int64_t work_per_plane, F&& f) {
                });
 }
 
-template <typename F>
-void dispatch_pool(ScalarType t, const char* op, F&& f) {
-  if (t == ScalarType::Float32) return f(float{});
-  if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, op, ": no CPU kernel for dtype ", dtype_name(t));
-}
-
 // For each output position along one dim, the kernel taps [k0, k1) that land inside the input
 // (the rest read padding), so the loops over a window need no bounds checks.
 struct TapRange {
@@ -353,34 +346,34 @@ void adaptive_max_typed(const Tensor& out, const Tensor& indices, const Tensor& 
 }  // namespace
 
 void max_pool_kernel(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolParams& p) {
-  dispatch_pool(in.dtype(), "max_pool", [&](auto tag) { max_pool_typed<decltype(tag)>(out, indices, in, p); });
+  dispatch_float32_64(in.dtype(), "max_pool", [&](auto tag) { max_pool_typed<decltype(tag)>(out, indices, in, p); });
 }
 
 void index_pool_backward_kernel(const Tensor& grad_in, const Tensor& grad_out, const Tensor& indices) {
-  dispatch_pool(grad_in.dtype(), "max_pool_backward",
+  dispatch_float32_64(grad_in.dtype(), "max_pool_backward",
                 [&](auto tag) { index_backward_typed<decltype(tag)>(grad_in, grad_out, indices); });
 }
 
 void avg_pool_kernel(const Tensor& out, const Tensor& in, const PoolParams& p) {
-  dispatch_pool(in.dtype(), "avg_pool", [&](auto tag) { avg_pool_typed<decltype(tag)>(out, in, p); });
+  dispatch_float32_64(in.dtype(), "avg_pool", [&](auto tag) { avg_pool_typed<decltype(tag)>(out, in, p); });
 }
 
 void avg_pool_backward_kernel(const Tensor& grad_in, const Tensor& grad_out, const PoolParams& p) {
-  dispatch_pool(grad_in.dtype(), "avg_pool_backward",
+  dispatch_float32_64(grad_in.dtype(), "avg_pool_backward",
                 [&](auto tag) { avg_pool_backward_typed<decltype(tag)>(grad_in, grad_out, p); });
 }
 
 void adaptive_avg_pool_kernel(const Tensor& out, const Tensor& in) {
-  dispatch_pool(in.dtype(), "adaptive_avg_pool", [&](auto tag) { adaptive_avg_typed<decltype(tag)>(out, in); });
+  dispatch_float32_64(in.dtype(), "adaptive_avg_pool", [&](auto tag) { adaptive_avg_typed<decltype(tag)>(out, in); });
 }
 
 void adaptive_avg_pool_backward_kernel(const Tensor& grad_in, const Tensor& grad_out) {
-  dispatch_pool(grad_in.dtype(), "adaptive_avg_pool_backward",
+  dispatch_float32_64(grad_in.dtype(), "adaptive_avg_pool_backward",
                 [&](auto tag) { adaptive_avg_backward_typed<decltype(tag)>(grad_in, grad_out); });
 }
 
 void adaptive_max_pool_kernel(const Tensor& out, const Tensor& indices, const Tensor& in) {
-  dispatch_pool(in.dtype(), "adaptive_max_pool",
+  dispatch_float32_64(in.dtype(), "adaptive_max_pool",
                 [&](auto tag) { adaptive_max_typed<decltype(tag)>(out, indices, in); });
 }
 

@@ -280,19 +280,12 @@ void recurrence_backward_impl(const Tensor& grad_gates, const Tensor* grad_hidde
   if (grad_c0) std::copy(dc.begin(), dc.end(), grad_c0->data<T>());
 }
 
-template <typename F>
-void dispatch_recurrence(ScalarType t, F&& f) {
-  if (t == ScalarType::Float32) return f(float{});
-  if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, "rnn: no CPU kernel for dtype ", dtype_name(t));
-}
-
 }  // namespace
 
 void recurrence_kernel(const Tensor& out, const Tensor& h_n, const Tensor* c_n, const Tensor& h_prev,
                        const Tensor& work, const Tensor& gates_x, const Tensor& h0, const Tensor* c0,
                        const Tensor& w_hh, const Tensor* b_hh, const Tensor* w_hr, const RecurrenceParams& p) {
-  dispatch_recurrence(gates_x.dtype(), [&](auto tag) {
+  dispatch_float32_64(gates_x.dtype(), "rnn", [&](auto tag) {
     using T = decltype(tag);
     recurrence_forward<T>(out, h_n, c_n, h_prev, work, gates_x, h0, c0, w_hh, b_hh, w_hr, p);
   });
@@ -303,7 +296,7 @@ void recurrence_backward_kernel(const Tensor& grad_gates, const Tensor* grad_hid
                                 const Tensor* grad_h_n, const Tensor* grad_c_n, const Tensor& out,
                                 const Tensor& h_prev, const Tensor& work, const Tensor& w_hh, const Tensor* w_hr,
                                 const RecurrenceParams& p) {
-  dispatch_recurrence(grad_gates.dtype(), [&](auto tag) {
+  dispatch_float32_64(grad_gates.dtype(), "rnn", [&](auto tag) {
     using T = decltype(tag);
     recurrence_backward_impl<T>(grad_gates, grad_hidden, grad_proj, grad_h0, grad_c0, grad_out, grad_h_n, grad_c_n,
                                 out, h_prev, work, w_hh, w_hr, p);

@@ -14,13 +14,6 @@ namespace ember::cpu {
 
 namespace {
 
-template <typename F>
-void dispatch_sampling(ScalarType t, const char* op, F&& f) {
-  if (t == ScalarType::Float32) return f(float{});
-  if (t == ScalarType::Float64) return f(double{});
-  EMBER_FAIL(NotImplemented, op, ": no CPU kernel for dtype ", dtype_name(t));
-}
-
 // ---- resample ----
 
 // out row = sum over the K taps of weight * in row, rows of B elements (K fixed when kTaps > 0).
@@ -436,7 +429,7 @@ struct GridCase {
 
 template <typename F>
 void dispatch_grid(const Tensor& in, const GridSampleParams& p, const char* op, F&& f) {
-  dispatch_sampling(in.dtype(), op, [&](auto tag) {
+  dispatch_float32_64(in.dtype(), op, [&](auto tag) {
     const bool three = in.dim() == 5;
     switch (p.mode) {
       case GridSampleMode::Bilinear:
@@ -453,12 +446,12 @@ void dispatch_grid(const Tensor& in, const GridSampleParams& p, const char* op, 
 }  // namespace
 
 void resample_kernel(const Tensor& out, const Tensor& in, const Tensor& index, const Tensor& weight) {
-  dispatch_sampling(in.dtype(), "resample",
+  dispatch_float32_64(in.dtype(), "resample",
                     [&](auto tag) { resample_typed<decltype(tag)>(out, in, index, weight); });
 }
 
 void resample_backward_kernel(const Tensor& grad_in, const Tensor& grad_out, const Tensor& index, const Tensor& weight) {
-  dispatch_sampling(grad_in.dtype(), "resample_backward",
+  dispatch_float32_64(grad_in.dtype(), "resample_backward",
                     [&](auto tag) { resample_backward_typed<decltype(tag)>(grad_in, grad_out, index, weight); });
 }
 

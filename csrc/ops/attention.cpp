@@ -78,16 +78,15 @@ std::tuple<Tensor, Tensor> scaled_dot_product_attention_fused(const Tensor& quer
                 ": attn_mask of shape ", attn_mask->shape_str(), " does not broadcast to the scores' shape ",
                 list_str(std::vector<int64_t>(score_sizes.begin(), score_sizes.end())));
   }
-  Tensor out, lse, q4, k4, v4;
+  Tensor out, lse;
   {
     autograd::GradModeGuard no_grad(false);
     if (attn_mask) {
       Tensor m = attn_mask->dtype() == ScalarType::Bool ? *attn_mask : in_dtype(*attn_mask, dtype);
       mask = as_heads(expand(m, score_sizes));
     }
-    q4 = attention_operand(query, dtype);
-    k4 = attention_operand(key, dtype);
-    v4 = attention_operand(value, dtype);
+    Tensor q4 = attention_operand(query, dtype), k4 = attention_operand(key, dtype);
+    Tensor v4 = attention_operand(value, dtype);
     Tensor o = empty(Shape{q4.size(0), heads, lq, dv}, dtype, query.device());
     lse = empty(Shape{q4.size(0), heads, lq}, dtype, query.device());
     // no keys: out 0 and lse inf, from the kernel's empty loop

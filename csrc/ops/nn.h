@@ -137,7 +137,5 @@ std::tuple<Tensor, Tensor, Tensor> recurrence(int64_t mode, const Tensor& gates_
                                               const Tensor& h0, const std::optional<Tensor>& c0, const Tensor& w_hh,
                                               const std::optional<Tensor>& b_hh, const std::optional<Tensor>& w_hr,
                                               bool reverse);
-// Columns of the per-step record the recurrence kernel keeps for its backward.
-int64_t recurrence_work_width(RecurrenceMode mode, int64_t hidden, bool proj);
 
 }  // namespace ember

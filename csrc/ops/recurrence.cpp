@@ -26,12 +26,13 @@ void check_operand(const Tensor& t, const Tensor& like, const char* name, const 
               list_str(std::vector<int64_t>(sizes.begin(), sizes.end())), ", got ", t.shape_str());
 }
 
-}  // namespace
-
-int64_t recurrence_work_width(RecurrenceMode mode, int64_t hidden, bool proj) {
+// Columns of the per-step record the kernel keeps for the backward (kernels.h has the layout).
+int64_t work_width(RecurrenceMode mode, int64_t hidden, bool proj) {
   if (mode == RecurrenceMode::Lstm) return (proj ? 7 : 6) * hidden;
   return mode == RecurrenceMode::Gru ? 4 * hidden : 0;
 }
+
+}  // namespace
 
 std::tuple<Tensor, Tensor, Tensor> recurrence(int64_t mode_index, const Tensor& gates_x,
                                               const std::vector<int64_t>& batch_sizes, const Tensor& h0,
@@ -88,7 +89,7 @@ std::tuple<Tensor, Tensor, Tensor> recurrence(int64_t mode_index, const Tensor& 
     h_n = empty(Shape{B, P}, dtype, device);
     if (lstm) c_n = empty(Shape{B, H}, dtype, device);
     h_prev = empty(Shape{N, P}, dtype, device);
-    work = empty(Shape{N, recurrence_work_width(p.mode, H, w_hr.has_value())}, dtype, device);
+    work = empty(Shape{N, work_width(p.mode, H, w_hr.has_value())}, dtype, device);
     kernels::recurrence(out, h_n, lstm ? &c_n : nullptr, h_prev, work, gx, h, c0 ? &c : nullptr, whh,
                         b_hh ? &bhh : nullptr, w_hr ? &whr : nullptr, p);
     out = in_dtype(out, gates_x.dtype());

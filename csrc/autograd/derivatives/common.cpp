@@ -24,3 +24,31 @@ Tensor pad_zeros(Tensor t, const Shape& sizes) {
 }
 
 }  // namespace ember::autograd::formulas
+
+namespace ember::autograd {
+
+namespace {
+
+struct NotDifferentiable : Node {
+  std::string node_name, backward_op;
+  std::string name() const override { return node_name; }
+  std::vector<Tensor> apply(std::vector<Tensor>&&) override {
+    EMBER_FAIL(NotImplemented, "the derivative for '", backward_op, "' is not implemented.");
+  }
+};
+
+}  // namespace
+
+void mark_not_differentiable(std::vector<Tensor>& results, const std::vector<Tensor>& inputs,
+                             const std::string& node_name, const std::string& backward_op) {
+  if (!grad_enabled() || !should_record(inputs)) return;
+  for (Tensor& r : results) {
+    if (!r.defined()) continue;
+    auto node = make_node_list<NotDifferentiable>(inputs);
+    node->node_name = node_name;
+    node->backward_op = backward_op;
+    set_history(r, node);
+  }
+}
+
+}  // namespace ember::autograd

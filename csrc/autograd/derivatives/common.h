@@ -19,3 +19,13 @@ Tensor pad_zeros(Tensor t, const Shape& sizes);
 inline Tensor masked(const Tensor& mask, const Tensor& g) { return where(mask, g, num(0.0)); }
 
 }  // namespace ember::autograd::formulas
+
+namespace ember::autograd {
+
+// For a backward with no derivative of its own (as torch's fused ones): under create_graph, gives
+// each defined result a node named `node_name` that raises "the derivative for '<backward_op>' is
+// not implemented." when differentiated, instead of silently giving zeros.
+void mark_not_differentiable(std::vector<Tensor>& results, const std::vector<Tensor>& inputs,
+                             const std::string& node_name, const std::string& backward_op);
+
+}  // namespace ember::autograd

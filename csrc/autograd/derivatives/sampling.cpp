@@ -27,15 +27,6 @@ struct ResampleBackward : Node {
   }
 };
 
-// The backward of grid_sampler's backward: torch has none either.
-struct GridSamplerBackwardBackward : Node {
-  int dims = 2;
-  std::string name() const override { return "GridSampler" + std::to_string(dims) + "DBackwardBackward0"; }
-  std::vector<Tensor> apply(std::vector<Tensor>&&) override {
-    EMBER_FAIL(NotImplemented, "the derivative for 'grid_sampler_", dims, "d_backward' is not implemented.");
-  }
-};
-
 struct GridSamplerBackward : Node {
   SavedTensor input, grid;
   GridSampleParams p;
@@ -63,16 +54,12 @@ struct GridSamplerBackward : Node {
       if (want_input) gx = in_dtype(gx, x.dtype());
       gg = in_dtype(gg, g.dtype());
     }
-    // create_graph: mark the results so that differentiating them raises instead of giving zeros
-    if (grad_enabled() && should_record({&grads[0], &x, &g})) {
-      for (Tensor* r : {&gx, &gg}) {
-        if (!r->defined()) continue;
-        auto node = make_node<GridSamplerBackwardBackward>({&grads[0], &x, &g});
-        node->dims = static_cast<int>(grid_dims);
-        set_history(*r, node);
-      }
-    }
-    return {gx, gg};
+    // the backward of grid_sampler's backward: torch has none either
+    std::vector<Tensor> results{gx, gg};
+    const std::string dims = std::to_string(grid_dims);
+    mark_not_differentiable(results, {grads[0], x, g}, "GridSampler" + dims + "DBackwardBackward0",
+                            "grid_sampler_" + dims + "d_backward");
+    return results;
   }
 };
 

@@ -13,25 +13,6 @@ namespace ember::autograd {
 
 namespace {
 
-struct NotTwiceDifferentiable : Node {
-  std::string op;
-  std::string name() const override { return op + "BackwardBackward0"; }
-  std::vector<Tensor> apply(std::vector<Tensor>&&) override {
-    EMBER_FAIL(NotImplemented, "the derivative for '", op, "_backward' is not implemented.");
-  }
-};
-
-// create_graph: mark a backward's results so that differentiating them raises instead of giving zeros.
-void mark_not_differentiable(std::vector<Tensor>& results, const std::vector<Tensor>& inputs, const std::string& op) {
-  if (!grad_enabled() || !should_record(inputs)) return;
-  for (Tensor& r : results) {
-    if (!r.defined()) continue;
-    auto node = make_node_list<NotTwiceDifferentiable>(inputs);
-    node->op = op;
-    set_history(r, node);
-  }
-}
-
 struct AttentionBackward : Node {
   SavedTensor query, key, value, out, lse, mask;
   AttentionParams p;
@@ -63,7 +44,8 @@ struct AttentionBackward : Node {
         if (next_edges[i].valid()) results[i] = in_dtype(reshape(*grads_4d[i], inputs[i]->sizes()), inputs[i]->dtype());
       }
     }
-    mark_not_differentiable(results, {grads[0], q, k, v}, "scaled_dot_product_attention");
+    mark_not_differentiable(results, {grads[0], q, k, v}, "ScaledDotProductFlashAttentionForCpuBackwardBackward0",
+                            "scaled_dot_product_attention_backward");
     return results;
   }
 };
@@ -80,6 +62,8 @@ const char* recurrence_name(RecurrenceMode mode) {
 struct RecurrenceBackward : Node {
   SavedTensor out, h_prev, work, w_hh, w_hr;
   RecurrenceParams p;
+  Shape h0_sizes;
+  ScalarType dtypes[6] = {};  // of the inputs gates_x, h0, c0, w_hh, b_hh, w_hr
   std::string name() const override { return std::string(recurrence_name(p.mode)) + "Backward0"; }
   bool release_saved() override {
     bool any = false;
@@ -128,11 +112,10 @@ struct RecurrenceBackward : Node {
     for (const Tensor& g : grads) {
       if (g.defined()) inputs.push_back(g);
     }
-    mark_not_differentiable(results, inputs, "rnn");
+    mark_not_differentiable(results, inputs, std::string(recurrence_name(p.mode)) + "BackwardBackward0",
+                            "rnn_backward");
     return results;
   }
-  Shape h0_sizes;
-  ScalarType dtypes[6] = {};
 };
 
 }  // namespace

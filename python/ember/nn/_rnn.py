@@ -37,22 +37,13 @@ __all__ = ["lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"]
 # number of gate blocks stacked in the rows of w_ih / w_hh for each mode
 _GATE_CHUNKS = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
-# torch's C++ ScalarType names, used in its "mat1 and mat2" dtype message
-_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-                 "complex64": "ComplexFloat", "complex128": "ComplexDouble", "int64": "Long", "int32": "Int"}
-
-
-def _scalar_name(dtype):
-    short = str(dtype).split(".")[-1]
-    return _SCALAR_NAMES.get(short, short)
-
 
 def _check_matmul_dtypes(a, weight):
     """torch's error for a matrix product between tensors of different dtypes (the hidden state or
     input against a weight)."""
     if a.dtype != weight.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_name(a.dtype)} and "
-                           f"{_scalar_name(weight.dtype)}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {a.dtype._torch_name} and "
+                           f"{weight.dtype._torch_name}")
 
 
 # ---- one time step ----

@@ -73,13 +73,6 @@ def _host_tensor(array, like, dtype=None):
     return _C.tensor(np.ascontiguousarray(array), dtype=dtype, device=like.device)
 
 
-def _dtype_name(dtype):
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-             "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-    key = str(dtype).rsplit(".", 1)[-1]
-    return names.get(key, key)
-
-
 # ---- unfold / fold ----
 
 
@@ -420,7 +413,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise RuntimeError(f"Non-empty {nd}D data tensor expected but got a tensor with sizes {shape}")
     if mode not in ("nearest", "nearest-exact") and not input.is_floating_point():
         kernel = f"adaptive_avg_pool{dim}d" if mode == "area" else f"upsample_{mode}{dim}d"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_dtype_name(input.dtype)}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._torch_name}\'')
 
     passes = {}
     for i in range(dim):

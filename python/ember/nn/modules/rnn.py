@@ -27,7 +27,6 @@ from .module import Module
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
-_GATE_CHUNKS = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
 _PACKED_SEQUENCE = None
 
@@ -104,10 +103,10 @@ class RNNBase(Module):
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         _check_init_args(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
-        if mode not in _GATE_CHUNKS:
+        if mode not in _rnn._GATE_CHUNKS:
             raise ValueError("Unrecognized RNN mode: " + mode)
 
-        gate_size = _GATE_CHUNKS[mode] * hidden_size
+        gate_size = _rnn._GATE_CHUNKS[mode] * hidden_size
         out_size = proj_size if proj_size > 0 else hidden_size  # the width of h
         directions = 2 if bidirectional else 1
         factory = {"device": device, "dtype": dtype}

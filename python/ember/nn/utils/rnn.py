@@ -32,12 +32,6 @@ from ..._C import Tensor
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pack_sequence",
            "pad_packed_sequence", "pad_sequence", "unpack_sequence", "unpad_sequence"]
 
-# torch's ScalarType names, used in the messages torch builds from them
-_SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                      "int64": "Long", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
-                      "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-
-
 class PackedSequence_(NamedTuple):
     data: Tensor
     batch_sizes: Tensor
@@ -328,7 +322,7 @@ def _check_int(fn, name, pos, value):
 
 def _check_long_1d_cpu(t):
     if t.dim() != 1 or t.device.type != "cpu" or t.dtype != _C.int64:
-        dtype = _SCALAR_TYPE_NAMES.get(str(t.dtype).split(".")[-1], str(t.dtype))
+        dtype = t.dtype._torch_name
         raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {t.dim()}D "
                            f"{t.device} {dtype} tensor")
 
